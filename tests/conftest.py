@@ -1,0 +1,35 @@
+"""Fixtures shared by unit, simulator and integration tests."""
+
+import pytest
+
+from collection import ensure_collection_link
+
+ensure_collection_link()
+
+from simulators.registry import simulator_class  # noqa: E402  (needs the path set above)
+
+
+@pytest.fixture
+def start_simulator():
+    """start_simulator('cm' or a class, speed=..., **kwargs) -> a started simulator (url, log,
+    faults, clock, state); every simulator started is stopped after the test."""
+    started = []
+
+    def start(name_or_class, port=0, tls=None, **kwargs):
+        cls = simulator_class(name_or_class) if isinstance(name_or_class, str) else name_or_class
+        simulator = cls(**kwargs)
+        simulator.start(port=port, tls=tls)
+        started.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in started:
+        simulator.stop()
+
+
+@pytest.fixture
+def ansible(tmp_path):
+    """Runs real ansible-playbook with the working tree as bigdata.platform (see integration/playbook.py)."""
+    from integration.playbook import AnsibleRunner
+
+    return AnsibleRunner(tmp_path)

@@ -1,0 +1,1 @@
+"""Stateful API simulators for the systems bigdata.platform manages (see framework.py)."""

@@ -1,0 +1,147 @@
+"""The simulator framework itself: routing, request log, faults, clock, timelines, control API."""
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from simulators.framework import SimClock, Timeline
+from unit.echo_simulator import EchoSimulator
+
+
+def call(url, method="GET", body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            payload = response.read()
+            return response.status, json.loads(payload) if payload else None, dict(response.headers)
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = payload.decode()
+        return error.code, payload, dict(error.headers)
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator(EchoSimulator)
+
+
+def test_binds_loopback_on_a_free_port(start_simulator):
+    first, second = start_simulator(EchoSimulator), start_simulator(EchoSimulator)
+    assert first.url.startswith("http://127.0.0.1:")
+    assert first.port != second.port
+    assert first.server.server_address[0] == "127.0.0.1"
+
+
+def test_routes_with_typed_parameters_and_query(sim):
+    status, body, dummy = call(sim.url + "/items/7/a/b?q=x")
+    assert status == 200
+    assert body == {"index": 7, "rest": "a/b", "q": "x"}
+
+
+def test_unknown_path_is_404_and_wrong_method_is_405(sim):
+    assert call(sim.url + "/nothing")[0] == 404
+    status, dummy, headers = call(sim.url + "/things", method="DELETE")
+    assert status == 405
+    assert headers["Allow"] == "GET, POST"
+
+
+def test_state_persists_between_requests(sim):
+    assert call(sim.url + "/things", "POST", {"name": "a", "size": 1})[0] == 201
+    assert call(sim.url + "/things/a")[1] == {"name": "a", "size": 1}
+    assert call(sim.url + "/things", "POST", {"name": "a"})[0] == 409
+
+
+def test_request_log_records_method_path_body_and_status(sim):
+    call(sim.url + "/things", "POST", {"name": "a"})
+    call(sim.url + "/things/a?x=1")
+    call(sim.url + "/things/missing")
+    entries = sim.log.entries()
+    assert [(e.method, e.path, e.status) for e in entries] == [
+        ("POST", "/things", 201), ("GET", "/things/a", 200), ("GET", "/things/missing", 404)]
+    assert json.loads(entries[0].body) == {"name": "a"}
+    assert entries[1].query == "x=1"
+    assert sim.log.count("GET", path="missing") == 1
+    assert [e.method for e in sim.log.mutating()] == ["POST"]
+    sim.log.clear()
+    assert sim.log.entries() == []
+
+
+def test_fault_answers_status_for_the_next_n_matching_requests(sim):
+    sim.faults.add(method="GET", path="^/things$", count=2, status=503, headers={"Retry-After": "3"})
+    first = call(sim.url + "/things")
+    assert first[0] == 503 and first[2]["Retry-After"] == "3"
+    assert call(sim.url + "/things/x")[0] == 404  # other paths are not affected
+    assert call(sim.url + "/things")[0] == 503
+    assert call(sim.url + "/things")[0] == 200
+
+
+def test_fault_resets_the_connection(sim):
+    sim.faults.add(path="/things", reset=True)
+    with pytest.raises((ConnectionResetError, urllib.error.URLError, OSError)):
+        call(sim.url + "/things")
+    assert sim.log.entries()[0].status == 0
+    assert call(sim.url + "/things")[0] == 200
+
+
+def test_fault_delays_the_answer(sim):
+    sim.faults.add(delay=0.5)
+    started = time.monotonic()
+    assert call(sim.url + "/things")[0] == 200
+    assert time.monotonic() - started >= 0.45
+
+
+def test_clock_runs_at_the_configured_speed_and_can_be_advanced():
+    clock = SimClock(speed=100)
+    time.sleep(0.05)
+    assert clock.now() >= 4.5
+    clock.advance(1000)
+    assert clock.now() >= 1004.5
+    clock.set_speed(0)
+    frozen = clock.now()
+    time.sleep(0.02)
+    assert clock.now() == frozen
+
+
+def test_timeline_moves_through_stages_with_progress():
+    timeline = Timeline([("DOWNLOADING", 10), ("DISTRIBUTING", 5), ("DONE", 0)], start=100)
+    assert timeline.at(100) == ("DOWNLOADING", 0.0)
+    assert timeline.at(105) == ("DOWNLOADING", 0.5)
+    assert timeline.at(111) == ("DISTRIBUTING", pytest.approx(0.2))
+    assert timeline.at(200) == ("DONE", 1.0)
+    assert timeline.finished(200) and not timeline.finished(114)
+
+
+def test_control_api_for_simulators_in_another_process(sim):
+    call(sim.url + "/things")
+    assert call(sim.url + "/_sim/log")[1] == [{"method": "GET", "path": "/things", "query": "", "body": "",
+                                               "status": 200}]
+    call(sim.url + "/_sim/faults", "POST", {"method": "GET", "count": 1, "status": 502})
+    assert call(sim.url + "/things")[0] == 502
+    status, body, dummy = call(sim.url + "/_sim/clock", "POST", {"advance": 60})
+    assert status == 200 and body["now"] >= 60
+    assert call(sim.url + "/_sim/control/add_thing", "POST", {"name": "z"})[1] == {"added": "z"}
+    assert "z" in sim.things
+    call(sim.url + "/_sim/log", "DELETE")
+    assert sim.log.entries() == []
+    assert call(sim.url + "/_sim/control/nope", "POST", {})[0] == 404
+
+
+def test_keep_alive_connections_serve_several_requests(sim):
+    with socket.create_connection(("127.0.0.1", sim.port)) as connection:
+        for dummy in range(2):
+            connection.sendall(b"GET /things HTTP/1.1\r\nHost: x\r\n\r\n")
+            data = b""
+            while not data.endswith(b'{"items": []}'):
+                data += connection.recv(4096)
+            assert data.startswith(b"HTTP/1.1 200")
+    assert sim.log.count() == 2

@@ -1,0 +1,238 @@
+"""The shared HTTP layer against a real local server (the echo simulator)."""
+
+import socket
+import subprocess
+import time
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.module_utils import http
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.version import USER_AGENT
+from unit.echo_simulator import EchoSimulator
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator(EchoSimulator)
+
+
+def client_for(sim, **kwargs):
+    kwargs.setdefault("backoff_factor", 0)
+    return http.HttpClient(sim.url, **kwargs)
+
+
+def test_get_is_retried_on_503_until_it_succeeds(sim):
+    sim.faults.add(method="GET", path="^/things$", count=2, status=503)
+    client = client_for(sim, retries=3)
+
+    assert client.get_json("/things") == {"items": []}
+    assert [e.status for e in sim.log.entries("GET", "^/things$")] == [503, 503, 200]
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_transient_statuses_are_retried_for_get(sim, status):
+    sim.faults.add(method="GET", count=1, status=status)
+    assert client_for(sim).get_json("/things") == {"items": []}
+    assert sim.log.count("GET") == 2
+
+
+def test_get_gives_up_after_the_retry_budget_with_the_server_status(sim):
+    sim.faults.add(method="GET", count=10, status=503)
+    client = client_for(sim, retries=2)
+
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert error.value.status == 503
+    assert sim.log.count("GET") == 3
+
+
+def test_post_is_never_retried_on_503(sim):
+    sim.faults.add(method="POST", count=1, status=503)
+    client = client_for(sim, retries=5)
+
+    with pytest.raises(ApiError) as error:
+        client.post_json("/things", {"name": "a"})
+    assert error.value.status == 503
+    assert error.value.method == "POST"
+    assert sim.log.count("POST") == 1
+
+
+def test_post_is_never_retried_after_a_connection_reset(sim):
+    sim.faults.add(method="POST", count=1, reset=True)
+    client = client_for(sim, retries=5)
+
+    with pytest.raises(ApiError) as error:
+        client.post_json("/things", {"name": "a"})
+    assert error.value.status is None
+    assert sim.log.count("POST") == 1
+    assert sim.things == {}
+
+
+def test_get_is_retried_after_a_connection_reset(sim):
+    sim.faults.add(method="GET", count=1, reset=True)
+    assert client_for(sim).get_json("/things") == {"items": []}
+    assert [e.status for e in sim.log.entries("GET")] == [0, 200]
+
+
+def test_put_is_retried_because_it_is_idempotent(sim):
+    sim.faults.add(method="PUT", count=1, status=503)
+    client_for(sim).put_json("/things/a", {"size": 1})
+    assert [e.status for e in sim.log.entries("PUT")] == [503, 200]
+
+
+def test_retry_after_is_honoured(sim):
+    sim.faults.add(method="GET", count=1, status=503, headers={"Retry-After": "1"})
+    client = client_for(sim)
+
+    started = time.monotonic()
+    client.get_json("/things")
+    assert time.monotonic() - started >= 0.95
+    assert sim.log.count("GET") == 2
+
+
+def test_retry_after_is_capped(monkeypatch, sim):
+    monkeypatch.setattr(http, "MAX_RETRY_AFTER", 0.2)
+    sim.faults.add(method="GET", count=1, status=503, headers={"Retry-After": "120"})
+
+    started = time.monotonic()
+    client_for(sim).get_json("/things")
+    assert time.monotonic() - started < 5
+
+
+def test_error_body_becomes_api_error_with_the_server_message(sim):
+    client = client_for(sim)
+    client.post_json("/things", {"name": "a"})
+    with pytest.raises(ApiError) as error:
+        client.post_json("/things", {"name": "a"})
+    assert error.value.status == 409
+    assert error.value.server_message == "thing a already exists"
+    assert error.value.body == {"message": "thing a already exists"}
+    assert error.value.url == sim.url + "/things"
+    assert "HTTP 409" in str(error.value) and "thing a already exists" in str(error.value)
+
+
+def test_plain_text_error_body_is_the_message(sim):
+    with pytest.raises(ApiError) as error:
+        client_for(sim, retries=0).get_json("/text-error")
+    assert error.value.server_message == "java.lang.NullPointerException at Foo.bar"
+
+
+def test_each_system_plugs_in_its_error_reader(sim):
+    def read_error(response, body):
+        return "custom: " + body["message"]
+
+    with pytest.raises(NotFound) as error:
+        client_for(sim, error_message=read_error).get_json("/things/missing")
+    assert error.value.server_message == "custom: no thing named missing"
+
+
+def test_404_reads_as_none_with_get_or_none(sim):
+    assert client_for(sim).get_or_none("/things/missing") is None
+
+
+def test_user_agent_names_the_collection_and_version(sim):
+    client_for(sim).get_json("/things")
+    assert sim.log.entries()[0].headers["User-Agent"] == USER_AGENT
+    assert "bigdata.platform/0.1.0" in USER_AGENT
+
+
+def test_request_counter_counts_logical_requests(sim):
+    client = client_for(sim)
+    client.get_json("/things")
+    client.post_json("/things", {"name": "b"})
+    assert client.request_count == 2
+
+
+def test_reauthenticate_once_on_401_then_resend(sim):
+    client = client_for(sim, headers={"Authorization": "Bearer stale"})
+    calls = []
+
+    def reauthenticate():
+        calls.append(1)
+        client.session.headers["Authorization"] = "Bearer good-token"
+        return True
+
+    client.reauthenticate = reauthenticate
+    assert client.get_json("/secure/things") == {"items": []}
+    assert len(calls) == 1
+    assert [e.status for e in sim.log.entries(path="secure")] == [401, 200]
+
+
+def test_401_is_an_error_when_reauthentication_does_not_help(sim):
+    client = client_for(sim, headers={"Authorization": "Bearer stale"}, reauthenticate=lambda: False)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/secure/things")
+    assert error.value.status == 401
+    assert error.value.server_message == "token expired or invalid"
+
+
+def test_request_timeout_becomes_api_error(sim):
+    sim.faults.add(method="GET", count=5, delay=1.0)
+    client = client_for(sim, timeout=0.2, retries=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert error.value.status is None
+    assert "no answer within 0.2s" in error.value.message
+
+
+def test_unreachable_server_is_a_clear_api_error():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = http.HttpClient("http://127.0.0.1:%d" % port, retries=1, backoff_factor=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert "cannot reach the server" in error.value.message
+
+
+def test_path_segments_are_quoted_one_by_one():
+    assert http.quote_path("clusters", "my cluster/1", "parcels") == "clusters/my%20cluster%2F1/parcels"
+
+
+def test_url_joining():
+    client = http.HttpClient("http://h:1/api/v41/")
+    assert client.url("/clusters") == "http://h:1/api/v41/clusters"
+    assert client.url("clusters") == "http://h:1/api/v41/clusters"
+    assert client.url("https://other/x") == "https://other/x"
+
+
+# -- TLS ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+@pytest.fixture
+def tls_sim(start_simulator, certificate):
+    return start_simulator(EchoSimulator, tls=certificate)
+
+
+def test_tls_verification_is_on_by_default(tls_sim):
+    with pytest.raises(ApiError) as error:
+        http.HttpClient(tls_sim.url, retries=0).get_json("/things")
+    assert "TLS verification failed" in error.value.message
+    assert tls_sim.log.count() == 0
+
+
+def test_ca_cert_makes_a_private_ca_trusted(tls_sim, certificate):
+    client = http.HttpClient(tls_sim.url, ca_cert=certificate[0], retries=0)
+    assert client.session.verify == certificate[0]
+    assert client.get_json("/things") == {"items": []}
+
+
+def test_validate_certs_false_skips_verification(tls_sim):
+    client = http.HttpClient(tls_sim.url, validate_certs=False, retries=0)
+    assert client.session.verify is False
+    assert client.get_json("/things") == {"items": []}
+
+
+def test_client_certificate_reaches_the_session(certificate):
+    client = http.HttpClient("https://x", client_cert=certificate[0], client_key=certificate[1])
+    assert client.session.cert == certificate
