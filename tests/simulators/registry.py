@@ -25,7 +25,7 @@ def available():
     names = []
     for name, target in SIMULATORS.items():
         try:
-            importlib.import_module(target.split(":")[0])
+            importlib.import_module(target.split(":", maxsplit=1)[0])
         except ImportError:
             continue
         names.append(name)

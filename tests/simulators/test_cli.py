@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 
 from collection import REPO_ROOT
@@ -32,10 +33,10 @@ def test_cli_serves_until_terminated(tmp_path):
         for url in urls.values():
             with urllib.request.urlopen(url + "/_sim/log", timeout=5) as response:
                 assert response.status == 200
-        for _ in range(50):
+        for dummy in range(50):
             if state_file.exists() and state_file.read_text():
                 break
-            __import__("time").sleep(0.1)
+            time.sleep(0.1)
         assert json.loads(state_file.read_text()) == urls
     finally:
         process.send_signal(signal.SIGTERM)

@@ -1,0 +1,14 @@
+# The two commands the README gives: `make demo` and `make test`. Both install what they need.
+.PHONY: demo test sanity bootstrap
+
+bootstrap:
+	bash scripts/bootstrap.sh
+
+demo: bootstrap
+	bash scripts/demo.sh
+
+test: bootstrap
+	bash scripts/test.sh
+
+sanity: bootstrap
+	bash scripts/sanity.sh
