@@ -6,9 +6,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 export PATH="$root/.venv/bin:$PATH"
 # Not under a dot-directory: ansible-test skips every target whose path has one.
-work="${TMPDIR:-/tmp}/bigdata-platform-sanity"
-rm -rf "$work"
-mkdir -p "$work"
+work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-sanity.XXXXXX")
+trap 'rm -rf "$work"' EXIT
 ansible-galaxy collection build --force --output-path "$work" . >/dev/null
 ansible-galaxy collection install --force -p "$work/collections" "$work"/bigdata-platform-*.tar.gz >/dev/null
 # ansible-test bootstraps pip in its venvs with a script from a host we cannot reach: use ensurepip.
