@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every check CI runs, in order: ansible-test sanity on the built collection, changelog lint,
+# ansible-lint (production profile), then one pytest run over unit tests, simulator contract tests
+# and integration tests (real ansible-playbook against the simulators and a real Ceph cluster).
+# pytest runs last, so its summary line closes the output.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+export PATH="$root/.venv/bin:$PATH"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "ansible-test sanity (Python 3.11, built collection)"
+bash scripts/sanity.sh
+
+step "antsibull-changelog lint"
+antsibull-changelog lint
+
+step "ansible-lint --profile production"
+.venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); import collection; collection.ensure_collection_link()"
+ANSIBLE_COLLECTIONS_PATH="$root/.build/collections" ansible-lint --profile production --offline
+
+step "pytest: unit, simulators (contract tests), integration"
+exec pytest -n 2 --dist loadgroup "$@"
