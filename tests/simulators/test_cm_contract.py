@@ -1,0 +1,235 @@
+"""Contract test: Cloudera's own Python client (cm-client, unchanged) drives the CM simulator over real
+HTTP for every call the cm_* modules make. If the simulator's paths, bodies or field names drift from
+the real API, cm-client's models stop deserialising them and these tests fail."""
+
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+cm_client = pytest.importorskip("cm_client")
+from cm_client.rest import ApiException  # noqa: E402  (after importorskip)
+
+from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_9  # noqa: E402
+
+CLUSTER = "Cluster 1"
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator("cm", speed=20)
+
+
+def client_for(sim, username="admin", password="admin", version="v45"):
+    configuration = cm_client.Configuration()
+    configuration.username = username
+    configuration.password = password
+    return cm_client.ApiClient(sim.url + "/api/" + version)
+
+
+@pytest.fixture
+def client(sim):
+    return client_for(sim)
+
+
+def wait_for(read, done, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def wait_command(client, command):
+    commands = cm_client.CommandsResourceApi(client)
+    return wait_for(lambda: commands.read_command(command.id), lambda c: not c.active)
+
+
+def test_api_version_is_plain_text_and_needs_credentials(sim):
+    # cm-client has no call for /api/version (the modules' discovery), so read it plainly.
+    request = urllib.request.Request(sim.url + "/api/version")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 401
+    password_manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    password_manager.add_password(None, sim.url, "admin", "admin")
+    opener = urllib.request.build_opener(urllib.request.HTTPBasicAuthHandler(password_manager))
+    with opener.open(sim.url + "/api/version", timeout=5) as response:
+        assert response.read().decode() == "v51"
+        assert response.headers["Content-Type"].startswith("text/plain")
+
+
+def test_wrong_password_is_401_with_a_message(sim):
+    client = client_for(sim, password="wrong")
+    try:
+        with pytest.raises(ApiException) as refused:
+            cm_client.ClustersResourceApi(client).read_clusters()
+    finally:
+        client_for(sim)
+    assert refused.value.status == 401
+    assert "Bad credentials" in refused.value.body
+
+
+def test_unknown_api_version_is_404(sim):
+    with pytest.raises(ApiException) as missing:
+        cm_client.ClustersResourceApi(client_for(sim, version="v99")).read_clusters()
+    assert missing.value.status == 404
+
+
+def test_clusters_and_cm_config(client):
+    clusters = cm_client.ClustersResourceApi(client).read_clusters().items
+    assert [c.name for c in clusters] == ["Cluster 1", "Cluster 2"]
+    assert cm_client.ClustersResourceApi(client).read_cluster(CLUSTER).full_version == "7.1.7"
+    manager = cm_client.ClouderaManagerResourceApi(client)
+    full = {item.name: item for item in manager.get_config(view="full").items}
+    assert full["REMOTE_PARCEL_REPO_URLS"].value is None
+    assert "7.1.8" in full["REMOTE_PARCEL_REPO_URLS"].default
+    assert manager.get_config().items == []
+    updated = manager.update_config(body=cm_client.ApiConfigList(items=[
+        cm_client.ApiConfig(name="REMOTE_PARCEL_REPO_URLS", value=full["REMOTE_PARCEL_REPO_URLS"].default + "," + REPO_7_1_9)]))
+    assert REPO_7_1_9 in updated.items[0].value
+    with pytest.raises(ApiException) as unknown:
+        manager.update_config(body=cm_client.ApiConfigList(items=[cm_client.ApiConfig(name="NOPE", value="1")]))
+    assert unknown.value.status == 400 and "NOPE" in unknown.value.body
+
+
+def test_repo_refresh_makes_a_new_parcel_available(client):
+    parcels = cm_client.ParcelsResourceApi(client)
+    assert CDH_7_1_9 not in [p.version for p in parcels.read_parcels(CLUSTER).items]
+    manager = cm_client.ClouderaManagerResourceApi(client)
+    default = {item.name: item for item in manager.get_config(view="full").items}["REMOTE_PARCEL_REPO_URLS"].default
+    manager.update_config(body=cm_client.ApiConfigList(items=[
+        cm_client.ApiConfig(name="REMOTE_PARCEL_REPO_URLS", value=default + "," + REPO_7_1_9)]))
+    command = manager.refresh_parcel_repos()
+    assert command.active is True and command.id
+    assert wait_command(client, command).success is True
+    stages = {p.version: p.stage for p in parcels.read_parcels(CLUSTER).items}
+    assert stages == {CDH_7_1_7: "ACTIVATED", CDH_7_1_8: "AVAILABLE_REMOTELY", CDH_7_1_9: "AVAILABLE_REMOTELY"}
+
+
+def read_stage(client, version, cluster=CLUSTER):
+    return cm_client.ParcelResourceApi(client).read_parcel(cluster, "CDH", version)
+
+
+def walk(client, command, version, stage, cluster=CLUSTER):
+    result = getattr(cm_client.ParcelResourceApi(client), command)(cluster, "CDH", version)
+    assert result.success is True
+    return wait_for(lambda: read_stage(client, version, cluster), lambda p: p.stage == stage)
+
+
+def test_parcel_walks_every_stage_forward_and_back(client):
+    parcel = cm_client.ParcelResourceApi(client)
+    parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
+    seen = read_stage(client, CDH_7_1_8)
+    assert seen.stage == "DOWNLOADING" and seen.state.total_progress > 0
+    assert seen.cluster_ref.cluster_name == CLUSTER
+    assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
+    # The download is CM-wide: the other cluster sees it too.
+    assert read_stage(client, CDH_7_1_8, "Cluster 2").stage == "DOWNLOADED"
+    assert walk(client, "start_distribution_command", CDH_7_1_8, "DISTRIBUTED").state.count == 3
+    assert walk(client, "activate_command", CDH_7_1_8, "ACTIVATED").stage == "ACTIVATED"
+    assert read_stage(client, CDH_7_1_7).stage == "DISTRIBUTED"
+    services = cm_client.ServicesResourceApi(client).read_services(CLUSTER).items
+    assert {s.config_staleness_status for s in services} == {"STALE"}
+    assert walk(client, "deactivate_command", CDH_7_1_8, "DISTRIBUTED").stage == "DISTRIBUTED"
+    assert walk(client, "start_removal_of_distribution_command", CDH_7_1_8, "DOWNLOADED").stage == "DOWNLOADED"
+    assert walk(client, "remove_download_command", CDH_7_1_8, "AVAILABLE_REMOTELY").state.errors == []
+
+
+def test_parcel_cancels(client):
+    parcel = cm_client.ParcelResourceApi(client)
+    parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
+    parcel.cancel_download_command(CLUSTER, "CDH", CDH_7_1_8)
+    assert read_stage(client, CDH_7_1_8).stage == "AVAILABLE_REMOTELY"
+    walk(client, "start_download_command", CDH_7_1_8, "DOWNLOADED")
+    parcel.start_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
+    parcel.cancel_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
+    assert read_stage(client, CDH_7_1_8).stage == "UNDISTRIBUTING"
+    assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
+
+
+def test_illegal_parcel_command_and_unknown_parcel(client):
+    parcel = cm_client.ParcelResourceApi(client)
+    with pytest.raises(ApiException) as illegal:
+        parcel.activate_command(CLUSTER, "CDH", CDH_7_1_8)
+    assert illegal.value.status == 400 and "AVAILABLE_REMOTELY" in illegal.value.body
+    with pytest.raises(ApiException) as missing:
+        parcel.read_parcel(CLUSTER, "CDH", "9.9.9")
+    assert missing.value.status == 404
+    with pytest.raises(ApiException) as no_cluster:
+        cm_client.ParcelsResourceApi(client).read_parcels("Cluster 9")
+    assert no_cluster.value.status == 404 and "Cluster 9" in no_cluster.value.body
+
+
+def test_failed_download_and_distribution_show_errors(sim, client):
+    sim.control_fail_next_download("CDH", CDH_7_1_8, message="hash mismatch")
+    cm_client.ParcelResourceApi(client).start_download_command(CLUSTER, "CDH", CDH_7_1_8)
+    failed = wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage != "DOWNLOADING")
+    assert (failed.stage, failed.state.errors) == ("AVAILABLE_REMOTELY", ["hash mismatch"])
+    walk(client, "start_download_command", CDH_7_1_8, "DOWNLOADED")
+    sim.control_fail_next_distribution("CDH", CDH_7_1_8, message="disk full")
+    cm_client.ParcelResourceApi(client).start_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
+    failed = wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage != "DISTRIBUTING")
+    assert (failed.stage, failed.state.errors) == ("DOWNLOADED", ["disk full"])
+
+
+def test_service_lifecycle_and_commands(sim, client):
+    services = cm_client.ServicesResourceApi(client)
+    hdfs = services.read_service(CLUSTER, "hdfs")
+    assert (hdfs.type, hdfs.service_state, hdfs.health_summary, hdfs.config_staleness_status) == \
+        ("HDFS", "STARTED", "GOOD", "FRESH")
+    assert len(cm_client.RolesResourceApi(client).read_roles(CLUSTER, "hdfs").items) == 5
+    created = services.create_services(CLUSTER, body=cm_client.ApiServiceList(
+        items=[cm_client.ApiService(name="kafka", type="KAFKA")]))
+    assert created.items[0].service_state == "STOPPED"
+    command = services.start_command(CLUSTER, "kafka")
+    assert command.active is True
+    assert services.read_service(CLUSTER, "kafka").service_state == "STARTING"
+    assert wait_command(client, command).success is True
+    assert services.read_service(CLUSTER, "kafka").service_state == "STARTED"
+    with pytest.raises(ApiException) as illegal:
+        services.start_command(CLUSTER, "kafka")
+    assert illegal.value.status == 400 and "not currently available" in illegal.value.body
+    with pytest.raises(ApiException) as started:
+        services.delete_service(CLUSTER, "kafka")
+    assert started.value.status == 400
+    assert wait_command(client, services.restart_command(CLUSTER, "kafka")).success is True
+    rolling = services.rolling_restart(CLUSTER, "kafka", body=cm_client.ApiRollingRestartArgs(slave_batch_size=1))
+    assert wait_command(client, rolling).success is True
+    assert wait_command(client, services.stop_command(CLUSTER, "kafka")).success is True
+    assert services.delete_service(CLUSTER, "kafka").name == "kafka"
+    assert "kafka" not in [s.name for s in services.read_services(CLUSTER).items]
+
+
+def test_failed_command_has_the_error_in_its_children(sim, client):
+    services = cm_client.ServicesResourceApi(client)
+    sim.control_fail_next_command("hdfs", message="NameNode failed to bind port 8020")
+    done = wait_command(client, services.restart_command(CLUSTER, "hdfs"))
+    assert (done.active, done.success, done.result_message) == (False, False, "Failed to restart service.")
+    assert done.children.items[0].result_message == "NameNode failed to bind port 8020"
+    assert services.read_service(CLUSTER, "hdfs").service_state == "STOPPED"
+
+
+def test_service_config_full_view_update_and_staleness(client):
+    services = cm_client.ServicesResourceApi(client)
+    full = {c.name: c for c in services.read_service_config(CLUSTER, "hdfs", view="full").items}
+    assert (full["dfs_replication"].default, full["dfs_replication"].value) == ("3", None)
+    assert full["zookeeper_service"].value == "zookeeper"
+    assert [c.name for c in services.read_service_config(CLUSTER, "hdfs").items] == ["zookeeper_service"]
+    updated = services.update_service_config(CLUSTER, "hdfs", body=cm_client.ApiServiceConfig(
+        items=[cm_client.ApiConfig(name="dfs_replication", value="2")]))
+    assert {c.name: c.value for c in updated.items}["dfs_replication"] == "2"
+    hdfs = services.read_service(CLUSTER, "hdfs")
+    assert (hdfs.config_staleness_status, hdfs.client_config_staleness_status, hdfs.config_stale) == \
+        ("STALE", "STALE", True)
+    with pytest.raises(ApiException) as unknown:
+        services.update_service_config(CLUSTER, "hdfs", body=cm_client.ApiServiceConfig(
+            items=[cm_client.ApiConfig(name="dfs_nope", value="1")]))
+    assert unknown.value.status == 400 and "dfs_nope" in unknown.value.body
+    assert wait_command(client, services.restart_command(CLUSTER, "hdfs")).success is True
+    assert services.read_service(CLUSTER, "hdfs").config_staleness_status == "FRESH"
+    deploy = services.deploy_client_config_command(CLUSTER, "hdfs", body=cm_client.ApiRoleNameList(items=[]))
+    assert wait_command(client, deploy).success is True
+    assert services.read_service(CLUSTER, "hdfs").client_config_staleness_status == "FRESH"
