@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection and authentication options of the RHEV / oVirt modules."""
+
+    DOCUMENTATION = r"""
+options:
+  url:
+    description:
+      - URL of the oVirt / RHV engine API (version 4), such as C(https://engine.example.com/ovirt-engine/api).
+      - If not set, the environment variable E(OVIRT_URL) is used.
+    type: str
+    required: true
+  username:
+    description:
+      - Engine user with its profile, such as C(admin@internal).
+      - Required unless O(token) is given. If not set, the environment variable E(OVIRT_USERNAME) is used.
+    type: str
+  password:
+    description:
+      - Password of O(username), exchanged once per task for an SSO token that is revoked when the task ends.
+      - If the token expires during a long wait the module logs in again, once per request.
+      - If not set, the environment variable E(OVIRT_PASSWORD) is used.
+    type: str
+  token:
+    description:
+      - An SSO access token to use instead of logging in; the module never revokes it.
+      - If not set, the environment variable E(OVIRT_TOKEN) is used.
+    type: str
+  insecure:
+    description:
+      - The oVirt spelling of O(validate_certs=false); TLS certificates are verified only when
+        O(validate_certs=true) and O(insecure=false).
+      - O(ca_cert) (alias O(ca_file)) falls back to the environment variable E(OVIRT_CAFILE).
+    type: bool
+    default: false
+notes:
+  - The modules speak the engine's REST API v4 in JSON with the Python library C(requests); they need neither
+    C(ovirt-engine-sdk-python) nor C(pycurl).
+  - O(ca_cert) may also be given as E(OVIRT_CAFILE).
+requirements:
+  - requests
+attributes:
+  action_group:
+    description: Use C(group/bigdata.platform.rhev) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - bigdata.platform.rhev
+"""
