@@ -1,0 +1,359 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: sahara_cluster
+short_description: Create, scale and delete OpenStack Sahara clusters
+version_added: 1.0.0
+description:
+  - Launch a Hadoop or Spark cluster with Sahara (OpenStack data processing), found by name, and wait until
+    it is C(Active); a cluster that ends in C(Error) fails the task with Sahara's C(status_description).
+  - Scale it by saying how many instances each node group should have (O(node_groups)); the module adds
+    instances, decommissions them, or adds a new node group, then waits until the cluster is C(Active) again.
+  - Delete it and wait until it is gone.
+  - A cluster that is in the middle of an operation is waited on, never asked twice.
+  - Plugin, template, image, key pair, network and O(is_transient) apply when the cluster is created; Sahara
+    cannot change them later, so a difference on an existing cluster only gives a warning.
+author:
+  - bigdata.platform contributors
+options:
+  name:
+    description: Name of the cluster, unique in the project.
+    type: str
+    required: true
+  state:
+    description: Whether the cluster should exist.
+    type: str
+    default: present
+    choices: [present, absent]
+  plugin:
+    description: Sahara plugin, such as V(vanilla). By default the cluster template's.
+    type: str
+  plugin_version:
+    description: Version of the plugin, such as V(2.7.1). By default the cluster template's.
+    type: str
+  cluster_template:
+    description: Cluster template to create the cluster from, by name or id.
+    type: str
+  default_image:
+    description: Image registered in Sahara, by name or id. By default the cluster template's.
+    type: str
+  keypair:
+    description: Nova key pair name installed on the instances.
+    type: str
+  neutron_management_network:
+    description: Id of the Neutron network the instances are managed through. By default the cluster template's.
+    type: str
+  is_transient:
+    description: Whether Sahara deletes the cluster once its jobs are done.
+    type: bool
+  description:
+    description: Free text, set at creation.
+    type: str
+  node_groups:
+    description:
+      - Number of instances per node group, for example C({worker: 5}).
+      - At creation, these counts override the cluster template's; a node group not in the template is made
+        from the node group template of the same name.
+      - On an existing cluster, a changed count scales the node group; a new name adds a node group (from the
+        cluster template's node group of that name, or the node group template of that name); node groups
+        not named are left alone.
+    type: dict
+extends_documentation_fragment:
+  - bigdata.platform.sahara
+  - bigdata.platform.wait
+  - bigdata.platform.tls
+  - bigdata.platform.attributes
+"""
+
+EXAMPLES = r"""
+- name: A vanilla Hadoop cluster with five workers
+  bigdata.platform.sahara_cluster:
+    cloud: mycloud
+    name: analytics
+    cluster_template: vanilla-small
+    default_image: sahara-vanilla-2.7.1
+    keypair: ops
+    neutron_management_network: 5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10
+    node_groups:
+      worker: 5
+    timeout: 3600
+
+- name: Scale the workers down to two
+  bigdata.platform.sahara_cluster:
+    cloud: mycloud
+    name: analytics
+    node_groups:
+      worker: 2
+
+- name: Delete the cluster and wait until it is gone
+  bigdata.platform.sahara_cluster:
+    cloud: mycloud
+    name: analytics
+    state: absent
+"""
+
+RETURN = r"""
+cluster:
+  description: The cluster after the task (predicted in check mode); empty when O(state=absent).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Cluster id.
+      type: str
+    name:
+      description: Cluster name.
+      type: str
+    status:
+      description: Sahara status, such as C(Active), C(Spawning), C(Scaling) or C(Error).
+      type: str
+    status_description:
+      description: Sahara's explanation of the status (the reason of an C(Error)).
+      type: str
+    plugin:
+      description: Plugin name.
+      type: str
+    plugin_version:
+      description: Plugin version (C(hadoop_version) in API v1.1).
+      type: str
+    node_groups:
+      description: Instances per node group.
+      type: dict
+    node_group_details:
+      description: Node groups with flavor, processes, template id and instance names.
+      type: list
+      elements: dict
+    cluster_template_id:
+      description: Template the cluster was made from, or null.
+      type: str
+    default_image_id:
+      description: Image id.
+      type: str
+    keypair:
+      description: Key pair name, or null.
+      type: str
+    neutron_management_network:
+      description: Management network id.
+      type: str
+    is_transient:
+      description: Whether the cluster is transient.
+      type: bool
+    provision_progress:
+      description: Sahara's provisioning steps, each with C(step_name), C(successful) and C(total).
+      type: list
+      elements: dict
+    project_id:
+      description: Owning project.
+      type: str
+  sample:
+    id: 0d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a
+    name: analytics
+    status: Active
+    status_description: ""
+    plugin: vanilla
+    plugin_version: 2.7.1
+    node_groups: {master: 1, worker: 5}
+scaling:
+  description: Instances per node group before and after scaling.
+  returned: when node group counts changed
+  type: dict
+  sample: {before: {master: 1, worker: 2}, after: {master: 1, worker: 5}}
+diff:
+  description: The cluster before and after (with C(--diff)).
+  returned: always
+  type: dict
+"""
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, merge_specs, run_module
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
+    ACTIVE, DELETING, ERROR, REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, describe_cluster, normalize_cluster,
+    normalize_cluster_template,
+)
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+
+# Set at creation only: option -> key of the normalised cluster.
+CREATION_ONLY = {"plugin": "plugin", "plugin_version": "plugin_version", "keypair": "keypair",
+                 "neutron_management_network": "neutron_management_network", "is_transient": "is_transient"}
+
+
+def argument_spec():
+    return merge_specs(SAHARA_ARGS, WAIT_ARGS, dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        plugin=dict(type="str"),
+        plugin_version=dict(type="str"),
+        cluster_template=dict(type="str"),
+        default_image=dict(type="str"),
+        keypair=dict(type="str", no_log=False),
+        neutron_management_network=dict(type="str"),
+        is_transient=dict(type="bool"),
+        description=dict(type="str"),
+        node_groups=dict(type="dict"),
+    ))
+
+
+def wanted_counts(params):
+    """node_groups as {name: int}; OptionError for anything that is not a count."""
+    counts = {}
+    for name, count in (params["node_groups"] or {}).items():
+        try:
+            counts[name] = int(count)
+        except (TypeError, ValueError):
+            counts[name] = -1
+        if counts[name] < 0 or isinstance(count, bool):
+            raise OptionError("node_groups", {name: count}, "must map node group names to counts of 0 or more")
+    return counts
+
+
+def read_cluster(client, name):
+    found = client.find("cluster", name)
+    return normalize_cluster(client.get_cluster(found["id"])) if found else None
+
+
+def error_reason(cluster):
+    if cluster is not None and cluster["status"] == ERROR:
+        return "Sahara cluster %s is in Error: %s" % (cluster["name"], cluster["status_description"] or "no description")
+    return None
+
+
+def wait_for(client, module, cluster, done, what):
+    return wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done, failed=error_reason,
+                      timeout=module.params["timeout"], what="Sahara cluster %s %s" % (cluster["name"], what),
+                      describe=describe_cluster)
+
+
+def is_active(cluster):
+    if cluster is None:
+        raise OperationFailed("the Sahara cluster disappeared while the task waited for it to become Active")
+    return cluster["status"] == ACTIVE
+
+
+def template_of(client, template):
+    return normalize_cluster_template(client.get("cluster_template", template)) if template else None
+
+
+def node_group_entry(client, name, count, template):
+    """A node group for a create or add request: from the cluster template, else the node group template `name`."""
+    for group in (template or {}).get("node_groups", []):
+        if group["name"] == name:
+            return dict(group, count=count)
+    found = client.find("node_group_template", name)
+    if found is None:
+        raise OptionError("node_groups", name, "is neither a node group of the cluster (or its cluster template) "
+                                               "nor the name of a node group template")
+    return {"name": name, "count": count, "node_group_template_id": found["id"]}
+
+
+def create(module, client, counts):
+    params = module.params
+    template_id = params["cluster_template"] and client.find_by_name_or_id(
+        "cluster_template", params["cluster_template"], "cluster_template")
+    template = template_of(client, template_id)
+    plugin = params["plugin"] or (template or {}).get("plugin")
+    version = params["plugin_version"] or (template or {}).get("plugin_version")
+    for option, value in (("plugin", plugin), ("plugin_version", version)):
+        if not value:
+            raise OptionError(option, value, "is required to create a cluster without a cluster_template")
+    body = {"name": params["name"], "cluster_template_id": template_id, "user_keypair_id": params["keypair"],
+            "neutron_management_network": params["neutron_management_network"], "is_transient": params["is_transient"],
+            "description": params["description"]}
+    if params["default_image"]:
+        body["default_image_id"] = client.find_by_name_or_id("image", params["default_image"], "default_image")
+    if counts:
+        merged = {group["name"]: group["count"] for group in (template or {}).get("node_groups", [])}
+        merged.update(counts)
+        body["node_groups"] = [node_group_entry(client, name, count, template) for name, count in sorted(merged.items())]
+    body = client.with_plugin({key: value for key, value in body.items() if value is not None}, plugin, version)
+    if module.check_mode:
+        return dict(name=params["name"], status=ACTIVE, plugin=plugin, plugin_version=version, node_groups=counts)
+    cluster = normalize_cluster(client.create("cluster", body))
+    if module.params["wait"]:
+        cluster = wait_for(client, module, cluster, is_active, "to become Active")
+    return cluster
+
+
+def warn_creation_only(module, current):
+    for option, key in CREATION_ONLY.items():
+        wanted = module.params[option]
+        if wanted is not None and wanted != current[key]:
+            module.warn("Sahara cannot change %s of the existing cluster %s (%r, not %r); left as it is"
+                        % (option, current["name"], current[key], wanted))
+
+
+def scale(module, client, current, counts):
+    """Resize node groups whose count differs, add those the cluster lacks; returns the cluster after."""
+    changed = {name: count for name, count in counts.items() if current["node_groups"].get(name) != count}
+    if not changed:
+        return current
+    after = dict(current, node_groups=dict(current["node_groups"], **changed))
+    if module.check_mode:
+        return after
+    if current["status"] != ACTIVE:
+        raise PlatformError("Sahara cluster %s is %s; it can be scaled once Active (use wait: true to wait for it)"
+                            % (current["name"], current["status"]))
+    resize = [{"name": name, "count": count} for name, count in changed.items() if name in current["node_groups"]]
+    new = [name for name in changed if name not in current["node_groups"]]
+    template = template_of(client, current["cluster_template_id"]) if new else None
+    body = {"resize_node_groups": resize} if resize else {}
+    if new:
+        body["add_node_groups"] = [node_group_entry(client, name, changed[name], template) for name in new]
+    cluster = normalize_cluster(client.scale_cluster(current["id"], body))
+    if module.params["wait"]:
+        cluster = wait_for(client, module, cluster, is_active, "to become Active after scaling")
+    return cluster
+
+
+def ensure_present(module, client, current):
+    counts = wanted_counts(module.params)
+    waiting = module.params["wait"] and not module.check_mode
+    if current is not None and current["status"] == DELETING and waiting:
+        wait_for(client, module, current, lambda cluster: cluster is None, "to be deleted before it is created again")
+        current = None
+    if current is not None and current["status"] not in (ACTIVE, ERROR, DELETING) and waiting:
+        current = wait_for(client, module, current, is_active, "to finish %s" % current["status"])
+    if current is not None and current["status"] != DELETING:
+        reason = error_reason(current)
+        if reason:
+            raise OperationFailed(reason, last_state=current)
+        warn_creation_only(module, current)
+        after = scale(module, client, current, counts)
+        result = dict(changed=after is not current, cluster=after, diff=make_diff(current, after))
+        if after is not current:
+            result["scaling"] = {"before": current["node_groups"], "after": after["node_groups"]}
+        return result
+    after = create(module, client, counts)
+    return dict(changed=True, cluster=after, diff=make_diff(current, after))
+
+
+def ensure_absent(module, client, current):
+    if current is None:
+        return dict(changed=False, cluster={}, diff=make_diff(None, None))
+    requested = current["status"] != DELETING
+    if not module.check_mode:
+        if requested:
+            client.delete("cluster", current["id"])
+        if module.params["wait"]:
+            wait_for(client, module, current, lambda cluster: cluster is None, "to be deleted")
+    return dict(changed=requested, cluster={}, diff=make_diff(current, None))
+
+
+def run(module):
+    client = SaharaClient.from_params(module.params)
+    current = read_cluster(client, module.params["name"])
+    if module.params["state"] == "absent":
+        return ensure_absent(module, client, current)
+    return ensure_present(module, client, current)
+
+
+def main():
+    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,693 @@
+"""OpenStack Keystone v3 + Sahara (data processing) on one server.
+
+Keystone answers at /v3 (auth_url = <url>/v3); its catalog's data-processing endpoints point back at this
+server: /v1.1/<project_id> (default) or /v2 (catalog_version="2"), for every region and interface.
+Sahara answers the version document at / and both API versions: /v1.1/{project_id}/... and /v2/...,
+with v1.1's hadoop_version/tenant_id and v2's plugin_version/project_id.
+
+Seeded fixture (documented here for the demo and tests):
+  domain Default (id default); project demo (id 8f1e2b6d...); user demo / secret;
+  application credential id demo-app-cred / secret demo-app-secret (scoped to demo);
+  plugins vanilla 2.7.1, spark 2.3, cdh 5.13; image sahara-vanilla-2.7.1 (tags vanilla, 2.7.1);
+  network private (id NETWORK_ID); flavors m1.small, m1.medium, m1.large (any flavor id is accepted);
+  no templates, no clusters.
+
+Clusters move through Sahara's statuses over simulated time (stage_seconds per status):
+  create:  Validating, InfraUpdating, Spawning, Waiting, Preparing, Configuring, Starting -> Active
+  scale:   Decommissioning (when shrinking), Scaling, Adding Instances (when growing), Configuring -> Active
+  delete:  Deleting -> gone (404)
+Test hooks (also POST /_sim/control/<name>): fail_next_create(description, at), set_token_lifetime(seconds),
+expire_tokens(), set_stage_seconds(seconds).
+Token lifetimes are in real seconds (expires_at must mean what it says to keystoneauth).
+"""
+
+import copy
+import datetime
+import re
+import time
+import uuid
+
+from simulators.framework import HttpError, Response, Simulator, Timeline, route
+
+PROJECT_ID = "8f1e2b6d3c4a4e5f9a0b1c2d3e4f5a6b"
+USER_ID = "2a3b4c5d6e7f48091a2b3c4d5e6f7a8b"
+NETWORK_ID = "5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10"
+IMAGE_ID = "1c3f2b9e-7a44-4d1b-8b0e-3f9d6c2a5e71"
+APP_CRED_ID = "demo-app-cred"
+APP_CRED_SECRET = "demo-app-secret"
+REGIONS = ("RegionOne", "RegionTwo")
+INTERFACES = ("public", "internal", "admin")
+
+CREATE_STAGES = ["Validating", "InfraUpdating", "Spawning", "Waiting", "Preparing", "Configuring", "Starting"]
+GONE = "__gone__"
+V2_WITH_PROJECT = re.compile(r"^/v2/([0-9a-f]{32})(/.*)?$")
+UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized",
+                          "message": "The request you have made requires authentication."}}
+ERROR_NAMES = {400: "INVALID_DATA", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+               405: "METHOD_NOT_ALLOWED", 500: "INTERNAL_SERVER_ERROR", 503: "SERVICE_UNAVAILABLE"}
+
+
+def iso(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def wall_now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def sahara_error(status, name, message):
+    """Sahara's error body; its messages end with an error id, like the real service's."""
+    return HttpError(status, {"error_code": status, "error_name": name,
+                              "error_message": "%s\nError ID: %s" % (message, uuid.uuid4())})
+
+
+def invalid(message, name="INVALID_REFERENCE"):
+    return sahara_error(400, name, message)
+
+
+def v2_view(resource):
+    """v2 renames hadoop_version -> plugin_version and tenant_id -> project_id."""
+    view = copy.deepcopy(resource)
+    if "hadoop_version" in view:
+        view["plugin_version"] = view.pop("hadoop_version")
+    if "tenant_id" in view:
+        view["project_id"] = view.pop("tenant_id")
+    return view
+
+
+class SaharaSimulator(Simulator):
+    name = "sahara"
+
+    def __init__(self, speed=1.0, stage_seconds=2.0, token_lifetime=3600.0, catalog_version="1.1"):
+        super().__init__(speed)
+        self.stage_seconds = float(stage_seconds)
+        self.token_lifetime = float(token_lifetime)
+        self.catalog_version = catalog_version
+        self.tokens = {}
+        self.users = {"demo": {"id": USER_ID, "name": "demo", "password": "secret", "domain_id": "default"}}
+        self.domains = {"default": "Default"}
+        self.projects = {PROJECT_ID: {"id": PROJECT_ID, "name": "demo", "domain_id": "default"}}
+        self.app_credentials = {APP_CRED_ID: {"secret": APP_CRED_SECRET, "user": "demo", "project_id": PROJECT_ID}}
+        self.plugins = {
+            "vanilla": {"name": "vanilla", "title": "Vanilla Apache Hadoop", "versions": ["2.7.1"],
+                        "description": "The Apache Vanilla plugin provides the ability to launch upstream Hadoop."},
+            "spark": {"name": "spark", "title": "Apache Spark", "versions": ["2.3"],
+                      "description": "This plugin provides an ability to launch Spark on Hadoop CDH cluster."},
+            "cdh": {"name": "cdh", "title": "Cloudera Plugin", "versions": ["5.13"],
+                    "description": "The Cloudera Sahara plugin provides the ability to launch the Cloudera distribution."},
+        }
+        self.images = {IMAGE_ID: {"id": IMAGE_ID, "name": "sahara-vanilla-2.7.1", "username": "ubuntu",
+                                  "tags": ["vanilla", "2.7.1"], "status": "ACTIVE", "description": "",
+                                  "minDisk": 0, "minRam": 0, "progress": 100, "metadata": {}}}
+        self.networks = {NETWORK_ID: "private"}
+        self.node_group_templates = {}
+        self.cluster_templates = {}
+        self.clusters = {}
+        self.next_create_failure = None
+
+    # -- test hooks --------------------------------------------------------------------------
+    def fail_next_create(self, description="Heat stack failed with status CREATE_FAILED", at="Spawning"):
+        """The next cluster created goes as far as stage `at`, then ends in Error with `description`."""
+        if at not in CREATE_STAGES:
+            raise ValueError("at must be one of %s" % CREATE_STAGES)
+        self.next_create_failure = (description, at)
+        return {"description": description, "at": at}
+
+    def set_token_lifetime(self, seconds):
+        self.token_lifetime = float(seconds)
+        return {"token_lifetime": self.token_lifetime}
+
+    def expire_tokens(self):
+        for token in self.tokens.values():
+            token["expires"] = time.time()
+        return {"expired": len(self.tokens)}
+
+    def set_stage_seconds(self, seconds):
+        self.stage_seconds = float(seconds)
+        return {"stage_seconds": self.stage_seconds}
+
+    def control_fail_next_create(self, description="Heat stack failed with status CREATE_FAILED", at="Spawning"):
+        return self.fail_next_create(description, at)
+
+    def control_set_token_lifetime(self, seconds):
+        return self.set_token_lifetime(seconds)
+
+    def control_expire_tokens(self):
+        return self.expire_tokens()
+
+    def control_set_stage_seconds(self, seconds):
+        return self.set_stage_seconds(seconds)
+
+    def error_body(self, status, message):
+        return {"error_code": status, "error_name": ERROR_NAMES.get(status, "ERROR"), "error_message": message}
+
+    # -- Keystone v3 -------------------------------------------------------------------------
+    def version_v3(self):
+        return {"id": "v3.14", "status": "stable", "updated": "2020-04-07T00:00:00Z",
+                "links": [{"rel": "self", "href": self.url + "/v3/"}],
+                "media-types": [{"base": "application/json", "type": "application/vnd.openstack.identity-v3+json"}]}
+
+    @route("GET", "/v3")
+    def keystone_version(self, request):
+        return {"version": self.version_v3()}
+
+    @route("POST", "/v3/auth/tokens")
+    def issue_token(self, request):
+        auth = (request.json() or {}).get("auth") or {}
+        identity = auth.get("identity") or {}
+        methods = identity.get("methods") or []
+        if "password" in methods:
+            user, project = self.password_identity(identity.get("password") or {}), None
+        elif "token" in methods:
+            user, project = self.token_identity(identity.get("token") or {}), None
+        elif "application_credential" in methods:
+            user, project = self.app_credential_identity(identity.get("application_credential") or {})
+        else:
+            raise HttpError(400, {"error": {"code": 400, "title": "Bad Request",
+                                            "message": "Expecting to find identity methods in auth."}})
+        if project is None:
+            project = self.scoped_project(auth.get("scope"))
+        token_id = "gAAAA" + uuid.uuid4().hex
+        self.tokens[token_id] = {"user": user["name"], "project_id": project["id"] if project else None,
+                                 "expires": time.time() + self.token_lifetime}
+        body = self.token_body(methods, user, project)
+        return Response(201, {"token": body}, {"X-Subject-Token": token_id})
+
+    def password_identity(self, password):
+        wanted = password.get("user") or {}
+        user = self.users.get(wanted.get("name")) or next(
+            (u for u in self.users.values() if u["id"] == wanted.get("id")), None)
+        if user is None or wanted.get("password") != user["password"]:
+            raise HttpError(401, UNAUTHORIZED)
+        if "name" in wanted and not self.domain_matches(wanted.get("domain") or {}, user["domain_id"]):
+            raise HttpError(401, UNAUTHORIZED)
+        return user
+
+    def token_identity(self, token):
+        entry = self.valid_token(token.get("id"))
+        if entry is None:
+            raise HttpError(404, {"error": {"code": 404, "title": "Not Found",
+                                            "message": "Could not find token: %s" % token.get("id")}})
+        return self.users[entry["user"]]
+
+    def app_credential_identity(self, credential):
+        entry = self.app_credentials.get(credential.get("id"))
+        if entry is None or credential.get("secret") != entry["secret"]:
+            raise HttpError(401, UNAUTHORIZED)
+        return self.users[entry["user"]], self.projects[entry["project_id"]]
+
+    def domain_matches(self, domain, domain_id):
+        if "id" in domain:
+            return domain["id"] == domain_id
+        return domain.get("name") == self.domains.get(domain_id)
+
+    def scoped_project(self, scope):
+        if not scope:
+            return None
+        wanted = scope.get("project") or {}
+        for project in self.projects.values():
+            if wanted.get("id") == project["id"]:
+                return project
+            if wanted.get("name") == project["name"] and self.domain_matches(wanted.get("domain") or {}, project["domain_id"]):
+                return project
+        raise HttpError(401, UNAUTHORIZED)
+
+    def token_body(self, methods, user, project):
+        now = wall_now()
+        lifetime = datetime.timedelta(seconds=self.token_lifetime)
+        domain = {"id": user["domain_id"], "name": self.domains[user["domain_id"]]}
+        body = {"methods": methods, "issued_at": iso(now), "expires_at": iso(now + lifetime),
+                "audit_ids": [uuid.uuid4().hex[:22]], "is_domain": False,
+                "user": {"id": user["id"], "name": user["name"], "domain": domain, "password_expires_at": None}}
+        if project:
+            body["project"] = {"id": project["id"], "name": project["name"], "domain": domain}
+            body["roles"] = [{"id": "9fe2ff9ee4384b1894a90878d3e92bab", "name": "member"}]
+            body["catalog"] = self.catalog(project["id"])
+        return body
+
+    def catalog(self, project_id):
+        path = "/v1.1/%s" % project_id if self.catalog_version == "1.1" else "/v2"
+        sahara = [{"id": uuid.uuid5(uuid.NAMESPACE_URL, region + interface).hex, "interface": interface,
+                   "region": region, "region_id": region, "url": self.url + path}
+                  for region in REGIONS for interface in INTERFACES]
+        keystone = [{"id": uuid.uuid5(uuid.NAMESPACE_URL, "ks" + region + interface).hex, "interface": interface,
+                     "region": region, "region_id": region, "url": self.url + "/v3"}
+                    for region in REGIONS for interface in INTERFACES]
+        return [{"id": "b2c3d4", "type": "data-processing", "name": "sahara", "endpoints": sahara},
+                {"id": "a1b2c3", "type": "identity", "name": "keystone", "endpoints": keystone}]
+
+    def valid_token(self, token_id):
+        entry = self.tokens.get(token_id)
+        if entry is None or entry["expires"] <= time.time():
+            return None
+        return entry
+
+    def authorize(self, request, project_id=None):
+        """keystonemiddleware + Sahara's AuthValidator: a valid token for the project in the URL."""
+        project_id = project_id or getattr(request, "url_project_id", None)
+        entry = self.valid_token(request.headers.get("X-Auth-Token"))
+        if entry is None:
+            raise HttpError(401, UNAUTHORIZED, {"WWW-Authenticate": 'Keystone uri="%s/v3"' % self.url})
+        if entry["project_id"] is None or (project_id is not None and project_id != entry["project_id"]):
+            raise HttpError(401, UNAUTHORIZED)
+        return entry["project_id"]
+
+    def dispatch(self, request):
+        """Sahara v2 takes an optional project id after /v2/ (keystoneauth's discovery adds it back)."""
+        match = V2_WITH_PROJECT.match(request.path)
+        if match:
+            request = copy.copy(request)
+            request.url_project_id = match.group(1)
+            request.path = "/v2" + (match.group(2) or "")
+        return super().dispatch(request)
+
+    # -- Sahara: helpers ---------------------------------------------------------------------
+    @staticmethod
+    def is_v2(request):
+        return request.path.startswith("/v2")
+
+    def render(self, request, resource):
+        return v2_view(resource) if self.is_v2(request) else copy.deepcopy(resource)
+
+    def version_field(self, request, body):
+        field = "plugin_version" if self.is_v2(request) else "hadoop_version"
+        return field, body.get(field)
+
+    def body_of(self, request):
+        body = request.json()
+        if not isinstance(body, dict):
+            raise invalid("Request body must be a JSON object", "VALIDATION_ERROR")
+        if self.is_v2(request) and "hadoop_version" in body:
+            raise invalid("Additional properties are not allowed ('hadoop_version' was unexpected)", "VALIDATION_ERROR")
+        return body
+
+    def lookup(self, store, resource_id):
+        if resource_id not in store:
+            raise sahara_error(404, "NOT_FOUND", "Object with {'id': '%s'} not found" % resource_id)
+        return store[resource_id]
+
+    def check_plugin(self, request, body):
+        field, version = self.version_field(request, body)
+        for required in ("name", "plugin_name", field):
+            if not body.get(required):
+                raise invalid("'%s' is a required property" % required, "VALIDATION_ERROR")
+        plugin = self.plugins.get(body["plugin_name"])
+        if plugin is None:
+            raise invalid("Sahara doesn't contain plugin with name '%s'" % body["plugin_name"])
+        if version not in plugin["versions"]:
+            raise invalid("Requested plugin '%s' doesn't support version '%s'" % (body["plugin_name"], version))
+        body["hadoop_version"] = body.pop(field)
+
+    def check_unique(self, store, name, kind, project_id, exclude=None):
+        for resource in store.values():
+            if resource["name"] == name and resource["tenant_id"] == project_id and resource["id"] != exclude:
+                raise invalid("%s with name '%s' already exists" % (kind, name), "NAME_ALREADY_EXISTS")
+
+    def check_image(self, image_id):
+        if image_id and image_id not in self.images:
+            raise invalid("Requested image '%s' is not registered" % image_id)
+
+    def check_network(self, network_id):
+        if network_id and network_id not in self.networks:
+            raise invalid("Network %s not found" % network_id)
+
+    def stamp(self, body, project_id):
+        now = iso(wall_now())
+        body.update(id=str(uuid.uuid4()), tenant_id=project_id, created_at=now, updated_at=None)
+        return body
+
+    def project_items(self, store, project_id, request):
+        items = [r for r in store.values() if r["tenant_id"] == project_id]
+        name = request.arg("name")
+        if name is not None:
+            items = [r for r in items if r["name"] == name]
+        return [self.render(request, r) for r in sorted(items, key=lambda r: r["created_at"])]
+
+    # -- Sahara: version document, plugins, images -------------------------------------------
+    @route("GET", "/")
+    def sahara_versions(self, request):
+        def links(version):
+            return [{"rel": "self", "href": "%s/v%s/" % (self.url, version)}]
+        return Response(300, {"versions": [
+            {"id": "v1.0", "status": "SUPPORTED", "links": links("1.0")},
+            {"id": "v1.1", "status": "SUPPORTED", "links": links("1.1")},
+            {"id": "v2", "status": "CURRENT", "links": links("2"), "min_version": "2.0", "max_version": "2.0"}]})
+
+    @route("GET", "/v1.1/{project_id}/plugins")
+    @route("GET", "/v2/plugins")
+    def list_plugins(self, request, project_id=None):
+        self.authorize(request, project_id)
+        return {"plugins": [copy.deepcopy(p) for p in self.plugins.values()]}
+
+    @route("GET", "/v1.1/{project_id}/plugins/{plugin}")
+    @route("GET", "/v2/plugins/{plugin}")
+    def get_plugin(self, request, plugin, project_id=None):
+        self.authorize(request, project_id)
+        if plugin not in self.plugins:
+            raise sahara_error(404, "NOT_FOUND", "Plugin '%s' not found" % plugin)
+        return {"plugin": copy.deepcopy(self.plugins[plugin])}
+
+    @route("GET", "/v1.1/{project_id}/images")
+    @route("GET", "/v2/images")
+    def list_images(self, request, project_id=None):
+        self.authorize(request, project_id)
+        return {"images": [copy.deepcopy(i) for i in self.images.values()]}
+
+    @route("GET", "/v1.1/{project_id}/images/{image_id}")
+    @route("GET", "/v2/images/{image_id}")
+    def get_image(self, request, image_id, project_id=None):
+        self.authorize(request, project_id)
+        return {"image": copy.deepcopy(self.lookup(self.images, image_id))}
+
+    # -- Sahara: node group templates --------------------------------------------------------
+    NGT_FIELDS = ("description", "flavor_id", "node_processes", "floating_ip_pool", "auto_security_group",
+                  "security_groups", "volumes_per_node", "volumes_size", "image_id", "node_configs",
+                  "availability_zone", "is_proxy_gateway", "use_autoconfig", "is_public", "is_protected")
+
+    @route("GET", "/v1.1/{project_id}/node-group-templates")
+    @route("GET", "/v2/node-group-templates")
+    def list_ngts(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        return {"node_group_templates": self.project_items(self.node_group_templates, project, request), "markers": {}}
+
+    @route("GET", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("GET", "/v2/node-group-templates/{template_id}")
+    def get_ngt(self, request, template_id, project_id=None):
+        self.authorize(request, project_id)
+        return {"node_group_template": self.render(request, self.lookup(self.node_group_templates, template_id))}
+
+    @route("POST", "/v1.1/{project_id}/node-group-templates")
+    @route("POST", "/v2/node-group-templates")
+    def create_ngt(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        body = self.valid_ngt(request, self.body_of(request), project)
+        template = dict({"description": "", "node_processes": [], "auto_security_group": False,
+                         "security_groups": None, "floating_ip_pool": None, "volumes_per_node": 0,
+                         "volumes_size": 0, "image_id": None, "node_configs": {}, "availability_zone": None,
+                         "is_proxy_gateway": False, "use_autoconfig": True, "is_public": False,
+                         "is_protected": False}, **body)
+        self.node_group_templates[template["id"]] = self.stamp(template, project)
+        return Response(202, {"node_group_template": self.render(request, template)})
+
+    def valid_ngt(self, request, body, project, current=None):
+        if current is None or "plugin_name" in body or self.version_field(request, body)[1]:
+            merged = dict(current or {}, **body)
+            if current and "plugin_version" not in body and "hadoop_version" not in body:
+                merged[self.version_field(request, body)[0]] = current["hadoop_version"]
+            self.check_plugin(request, merged)
+            body = merged
+        if current is None and not body.get("flavor_id"):
+            raise invalid("'flavor_id' is a required property", "VALIDATION_ERROR")
+        if "node_processes" in body and not body["node_processes"]:
+            raise invalid("[] is too short", "VALIDATION_ERROR")
+        self.check_image(body.get("image_id"))
+        self.check_unique(self.node_group_templates, body.get("name"), "Node group template", project,
+                          exclude=current and current["id"])
+        unknown = set(body) - set(self.NGT_FIELDS) - {"name", "plugin_name", "hadoop_version", "id", "tenant_id",
+                                                      "created_at", "updated_at"}
+        if unknown:
+            raise invalid("Additional properties are not allowed (%s)" % ", ".join(sorted(unknown)), "VALIDATION_ERROR")
+        return body
+
+    @route("PUT", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("PATCH", "/v2/node-group-templates/{template_id}")
+    def update_ngt(self, request, template_id, project_id=None):
+        project = self.authorize(request, project_id)
+        current = self.lookup(self.node_group_templates, template_id)
+        body = self.valid_ngt(request, self.body_of(request), project, current)
+        current.update(body, updated_at=iso(wall_now()))
+        return Response(202, {"node_group_template": self.render(request, current)})
+
+    @route("DELETE", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("DELETE", "/v2/node-group-templates/{template_id}")
+    def delete_ngt(self, request, template_id, project_id=None):
+        self.authorize(request, project_id)
+        template = self.lookup(self.node_group_templates, template_id)
+        users = [ct["name"] for ct in self.cluster_templates.values()
+                 if any(ng.get("node_group_template_id") == template_id for ng in ct["node_groups"])]
+        if users:
+            raise invalid("Node group template %s is in use by cluster templates: %s" % (template["name"], ", ".join(users)),
+                          "DELETION_FAILED")
+        del self.node_group_templates[template_id]
+        return Response(204)
+
+    # -- Sahara: cluster templates -----------------------------------------------------------
+    CT_FIELDS = ("description", "node_groups", "cluster_configs", "anti_affinity", "neutron_management_network",
+                 "default_image_id", "use_autoconfig", "is_public", "is_protected", "domain_name", "shares")
+
+    @route("GET", "/v1.1/{project_id}/cluster-templates")
+    @route("GET", "/v2/cluster-templates")
+    def list_cts(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        return {"cluster_templates": self.project_items(self.cluster_templates, project, request), "markers": {}}
+
+    @route("GET", "/v1.1/{project_id}/cluster-templates/{template_id}")
+    @route("GET", "/v2/cluster-templates/{template_id}")
+    def get_ct(self, request, template_id, project_id=None):
+        self.authorize(request, project_id)
+        return {"cluster_template": self.render(request, self.lookup(self.cluster_templates, template_id))}
+
+    @route("POST", "/v1.1/{project_id}/cluster-templates")
+    @route("POST", "/v2/cluster-templates")
+    def create_ct(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        body = self.valid_ct(request, self.body_of(request), project)
+        template = dict({"description": "", "node_groups": [], "cluster_configs": {}, "anti_affinity": [],
+                         "neutron_management_network": None, "default_image_id": None, "use_autoconfig": True,
+                         "is_public": False, "is_protected": False, "domain_name": None, "shares": None}, **body)
+        self.cluster_templates[template["id"]] = self.stamp(template, project)
+        return Response(202, {"cluster_template": self.render(request, template)})
+
+    def valid_ct(self, request, body, project, current=None):
+        if current is None or "plugin_name" in body or self.version_field(request, body)[1]:
+            merged = dict(current or {}, **body)
+            if current and "plugin_version" not in body and "hadoop_version" not in body:
+                merged[self.version_field(request, body)[0]] = current["hadoop_version"]
+            self.check_plugin(request, merged)
+            body = merged
+        if "node_groups" in body:
+            body["node_groups"] = [self.expand_node_group(ng) for ng in body["node_groups"] or []]
+        self.check_image(body.get("default_image_id"))
+        self.check_network(body.get("neutron_management_network"))
+        self.check_unique(self.cluster_templates, body.get("name"), "Cluster template", project,
+                          exclude=current and current["id"])
+        return body
+
+    def expand_node_group(self, node_group):
+        """A node group as Sahara stores it: the template's flavor and processes copied in."""
+        if not node_group.get("name"):
+            raise invalid("'name' is a required property", "VALIDATION_ERROR")
+        if not isinstance(node_group.get("count"), int) or node_group["count"] < 0:
+            raise invalid("%r is not valid under any of the given schemas" % node_group.get("count"), "VALIDATION_ERROR")
+        expanded = dict(node_group)
+        template_id = node_group.get("node_group_template_id")
+        if template_id:
+            if template_id not in self.node_group_templates:
+                raise invalid("NodeGroup template with id '%s' not found" % template_id)
+            template = self.node_group_templates[template_id]
+            expanded.setdefault("flavor_id", template["flavor_id"])
+            expanded.setdefault("node_processes", list(template["node_processes"]))
+        elif not node_group.get("flavor_id") or not node_group.get("node_processes"):
+            raise invalid("Node group '%s' needs node_group_template_id or flavor_id and node_processes"
+                          % node_group["name"], "VALIDATION_ERROR")
+        return expanded
+
+    @route("PUT", "/v1.1/{project_id}/cluster-templates/{template_id}")
+    @route("PATCH", "/v2/cluster-templates/{template_id}")
+    def update_ct(self, request, template_id, project_id=None):
+        project = self.authorize(request, project_id)
+        current = self.lookup(self.cluster_templates, template_id)
+        body = self.valid_ct(request, self.body_of(request), project, current)
+        current.update(body, updated_at=iso(wall_now()))
+        return Response(202, {"cluster_template": self.render(request, current)})
+
+    @route("DELETE", "/v1.1/{project_id}/cluster-templates/{template_id}")
+    @route("DELETE", "/v2/cluster-templates/{template_id}")
+    def delete_ct(self, request, template_id, project_id=None):
+        self.authorize(request, project_id)
+        template = self.lookup(self.cluster_templates, template_id)
+        users = [c["name"] for c in self.live_clusters() if c["cluster_template_id"] == template_id]
+        if users:
+            raise invalid("Cluster template %s in use by %s" % (template["name"], ", ".join(users)), "DELETION_FAILED")
+        del self.cluster_templates[template_id]
+        return Response(204)
+
+    # -- Sahara: clusters --------------------------------------------------------------------
+    def live_clusters(self):
+        """Clusters as of now: statuses moved along their timelines, deleted ones gone."""
+        for cluster_id, cluster in list(self.clusters.items()):
+            status, fraction = cluster["_timeline"].at(self.now())
+            if status == GONE:
+                del self.clusters[cluster_id]
+                continue
+            if status != cluster["status"]:
+                cluster["updated_at"] = iso(wall_now())
+            cluster["status"] = status
+            cluster["status_description"] = cluster["_error"] if status == "Error" else ""
+            cluster["_fraction"] = fraction
+        return list(self.clusters.values())
+
+    def cluster(self, cluster_id):
+        self.live_clusters()
+        return self.lookup(self.clusters, cluster_id)
+
+    def cluster_view(self, request, cluster, show_progress=False):
+        view = copy.deepcopy({k: v for k, v in cluster.items() if not k.startswith("_")})
+        for node_group in view["node_groups"]:
+            node_group["instances"] = [
+                {"instance_name": "%s-%s-%03d" % (cluster["name"], node_group["name"], index),
+                 "instance_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%d" % (cluster["id"], node_group["name"], index))),
+                 "management_ip": "10.0.0.%d" % (index + 10)} for index in range(node_group["count"])]
+        if show_progress:
+            view["provision_progress"] = self.progress(cluster)
+        return self.render(request, view)
+
+    def progress(self, cluster):
+        """One provisioning step per status passed, like Sahara's event log."""
+        total = sum(ng["count"] for ng in cluster["node_groups"])
+        steps = []
+        for name, dummy in cluster["_timeline"].stages:
+            if name == cluster["status"]:
+                if name not in ("Active", "Error"):
+                    steps.append({"step_name": name, "step_type": "Engine: %s" % cluster["_operation"],
+                                  "total": total, "successful": None, "tenant_id": cluster["tenant_id"]})
+                break
+            steps.append({"step_name": name, "step_type": "Engine: %s" % cluster["_operation"],
+                          "total": total, "successful": True, "tenant_id": cluster["tenant_id"]})
+        return steps
+
+    def start_operation(self, cluster, operation, stages, last):
+        cluster["_operation"] = operation
+        cluster["_timeline"] = Timeline([(stage, self.stage_seconds) for stage in stages] + [(last, 0)], self.now())
+        cluster["status"] = stages[0]
+        cluster["status_description"] = ""
+
+    @route("GET", "/v1.1/{project_id}/clusters")
+    @route("GET", "/v2/clusters")
+    def list_clusters(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        clusters = [c for c in self.live_clusters() if c["tenant_id"] == project]
+        if request.arg("name") is not None:
+            clusters = [c for c in clusters if c["name"] == request.arg("name")]
+        return {"clusters": [self.cluster_view(request, c) for c in clusters], "markers": {}}
+
+    @route("GET", "/v1.1/{project_id}/clusters/{cluster_id}")
+    @route("GET", "/v2/clusters/{cluster_id}")
+    def get_cluster(self, request, cluster_id, project_id=None):
+        self.authorize(request, project_id)
+        show_progress = str(request.arg("show_progress", "false")).lower() == "true"
+        return {"cluster": self.cluster_view(request, self.cluster(cluster_id), show_progress)}
+
+    @route("POST", "/v1.1/{project_id}/clusters")
+    @route("POST", "/v2/clusters")
+    def create_cluster(self, request, project_id=None):
+        project = self.authorize(request, project_id)
+        body = self.body_of(request)
+        self.check_plugin(request, body)
+        self.live_clusters()
+        self.check_unique(self.clusters, body["name"], "Cluster", project)
+        template = None
+        if body.get("cluster_template_id"):
+            if body["cluster_template_id"] not in self.cluster_templates:
+                raise invalid("Cluster template with id '%s' not found" % body["cluster_template_id"])
+            template = self.cluster_templates[body["cluster_template_id"]]
+            if (template["plugin_name"], template["hadoop_version"]) != (body["plugin_name"], body["hadoop_version"]):
+                raise invalid("Cluster template plugin %s %s does not match the cluster's %s %s" % (
+                    template["plugin_name"], template["hadoop_version"], body["plugin_name"], body["hadoop_version"]))
+        node_groups = body.get("node_groups") or (template or {}).get("node_groups") or []
+        if not node_groups:
+            raise invalid("Cluster needs node groups: give node_groups or a cluster_template_id", "INVALID_DATA")
+        image = body.get("default_image_id") or (template or {}).get("default_image_id")
+        if not image:
+            raise invalid("'default_image_id' field is not found", "NOT_FOUND")
+        self.check_image(image)
+        network = body.get("neutron_management_network") or (template or {}).get("neutron_management_network")
+        if not network:
+            raise invalid("'neutron_management_network' field is not found", "NOT_FOUND")
+        self.check_network(network)
+        cluster = {"name": body["name"], "plugin_name": body["plugin_name"], "hadoop_version": body["hadoop_version"],
+                   "description": body.get("description", ""), "cluster_template_id": body.get("cluster_template_id"),
+                   "default_image_id": image, "neutron_management_network": network,
+                   "user_keypair_id": body.get("user_keypair_id"), "is_transient": bool(body.get("is_transient")),
+                   "node_groups": [self.expand_node_group(ng) for ng in node_groups],
+                   "cluster_configs": body.get("cluster_configs") or (template or {}).get("cluster_configs") or {},
+                   "anti_affinity": body.get("anti_affinity") or [], "info": {}, "is_public": bool(body.get("is_public")),
+                   "is_protected": bool(body.get("is_protected")), "use_autoconfig": True, "shares": None,
+                   "domain_name": None, "verification": {"status": "NOT_STARTED", "checks": []}}
+        self.stamp(cluster, project)
+        failure, self.next_create_failure = self.next_create_failure, None
+        if failure:
+            description, at = failure
+            stages = CREATE_STAGES[:CREATE_STAGES.index(at) + 1]
+            cluster["_error"] = "Creating cluster failed for the following reason(s): %s\nError ID: %s" % (
+                description, uuid.uuid4())
+            self.start_operation(cluster, "create cluster", stages, "Error")
+        else:
+            cluster["_error"] = ""
+            self.start_operation(cluster, "create cluster", CREATE_STAGES, "Active")
+        self.clusters[cluster["id"]] = cluster
+        return Response(202, {"cluster": self.cluster_view(request, cluster)})
+
+    @route("PUT", "/v1.1/{project_id}/clusters/{cluster_id}")
+    @route("PUT", "/v2/clusters/{cluster_id}")
+    def scale_cluster(self, request, cluster_id, project_id=None):
+        self.authorize(request, project_id)
+        cluster = self.cluster(cluster_id)
+        body = self.body_of(request)
+        resize = body.get("resize_node_groups") or []
+        add = body.get("add_node_groups") or []
+        if not resize and not add:
+            raise invalid("{} does not have enough properties", "VALIDATION_ERROR")
+        if cluster["status"] != "Active":
+            raise invalid("Cluster cannot be scaled not in 'Active' status. Cluster status: %s" % cluster["status"],
+                          "INVALID_DATA")
+        groups = {ng["name"]: ng for ng in cluster["node_groups"]}
+        shrinking = growing = False
+        for change in resize:
+            if change.get("name") not in groups:
+                raise invalid("Cluster doesn't contain node group with name '%s'" % change.get("name"), "INVALID_DATA")
+            if not isinstance(change.get("count"), int) or change["count"] < 0:
+                raise invalid("%r is less than the minimum of 0" % change.get("count"), "VALIDATION_ERROR")
+            shrinking |= change["count"] < groups[change["name"]]["count"]
+            growing |= change["count"] > groups[change["name"]]["count"]
+        new_groups = []
+        for change in add:
+            if change.get("name") in groups:
+                raise invalid("Can't add new nodegroup. Cluster already has nodegroup with name '%s'" % change["name"],
+                              "INVALID_DATA")
+            new_groups.append(self.expand_node_group(change))
+            growing = True
+        for change in resize:
+            groups[change["name"]]["count"] = change["count"]
+        cluster["node_groups"].extend(new_groups)
+        stages = (["Decommissioning"] if shrinking else []) + ["Scaling"] + (["Adding Instances"] if growing else [])
+        self.start_operation(cluster, "scale cluster", stages + ["Configuring"], "Active")
+        cluster["updated_at"] = iso(wall_now())
+        return Response(202, {"cluster": self.cluster_view(request, cluster)})
+
+    @route("PATCH", "/v1.1/{project_id}/clusters/{cluster_id}")
+    @route("PATCH", "/v2/clusters/{cluster_id}")
+    def update_cluster(self, request, cluster_id, project_id=None):
+        project = self.authorize(request, project_id)
+        cluster = self.cluster(cluster_id)
+        body = self.body_of(request)
+        unknown = set(body) - {"name", "description", "is_public", "is_protected", "shares", "verification",
+                               "update_keypair"}
+        if unknown:
+            raise invalid("Additional properties are not allowed (%s)" % ", ".join(sorted(unknown)), "VALIDATION_ERROR")
+        if "name" in body:
+            self.check_unique(self.clusters, body["name"], "Cluster", project, exclude=cluster_id)
+        cluster.update({k: v for k, v in body.items() if k not in ("verification", "update_keypair")})
+        return Response(202, {"cluster": self.cluster_view(request, cluster)})
+
+    @route("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}")
+    @route("DELETE", "/v2/clusters/{cluster_id}")
+    def delete_cluster(self, request, cluster_id, project_id=None):
+        self.authorize(request, project_id)
+        cluster = self.cluster(cluster_id)
+        if cluster["is_protected"]:
+            raise sahara_error(403, "UPDATE_FAILED", "Cluster with id '%s' could not be deleted because it's marked as "
+                                                     "protected" % cluster_id)
+        if cluster["status"] != "Deleting":
+            self.start_operation(cluster, "delete cluster", ["Deleting"], GONE)
+        return Response(204)
