@@ -1,0 +1,150 @@
+"""What AWX / Automation Controller does with the collection, done here without AWX:
+
+- ansible-builder turns execution-environment.yml into a build context (no container build);
+- each custom credential type injects exactly the environment variables the modules fall back to,
+  and a module authenticates from those variables alone;
+- ansible-runner runs the demo playbook from a private data directory;
+- an ad-hoc `ansible localhost -m bigdata.platform.<x>_info` command works.
+"""
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import yaml
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from collection import COLLECTIONS_PATH, REPO_ROOT
+
+BIN = os.path.dirname(sys.executable)
+CREDENTIAL_TYPES = os.path.join(REPO_ROOT, "extensions", "awx", "credential_types")
+GALAXY = yaml.safe_load(open(os.path.join(REPO_ROOT, "galaxy.yml")))
+# credential type file -> (module_utils client, module name prefixes): where the fallbacks are read.
+SYSTEM_SOURCES = {
+    "cloudera_manager": ("cloudera_manager", ("cm_",)),
+    "yarn": ("yarn", ("yarn_",)),
+    "rhev": ("rhev", ("rhev_",)),
+    "ceph": ("ceph", ("rados_",)),
+    "sahara": ("sahara", ("sahara_",)),
+}
+ENV_NAME = re.compile(r"""["']((?:CM|YARN|OVIRT|CEPH|OS)_[A-Z_]+)["']""")
+
+
+def run(command, **kwargs):
+    kwargs.setdefault("cwd", REPO_ROOT)
+    return subprocess.run(command, capture_output=True, text=True, check=False, timeout=300, **kwargs)
+
+
+# -- execution environment --------------------------------------------------------------------------
+def test_ansible_builder_creates_a_context_with_the_collection_and_its_requirements(tmp_path):
+    for name in ("execution-environment.yml", "requirements.txt", "bindep.txt"):
+        shutil.copy(os.path.join(REPO_ROOT, name), tmp_path / name)
+    built = run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path",
+                 str(tmp_path / ".build" / "ee"), REPO_ROOT])
+    assert built.returncode == 0, built.stdout + built.stderr
+    context = tmp_path / "context"
+    created = run([os.path.join(BIN, "ansible-builder"), "create", "-f", str(tmp_path / "execution-environment.yml"),
+                   "-c", str(context), "--output-filename", "Containerfile"], cwd=str(tmp_path))
+    assert created.returncode == 0, created.stdout + created.stderr
+    assert "No matches" not in created.stdout + created.stderr
+
+    build = context / "_build"
+    assert requirement_lines(build / "requirements.txt") == requirement_lines(os.path.join(REPO_ROOT, "requirements.txt"))
+    assert "python3-rados [platform:rpm]" in requirement_lines(build / "bindep.txt")
+    tarball = "bigdata-platform-%s.tar.gz" % GALAXY["version"]
+    assert (build / "collections" / tarball).is_file()
+    galaxy_requirements = yaml.safe_load((build / "requirements.yml").read_text())
+    assert galaxy_requirements["collections"] == [{"name": "collections/" + tarball, "type": "file"}]
+
+    containerfile = (context / "Containerfile").read_text()
+    assert 'EE_BASE_IMAGE="quay.io/centos/centos:stream9"' in containerfile
+    assert "ansible-galaxy collection install" in containerfile
+    assert "centos-release-ceph" in containerfile
+    assert "ansible-core>=2.16" in containerfile and "ansible-runner" in containerfile
+
+
+def requirement_lines(path):
+    with open(path) as handle:
+        return [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+
+
+# -- credential types -------------------------------------------------------------------------------
+def load_credential_type(system):
+    with open(os.path.join(CREDENTIAL_TYPES, system + ".yml")) as handle:
+        return yaml.safe_load(handle)
+
+
+def module_fallbacks(system):
+    """Every CM_/YARN_/OVIRT_/CEPH_/OS_ name quoted in the system's client and modules."""
+    client, prefixes = SYSTEM_SOURCES[system]
+    paths = [os.path.join(REPO_ROOT, "plugins", "module_utils", client + ".py")]
+    paths += [path for path in glob.glob(os.path.join(REPO_ROOT, "plugins", "modules", "*.py"))
+              if os.path.basename(path).startswith(prefixes)]
+    names = set()
+    for path in paths:
+        if os.path.exists(path):
+            with open(path) as handle:
+                names.update(ENV_NAME.findall(handle.read()))
+    if system == "sahara" and names:
+        # openstack.config reads OS_<KEY> for every key of the auth option (the module's spec).
+        from ansible_collections.bigdata.platform.plugins.module_utils.sahara import AUTH_OPTIONS
+
+        names.update("OS_" + key.upper() for key in AUTH_OPTIONS)
+    return names
+
+
+def test_there_is_one_credential_type_per_system():
+    files = sorted(os.path.splitext(name)[0] for name in os.listdir(CREDENTIAL_TYPES))
+    assert files == sorted(SYSTEM_SOURCES)
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEM_SOURCES))
+def test_credential_type_is_well_formed(system):
+    definition = load_credential_type(system)
+    assert definition["kind"] == "cloud" and definition["name"]
+    fields = {field["id"]: field for field in definition["inputs"]["fields"]}
+    assert len(fields) == len(definition["inputs"]["fields"]), "duplicate field ids"
+    assert set(definition["inputs"]["required"]) <= set(fields)
+    for field_id, field in fields.items():
+        if re.search("password|token|secret|keyring", field_id):
+            assert field.get("secret") is True, "%s.%s must be secret" % (system, field_id)
+    templates = list(definition["injectors"]["env"].values()) + list(definition["injectors"].get("file", {}).values())
+    used = set()
+    for template in templates:
+        used.update(re.findall(r"{{\s*(\w+)", template))
+    assert used - {"tower"} <= set(fields), "injectors use undefined fields"
+    for name in definition["injectors"].get("file", {}):
+        assert name.startswith("template."), name
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEM_SOURCES))
+def test_injected_variables_are_exactly_ones_the_modules_read(system):
+    fallbacks = module_fallbacks(system)
+    if not fallbacks:
+        pytest.skip("the %s modules have not landed in this checkout" % system)
+    injected = set(load_credential_type(system)["injectors"]["env"])
+    assert injected <= fallbacks, "injected but never read: %s" % sorted(injected - fallbacks)
+
+
+def inject(system, inputs, directory):
+    """Render a credential type's injectors like AWX does: files first, then env with their paths."""
+    definition = load_credential_type(system)
+    environment = ImmutableSandboxedEnvironment()
+    for field in definition["inputs"]["fields"]:
+        if "default" in field:
+            inputs.setdefault(field["id"], field["default"])
+    filenames = {}
+    for name, template in definition["injectors"].get("file", {}).items():
+        key = name.split(".", 1)[1]
+        path = os.path.join(str(directory), "awx-%s-%s" % (system, key))
+        with open(path, "w") as handle:
+            handle.write(environment.from_string(template).render(**inputs))
+        filenames[key] = path
+    namespace = dict(inputs, tower={"filename": filenames})
+    return {name: environment.from_string(template).render(**namespace)
+            for name, template in definition["injectors"]["env"].items()}
