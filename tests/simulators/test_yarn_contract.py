@@ -1,0 +1,115 @@
+"""Contract test: yarn-api-client (PyPI, unchanged) drives the YARN simulator over real HTTP, through
+every call the yarn_app modules make: info, metrics, app listing with filters, new-application,
+submit, app, state, kill and queue move."""
+
+import time
+
+import pytest
+
+yarn_api_client = pytest.importorskip("yarn_api_client")
+
+from yarn_api_client.auth import SimpleAuth  # noqa: E402
+from yarn_api_client.errors import APIError  # noqa: E402
+from yarn_api_client.resource_manager import ResourceManager  # noqa: E402
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator("yarn", speed=100.0)
+
+
+@pytest.fixture
+def rm(sim):
+    return ResourceManager(service_endpoints=[sim.url], auth=SimpleAuth("etl"), timeout=5)
+
+
+def submit(rm, name, tags=None, env=None, queue="default"):
+    app_id = rm.cluster_new_application().data["application-id"]
+    rm.cluster_submit_application({
+        "application-id": app_id, "application-name": name, "queue": queue, "application-type": "YARN",
+        "application-tags": {"tag": tags or []},
+        "am-container-spec": {"commands": {"command": "sleep 60"},
+                              "environment": {"entry": [{"key": k, "value": v} for k, v in (env or {}).items()]}},
+        "resource": {"memory": 1024, "vCores": 1},
+    })
+    return app_id
+
+
+def wait_state(rm, app_id, state, seconds=5.0):
+    deadline = time.monotonic() + seconds
+    while rm.cluster_application_state(app_id).data["state"] != state:
+        assert time.monotonic() < deadline, "%s never reached %s" % (app_id, state)
+        time.sleep(0.05)
+
+
+def test_info_and_metrics(rm):
+    info = rm.cluster_information().data["clusterInfo"]
+    assert info["haState"] == "ACTIVE" and info["state"] == "STARTED"
+    metrics = rm.cluster_metrics().data["clusterMetrics"]
+    assert metrics["appsSubmitted"] == 3 and metrics["appsRunning"] == 2
+
+
+def test_listing_with_filters(rm):
+    def names(**filters):
+        apps = rm.cluster_applications(**filters).data["apps"]
+        return sorted(app["name"] for app in (apps or {}).get("app", []))
+
+    assert names() == ["adhoc-report", "nightly-etl", "streaming-ingest"]
+    assert names(states=["RUNNING"]) == ["nightly-etl", "streaming-ingest"]
+    assert names(final_status="SUCCEEDED") == ["adhoc-report"]
+    assert names(user="etl") == ["nightly-etl"]
+    assert names(queue="adhoc") == ["adhoc-report"]
+    assert names(application_tags=["NIGHTLY", "report"]) == ["adhoc-report", "nightly-etl"]
+    assert names(application_types=["spark"]) == []
+    assert names(application_types=["mapreduce"]) == ["adhoc-report", "nightly-etl", "streaming-ingest"]
+    assert names(name="nightly-etl") == ["nightly-etl"]
+    assert len(names(limit="1")) == 1
+    assert rm.cluster_applications(states=["KILLED"]).data == {"apps": None}
+
+
+def test_submit_moves_through_the_states_and_a_spec_decides_the_end(rm):
+    app_id = submit(rm, "contract-ok", tags=["Contract"], env={"SIM_RUN_SECONDS": "1"})
+    app = rm.cluster_application(app_id).data["app"]
+    assert app["name"] == "contract-ok" and app["user"] == "etl" and app["applicationTags"] == "contract"
+    wait_state(rm, app_id, "FINISHED")
+    assert rm.cluster_application(app_id).data["app"]["finalStatus"] == "SUCCEEDED"
+
+    failing = submit(rm, "contract-fail", env={"SIM_RUN_SECONDS": "1", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "boom"})
+    wait_state(rm, failing, "FAILED")
+    app = rm.cluster_application(failing).data["app"]
+    assert app["finalStatus"] == "FAILED" and app["diagnostics"] == "boom"
+
+
+def test_kill_is_accepted_then_done(rm, sim):
+    app_id = submit(rm, "contract-kill", env={"SIM_RUN_SECONDS": "forever"})
+    wait_state(rm, app_id, "RUNNING")
+    assert rm.cluster_application_kill(app_id).data == {"state": "ACCEPTED"}
+    assert sim.log.entries("PUT", "/state$")[-1].status == 202
+    sim.clock.advance(5)
+    assert rm.cluster_application_kill(app_id).data == {"state": "KILLED"}
+    assert sim.log.entries("PUT", "/state$")[-1].status == 200
+    assert rm.cluster_application(app_id).data["app"]["finalStatus"] == "KILLED"
+
+
+def test_queue_move_and_its_errors(rm):
+    app_id = submit(rm, "contract-move", env={"SIM_RUN_SECONDS": "forever"})
+    assert rm.cluster_get_application_queue(app_id).data == {"queue": "default"}
+    assert rm.cluster_change_application_queue(app_id, "etl").data == {"queue": "etl"}
+    assert rm.cluster_get_application_queue(app_id).data == {"queue": "etl"}
+    with pytest.raises(APIError) as error:
+        rm.cluster_change_application_queue(app_id, "nope")
+    assert "400" in str(error.value) and "RemoteException" in str(error.value) and "nope" in str(error.value)
+
+
+def test_errors_are_remote_exceptions(rm, sim):
+    with pytest.raises(APIError) as error:
+        rm.cluster_application("application_1_9999")
+    assert "404" in str(error.value) and "NotFoundException" in str(error.value)
+    other = ResourceManager(service_endpoints=[sim.url], auth=SimpleAuth("mallory"), timeout=5)
+    with pytest.raises(APIError) as error:
+        other.cluster_application_kill(sorted(sim.cluster.apps)[0])
+    assert "403" in str(error.value)
+    anonymous = ResourceManager(service_endpoints=[sim.url], timeout=5)
+    with pytest.raises(APIError) as error:
+        anonymous.cluster_new_application()
+    assert "401" in str(error.value) and "Unable to obtain user name" in str(error.value)

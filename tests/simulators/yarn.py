@@ -1,0 +1,500 @@
+"""A Hadoop YARN ResourceManager (REST API /ws/v1/cluster) that keeps state.
+
+It answers like a real RM (Hadoop 3 by default): 202 + Location and no body on submit, 202 then 200
+on kill, errors as {"RemoteException": {"exception", "message", "javaClassName"}}, {"apps": null}
+for an empty list, tags stored in lower case, simple auth through `user.name` (a `hadoop.auth`
+cookie is set, as the AuthenticationFilter does), writes without a user -> 401 "Unable to obtain
+user name, user not authenticated", a kill or move by someone who is neither the owner nor an admin
+-> 403.
+
+Seeded data (what the demo has to look at):
+  queues   root.default, root.etl, root.adhoc
+  apps     application_<ts>_0001 "nightly-etl"       user etl,     queue etl,     tags nightly,etl  RUNNING for ever
+           application_<ts>_0002 "adhoc-report"      user analyst, queue adhoc,   tags report       FINISHED/SUCCEEDED
+           application_<ts>_0003 "streaming-ingest"  user hadoop,  queue default, tags streaming    RUNNING for ever
+  admins   yarn, hadoop (may kill or move any app)
+  delegation token "sim-delegation-token-etl" authenticates as etl
+
+A submitted app is driven by its spec's am-container-spec environment (simulated seconds):
+  SIM_ACCEPT_SECONDS=2         time in ACCEPTED (waiting for an AM container), default 2
+  SIM_RUN_SECONDS=5            time in RUNNING, default 30; "forever" never ends
+  SIM_FINAL_STATUS=FAILED      SUCCEEDED (default), FAILED or KILLED
+  SIM_FINAL_STATE=FINISHED     the YARN state at the end; by default FINISHED for SUCCEEDED, FAILED
+                               for FAILED, KILLED for KILLED (FINISHED + FAILED is an AM that
+                               unregistered with a failure)
+  SIM_DIAGNOSTICS=text         the diagnostics shown at the end
+States move NEW -> NEW_SAVING -> SUBMITTED -> ACCEPTED -> RUNNING -> final; an unknown queue fails
+the app after SUBMITTED with the Capacity Scheduler's message.
+
+HA: `rm2 = rm1.start_standby(style="hadoop3")` starts a second RM on the same cluster state. The
+standby answers /ws/v1/cluster/info (haState STANDBY) itself and everything else like Hadoop 3
+(307 + Location, "This is standby RM. The redirect url is: ...") or, with style "hadoop2", like
+Hadoop 2 (200, a Refresh header and "This is standby RM. Redirecting to the current active RM: ...").
+
+Test hooks (Python methods, and POST /_sim/control/<action> from another process):
+  control_failover(to=None)            make the other RM (or rm id `to`) the active one
+  control_set_standby_style(style)     "hadoop3" or "hadoop2"
+  control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
+  control_apps()                       every app as the API shows it
+"""
+
+import hashlib
+import hmac
+import itertools
+import time
+
+from simulators.framework import HttpError, Response, Simulator, Timeline, route
+
+STATES = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]
+FINAL_STATES = ("FINISHED", "FAILED", "KILLED")
+FINAL_STATUSES = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED"]
+DEFAULT_STATE_FOR_STATUS = {"SUCCEEDED": "FINISHED", "FAILED": "FAILED", "KILLED": "KILLED"}
+KILL_SECONDS = 1.0
+MAX_MEMORY_MB = 8192
+MAX_VCORES = 8
+# Paths a standby RM answers itself (RMWebAppFilter's non-redirected URIs).
+NOT_REDIRECTED = ("/ws/v1/cluster/info", "/cluster", "/conf", "/stacks", "/logLevel", "/metrics", "/jmx", "/logs")
+JAVA_CLASSES = {
+    "BadRequestException": "org.apache.hadoop.yarn.webapp.BadRequestException",
+    "NotFoundException": "org.apache.hadoop.yarn.webapp.NotFoundException",
+    "AuthorizationException": "org.apache.hadoop.security.authorize.AuthorizationException",
+    "ForbiddenException": "org.apache.hadoop.yarn.webapp.ForbiddenException",
+    "WebApplicationException": "javax.ws.rs.WebApplicationException",
+}
+EXCEPTION_FOR_STATUS = {400: "BadRequestException", 401: "AuthorizationException", 403: "ForbiddenException",
+                        404: "NotFoundException"}
+
+
+def remote_exception(status, exception, message):
+    return HttpError(status, {"RemoteException": {"exception": exception, "message": message,
+                                                  "javaClassName": JAVA_CLASSES[exception]}})
+
+
+def text_error(status, text):
+    """The RM answers some refusals with plain text under a JSON content type."""
+    error = HttpError(status, text)
+    error.response.content_type = "application/json"
+    return error
+
+
+def entries(container, key="entry"):
+    """JAXB's {"entry": [...]} (or one unwrapped item) as a list."""
+    items = (container or {}).get(key) or []
+    return items if isinstance(items, list) else [items]
+
+
+class SimApp:
+    """One application; what the API shows is computed from the clock."""
+
+    def __init__(self, app_id, body, user, now, queues):
+        spec = body.get("am-container-spec") or {}
+        env = {item.get("key"): str(item.get("value")) for item in entries(spec.get("environment"))}
+        tags = entries(body.get("application-tags"), "tag")
+        resource = body.get("resource") or {}
+        self.id = app_id
+        self.name = body.get("application-name") or "N/A"
+        self.user = user
+        self.queue = (body.get("queue") or "default").split(".")[-1]
+        self.type = body.get("application-type") or "YARN"
+        self.tags = sorted({str(tag).strip().lower() for tag in tags if str(tag).strip()})
+        self.priority = int(body.get("priority") or 0)
+        self.memory = int(resource.get("memory") or 1024)
+        self.vcores = int(resource.get("vCores") or 1)
+        self.unmanaged = bool(body.get("unmanaged-AM"))
+        self.spec = body
+        self.submitted = now
+        self.killed_at = None
+        run = env.get("SIM_RUN_SECONDS", "30")
+        run_seconds = float("inf") if run == "forever" else float(run)
+        self.final_status = env.get("SIM_FINAL_STATUS", "SUCCEEDED").upper()
+        self.final_state = env.get("SIM_FINAL_STATE", DEFAULT_STATE_FOR_STATUS.get(self.final_status, "FINISHED")).upper()
+        self.final_diagnostics = env.get("SIM_DIAGNOSTICS", "")
+        stages = [("NEW", 0.2), ("NEW_SAVING", 0.3), ("SUBMITTED", 0.5)]
+        if self.queue not in queues:
+            self.final_state, self.final_status = "FAILED", "FAILED"
+            self.final_diagnostics = "Application %s submitted by user %s to unknown queue: %s" % (app_id, user, self.queue)
+        else:
+            stages += [("ACCEPTED", float(env.get("SIM_ACCEPT_SECONDS", "2"))), ("RUNNING", run_seconds)]
+        self.timeline = Timeline(stages + [(self.final_state, 0)], now)
+
+    def stage(self, now):
+        """(state, finalStatus, diagnostics, fraction of the stage done)."""
+        if self.killed_at is not None:
+            if now >= self.killed_at + KILL_SECONDS:
+                return "KILLED", "KILLED", "Application killed by user.", 1.0
+            now = self.killed_at  # while the kill is under way the app shows the state it had
+        state, fraction = self.timeline.at(now)
+        if state in FINAL_STATES:
+            return state, self.final_status, self.final_diagnostics, 1.0
+        return state, "UNDEFINED", "", fraction
+
+    def kill(self, now):
+        if self.killed_at is None:
+            self.killed_at = now
+
+    def end_time(self, now):
+        """Simulated second the app ended at, or None while it runs."""
+        if self.killed_at is not None and now >= self.killed_at + KILL_SECONDS:
+            return self.killed_at + KILL_SECONDS
+        if self.stage(now)[0] in FINAL_STATES:
+            return self.submitted + sum(duration for dummy, duration in self.timeline.stages[:-1])
+        return None
+
+    def view(self, now, epoch_ms, rm_address):
+        state, final_status, diagnostics, fraction = self.stage(now)
+        started = epoch_ms + int(self.submitted * 1000)
+        ended = self.end_time(now)
+        finished = epoch_ms + int(ended * 1000) if ended is not None else 0
+        running = state == "RUNNING"
+        progress = 100.0 if state in FINAL_STATES else (round(fraction * 100, 1) if running else 0.0)
+        elapsed = (finished or epoch_ms + int(now * 1000)) - started
+        return {
+            "id": self.id, "user": self.user, "name": self.name, "queue": self.queue, "state": state,
+            "finalStatus": final_status, "progress": progress,
+            "trackingUI": "History" if state in FINAL_STATES else "ApplicationMaster",
+            "trackingUrl": "http://%s/proxy/%s/" % (rm_address, self.id),
+            "diagnostics": diagnostics, "clusterId": epoch_ms, "applicationType": self.type,
+            "applicationTags": ",".join(self.tags), "priority": self.priority,
+            "startedTime": started, "launchTime": started + 1000 if running else 0, "finishedTime": finished,
+            "elapsedTime": elapsed,
+            "amContainerLogs": "http://worker-1.sim:8042/node/containerlogs/container_%s_01_000001/%s"
+                               % (self.id[len("application_"):], self.user),
+            "amHostHttpAddress": "worker-1.sim:8042",
+            "allocatedMB": self.memory if running else 0, "allocatedVCores": self.vcores if running else 0,
+            "runningContainers": 1 if running else 0,
+            "memorySeconds": int(self.memory * elapsed / 1000), "vcoreSeconds": int(self.vcores * elapsed / 1000),
+            "unmanagedApplication": self.unmanaged, "amNodeLabelExpression": "",
+        }
+
+
+class YarnCluster:
+    """What both RMs of an HA pair share: apps, queues, ids, the clock, the lock, who is active."""
+
+    def __init__(self, clock, lock, seed=True):
+        self.clock = clock
+        self.lock = lock
+        self.epoch_ms = int(time.time() * 1000)
+        self.ids = itertools.count(1)
+        self.issued = set()
+        self.apps = {}
+        self.queues = ["default", "etl", "adhoc"]
+        self.admins = {"yarn", "hadoop"}
+        self.delegation_tokens = {"sim-delegation-token-etl": "etl"}
+        self.rms = {}
+        self.active = None
+        self.standby_style = "hadoop3"
+        self.rest_submissions = True
+        if seed:
+            self.seed()
+
+    def new_id(self):
+        app_id = "application_%d_%04d" % (self.epoch_ms, next(self.ids))
+        self.issued.add(app_id)
+        return app_id
+
+    def seed(self):
+        def app(name, user, queue, tags, env):
+            body = {"application-name": name, "queue": queue, "application-tags": {"tag": tags},
+                    "application-type": "SPARK" if "spark" in name else "MAPREDUCE",
+                    "am-container-spec": {"environment": {"entry": [{"key": k, "value": v} for k, v in env.items()]}}}
+            app_id = self.new_id()
+            self.apps[app_id] = SimApp(app_id, body, user, -3600.0, self.queues)
+
+        app("nightly-etl", "etl", "etl", ["nightly", "etl"], {"SIM_RUN_SECONDS": "forever"})
+        app("adhoc-report", "analyst", "adhoc", ["report"], {"SIM_RUN_SECONDS": "600"})
+        app("streaming-ingest", "hadoop", "default", ["streaming"], {"SIM_RUN_SECONDS": "forever"})
+
+
+class YarnSimulator(Simulator):
+    name = "yarn"
+
+    def __init__(self, speed=10.0, cluster=None, rm_id="rm1", version="3.3.6"):
+        super().__init__(speed)
+        if cluster is None:
+            cluster = YarnCluster(self.clock, self.lock)
+            cluster.active = rm_id
+        self.clock = cluster.clock
+        self.lock = cluster.lock
+        self.cluster = cluster
+        self.rm_id = rm_id
+        self.version = version
+        self.secret = ("secret-of-%s-%s" % (rm_id, id(self))).encode()
+        self.foreign_cookies = 0
+        self.peers = []
+        cluster.rms[rm_id] = self
+
+    # -- HA ---------------------------------------------------------------------------------------
+    def start_standby(self, style="hadoop3", rm_id="rm2"):
+        """A second RM on the same cluster, in standby; stopped with this one."""
+        peer = YarnSimulator(cluster=self.cluster, rm_id=rm_id, version=self.version)
+        peer.start()
+        self.peers.append(peer)
+        self.cluster.standby_style = style
+        return peer
+
+    def stop(self):
+        for peer in self.peers:
+            peer.stop()
+        super().stop()
+
+    @property
+    def is_active(self):
+        return self.cluster.active == self.rm_id
+
+    def failover(self, to=None):
+        cluster = self.cluster
+        if to is None:
+            to = next(rm for rm in sorted(cluster.rms) if rm != cluster.active)
+        cluster.active = to
+        return {"active": to, "url": cluster.rms[to].url}
+
+    def control_failover(self, to=None):
+        return self.failover(to)
+
+    def control_set_standby_style(self, style):
+        if style not in ("hadoop2", "hadoop3"):
+            raise ValueError("style must be hadoop2 or hadoop3")
+        self.cluster.standby_style = style
+        return {"style": style}
+
+    def control_set_rest_submissions(self, enabled):
+        self.cluster.rest_submissions = bool(enabled)
+        return {"enabled": self.cluster.rest_submissions}
+
+    def control_apps(self):
+        return [self.app_view(app) for app in self.cluster.apps.values()]
+
+    def standby_answer(self, request):
+        active = self.cluster.rms[self.cluster.active]
+        uri = request.path + ("?" + request.query_string if request.query_string else "")
+        if self.cluster.standby_style == "hadoop2":
+            target = active.url + request.path
+            return Response(200, "This is standby RM. Redirecting to the current active RM: %s\n" % target,
+                            {"Refresh": "3; url=%s" % target})
+        return Response(307, "This is standby RM. The redirect url is: %s\n" % uri, {"Location": active.url + uri})
+
+    # -- dispatch: standby filter, then authentication cookie --------------------------------------
+    def dispatch(self, request):
+        if not self.is_active and request.path.rstrip("/") not in NOT_REDIRECTED:
+            return self.standby_answer(request)
+        response = super().dispatch(request)
+        user = request.arg("user.name")
+        if user:
+            response.headers["Set-Cookie"] = "hadoop.auth=\"%s\"; Path=/; HttpOnly" % self.auth_token(user)
+        return response
+
+    def error_body(self, status, message):
+        exception = EXCEPTION_FOR_STATUS.get(status, "WebApplicationException")
+        return {"RemoteException": {"exception": exception, "message": message, "javaClassName": JAVA_CLASSES[exception]}}
+
+    def auth_token(self, user):
+        expires = self.cluster.epoch_ms + 36000 * 1000
+        text = "u=%s&p=%s&t=simple&e=%d" % (user, user, expires)
+        return text + "&s=" + hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
+
+    def cookie_user(self, request):
+        for part in (request.headers.get("Cookie") or "").split(";"):
+            key, dummy, value = part.strip().partition("=")
+            if key != "hadoop.auth":
+                continue
+            text, dummy, signature = value.strip('"').rpartition("&s=")
+            if hmac.compare_digest(hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest(), signature):
+                return dict(item.split("=", 1) for item in text.split("&")).get("u")
+            self.foreign_cookies += 1  # signed by another RM: AuthenticationFilter ignores it
+        return None
+
+    def caller(self, request):
+        """The authenticated user, or None (what getUserPrincipal() gives the RM)."""
+        token = request.headers.get("X-Hadoop-Delegation-Token") or request.headers.get("Hadoop-YARN-RM-Delegation-Token")
+        if token:
+            if token not in self.cluster.delegation_tokens:
+                raise HttpError(403, self.error_body(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: "
+                                                          "token can't be found in cache"))
+            return self.cluster.delegation_tokens[token]
+        return request.arg("user.name") or self.cookie_user(request)
+
+    def writer(self, request):
+        user = self.caller(request)
+        if not user:
+            raise remote_exception(401, "AuthorizationException", "Unable to obtain user name, user not authenticated")
+        return user
+
+    # -- helpers ------------------------------------------------------------------------------------
+    def app_view(self, app):
+        return app.view(self.now(), self.cluster.epoch_ms, "127.0.0.1:%d" % self.port)
+
+    def find_app(self, app_id):
+        if not app_id.startswith("application_"):
+            raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: Invalid ApplicationId prefix: "
+                                   "%s. The valid ApplicationId should start with prefix application" % app_id)
+        if app_id not in self.cluster.apps:
+            raise remote_exception(404, "NotFoundException", "java.lang.Exception: app with id: %s not found" % app_id)
+        return self.cluster.apps[app_id]
+
+    def may_modify(self, user, app):
+        return user == app.user or user in self.cluster.admins
+
+    # -- cluster ------------------------------------------------------------------------------------
+    @route("GET", "/cluster")
+    def ui(self, request):
+        return Response(200, "<html><title>About the Cluster</title></html>", content_type="text/html; charset=utf-8")
+
+    @route("GET", "/ws/v1/cluster")
+    @route("GET", "/ws/v1/cluster/info")
+    def info(self, request):
+        build = "%s from 1202ad4 by sim source checksum 6a4d1c" % self.version
+        return {"clusterInfo": {
+            "id": self.cluster.epoch_ms, "startedOn": self.cluster.epoch_ms, "state": "STARTED",
+            "haState": "ACTIVE" if self.is_active else "STANDBY", "rmStateStoreName":
+            "org.apache.hadoop.yarn.server.resourcemanager.recovery.ZKRMStateStore",
+            "resourceManagerVersion": self.version, "resourceManagerBuildVersion": build,
+            "resourceManagerVersionBuiltOn": "2023-06-18T08:22Z", "hadoopVersion": self.version,
+            "hadoopBuildVersion": build, "hadoopVersionBuiltOn": "2023-06-18T08:22Z",
+            "haZooKeeperConnectionState": "CONNECTED",
+        }}
+
+    @route("GET", "/ws/v1/cluster/metrics")
+    def metrics(self, request):
+        states = [app.stage(self.now())[0] for app in self.cluster.apps.values()]
+        running = [app for app in self.cluster.apps.values() if app.stage(self.now())[0] == "RUNNING"]
+        allocated = sum(app.memory for app in running)
+        total = 4 * MAX_MEMORY_MB
+        return {"clusterMetrics": {
+            "appsSubmitted": len(states), "appsCompleted": sum(s in FINAL_STATES for s in states),
+            "appsPending": sum(s in ("NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED") for s in states),
+            "appsRunning": states.count("RUNNING"), "appsFailed": states.count("FAILED"),
+            "appsKilled": states.count("KILLED"), "reservedMB": 0, "availableMB": total - allocated,
+            "allocatedMB": allocated, "totalMB": total, "reservedVirtualCores": 0,
+            "availableVirtualCores": 4 * MAX_VCORES - sum(app.vcores for app in running),
+            "allocatedVirtualCores": sum(app.vcores for app in running), "totalVirtualCores": 4 * MAX_VCORES,
+            "containersAllocated": len(running), "containersReserved": 0, "containersPending": 0,
+            "totalNodes": 4, "activeNodes": 4, "lostNodes": 0, "unhealthyNodes": 0,
+            "decommissionedNodes": 0, "rebootedNodes": 0,
+        }}
+
+    @route("GET", "/ws/v1/cluster/scheduler")
+    def scheduler(self, request):
+        share = round(100.0 / len(self.cluster.queues), 1)
+        queues = [{"queueName": name, "type": "capacitySchedulerLeafQueueInfo", "capacity": share,
+                   "maxCapacity": 100.0, "usedCapacity": 0.0, "state": "RUNNING",
+                   "numApplications": sum(app.queue == name for app in self.cluster.apps.values())}
+                  for name in self.cluster.queues]
+        return {"scheduler": {"schedulerInfo": {"type": "capacityScheduler", "queueName": "root", "capacity": 100.0,
+                                                "maxCapacity": 100.0, "usedCapacity": 0.0, "queues": {"queue": queues}}}}
+
+    # -- apps ---------------------------------------------------------------------------------------
+    @staticmethod
+    def csv(request, name):
+        return [item.strip() for value in request.query.get(name, []) for item in value.split(",") if item.strip()]
+
+    @route("GET", "/ws/v1/cluster/apps")
+    def list_apps(self, request):
+        states = [s.upper() for s in self.csv(request, "states") + self.csv(request, "state")]
+        for state in states:
+            if state not in STATES:
+                raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: Invalid application-state "
+                                       "%s specified. It should be one of %s" % (state.lower(), ", ".join(STATES)))
+        final_status = (request.arg("finalStatus") or "").upper()
+        if final_status and final_status not in FINAL_STATUSES:
+            raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: No enum constant "
+                                   "org.apache.hadoop.yarn.api.records.FinalApplicationStatus.%s" % final_status)
+        types = {t.lower() for t in self.csv(request, "applicationTypes")}
+        tags = {t.lower() for t in self.csv(request, "applicationTags")}
+        queue = request.arg("queue")
+        wanted = {"user": request.arg("user"), "queue": queue.split(".")[-1] if queue else None, "name": request.arg("name")}
+        apps = []
+        for app in sorted(self.cluster.apps.values(), key=lambda a: a.id):
+            view = self.app_view(app)
+            if states and view["state"] not in states or final_status and view["finalStatus"] != final_status:
+                continue
+            if types and app.type.lower() not in types or tags and not tags & set(app.tags):
+                continue
+            if any(value and view[key] != value for key, value in wanted.items()):
+                continue
+            apps.append(view)
+        limit = request.arg("limit")
+        if limit:
+            apps = apps[:int(limit)]
+        return {"apps": {"app": apps} if apps else None}
+
+    @route("POST", "/ws/v1/cluster/apps/new-application")
+    def new_application(self, request):
+        self.refuse_if_rest_submissions_disabled()
+        self.writer(request)
+        return {"application-id": self.cluster.new_id(),
+                "maximum-resource-capability": {"memory": MAX_MEMORY_MB, "vCores": MAX_VCORES}}
+
+    def refuse_if_rest_submissions_disabled(self):
+        if not self.cluster.rest_submissions:
+            # The real RM sends this plain text with a JSON content type.
+            raise text_error(403, "App submission via REST is disabled.")
+
+    @route("POST", "/ws/v1/cluster/apps")
+    def submit(self, request):
+        self.refuse_if_rest_submissions_disabled()
+        user = self.writer(request)
+        body = request.json() or {}
+        app_id = body.get("application-id")
+        if app_id not in self.cluster.issued:
+            raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: Invalid ApplicationId: %s" % app_id)
+        if app_id in self.cluster.apps:
+            raise remote_exception(400, "BadRequestException", "org.apache.hadoop.yarn.exceptions.YarnException: Application "
+                                   "with id %s is already present! Cannot add a duplicate!" % app_id)
+        resource = body.get("resource") or {}
+        memory, vcores = int(resource.get("memory", 1024)), int(resource.get("vCores", 1))
+        if not 0 <= memory <= MAX_MEMORY_MB or not 0 <= vcores <= MAX_VCORES:
+            raise remote_exception(400, "BadRequestException", "org.apache.hadoop.yarn.exceptions.InvalidResourceRequestException: "
+                                   "Invalid resource request, requested resource type=[memory-mb] < 0 or greater than maximum "
+                                   "allowed allocation. Requested resource=<memory:%d, vCores:%d>, maximum allowed allocation="
+                                   "<memory:%d, vCores:%d>" % (memory, vcores, MAX_MEMORY_MB, MAX_VCORES))
+        self.cluster.apps[app_id] = SimApp(app_id, body, user, self.now(), self.cluster.queues)
+        return Response(202, None, {"Location": "%s/ws/v1/cluster/apps/%s" % (self.url, app_id)})
+
+    @route("GET", "/ws/v1/cluster/apps/{app_id}")
+    def get_app(self, request, app_id):
+        return {"app": self.app_view(self.find_app(app_id))}
+
+    @route("GET", "/ws/v1/cluster/apps/{app_id}/state")
+    def get_state(self, request, app_id):
+        return {"state": self.app_view(self.find_app(app_id))["state"]}
+
+    @route("PUT", "/ws/v1/cluster/apps/{app_id}/state")
+    def put_state(self, request, app_id):
+        user = self.writer(request)
+        app = self.find_app(app_id)
+        target = (request.json() or {}).get("state")
+        state = self.app_view(app)["state"]
+        if target == state:
+            return {"state": state}
+        if target != "KILLED":
+            raise remote_exception(400, "BadRequestException", "java.lang.Exception: Only 'KILLED' is allowed as a target state.")
+        if not self.may_modify(user, app):
+            raise text_error(403, "Unauthorized attempt to kill appid %s by remote user %s" % (app_id, user))
+        if state in FINAL_STATES:
+            return {"state": state}
+        app.kill(self.now())
+        if self.app_view(app)["state"] == "KILLED":
+            return {"state": "KILLED"}
+        return Response(202, {"state": "ACCEPTED"}, {"Location": "%s/ws/v1/cluster/apps/%s/state" % (self.url, app_id)})
+
+    @route("GET", "/ws/v1/cluster/apps/{app_id}/queue")
+    def get_queue(self, request, app_id):
+        return {"queue": self.find_app(app_id).queue}
+
+    @route("PUT", "/ws/v1/cluster/apps/{app_id}/queue")
+    def put_queue(self, request, app_id):
+        user = self.writer(request)
+        app = self.find_app(app_id)
+        target = ((request.json() or {}).get("queue") or "").split(".")[-1]
+        if target == app.queue:
+            return {"queue": app.queue}
+        if not self.may_modify(user, app):
+            raise text_error(403, "Unauthorized attempt to move appid %s by remote user %s" % (app_id, user))
+        state = self.app_view(app)["state"]
+        if state in FINAL_STATES:
+            raise text_error(400, "App in %s state cannot be moved." % state)
+        if target not in self.cluster.queues:
+            raise remote_exception(400, "BadRequestException", "org.apache.hadoop.yarn.exceptions.YarnException: Failed to move "
+                                   "%s to queue %s: queue %s does not exist" % (app_id, target, target))
+        app.queue = target
+        return {"queue": app.queue}
