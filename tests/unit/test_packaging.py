@@ -49,3 +49,13 @@ def test_every_module_documents_itself_from_the_installed_collection(installed):
     for module in MODULES:
         output = run(os.path.join(BIN, "ansible-doc"), "bigdata.platform." + module, env=env).stdout
         assert "EXAMPLES:" in output and "RETURN VALUES:" in output, module
+
+
+def test_action_groups_name_every_module_exactly_once():
+    import yaml
+
+    with open(os.path.join(REPO_ROOT, "meta", "runtime.yml")) as handle:
+        groups = yaml.safe_load(handle)["action_groups"]
+    assert set(groups) == {"cloudera_manager", "sahara", "yarn", "rhev", "ceph"}
+    grouped = [module for members in groups.values() for module in members]
+    assert sorted(grouped) == MODULES
