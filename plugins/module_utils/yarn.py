@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Client for the Hadoop YARN ResourceManager REST API (/ws/v1/cluster), with RM high availability.
+
+The client is given every RM's URL. It finds the active one from /ws/v1/cluster/info (which a
+standby answers itself, with haState STANDBY) and sends everything there without following
+redirects: when a standby answers instead (Hadoop 3: 307 + Location; Hadoop 2: 200 + Refresh and
+"This is standby RM"), it finds the new active RM and sends the request again there, which is safe
+because a standby applies nothing. Each RM has its own session, so a cookie one RM set is never
+sent to another one.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+
+# Options documented by doc_fragments/yarn.py.
+YARN_ARGS = dict(
+    rm_urls=dict(type="list", elements="str", required=True, fallback=(env_fallback, ["YARN_RM_URLS"])),
+    auth=dict(type="str", default="simple", choices=["simple", "kerberos", "none"]),
+    user=dict(type="str", fallback=(env_fallback, ["YARN_USER"])),
+    delegation_token=dict(type="str", no_log=True, fallback=(env_fallback, ["YARN_DELEGATION_TOKEN"])),
+)
+
+API = "/ws/v1/cluster"
+STATES = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]
+ACTIVE_STATES = STATES[:5]
+FINAL_STATES = STATES[5:]
+DELEGATION_TOKEN_HEADER = "Hadoop-YARN-RM-Delegation-Token"
+STANDBY_TEXT = "This is standby RM"
+FAILOVER_TIMEOUT = 60
+KERBEROS_LIBRARIES = "requests-gssapi (or requests-kerberos)"
+
+
+def remote_exception_message(response, body):
+    """'exception: message' from the RM's {"RemoteException": {...}} bodies; the text of the others."""
+    if isinstance(body, dict) and isinstance(body.get("RemoteException"), dict):
+        remote = body["RemoteException"]
+        return "%s: %s" % (remote.get("exception", "RemoteException"), remote.get("message", ""))
+    return default_error_message(response, body)
+
+
+def kerberos_auth():
+    """A SPNEGO auth object; the library is imported only when Kerberos is chosen."""
+    try:
+        from requests_gssapi import OPTIONAL, HTTPSPNEGOAuth
+        return HTTPSPNEGOAuth(mutual_authentication=OPTIONAL)
+    except ImportError:
+        pass
+    try:
+        from requests_kerberos import OPTIONAL, HTTPKerberosAuth
+        return HTTPKerberosAuth(mutual_authentication=OPTIONAL)
+    except ImportError:
+        raise OptionError("auth", "kerberos", "needs the Python library %s on the host that runs the module: "
+                                              "pip install requests-gssapi" % KERBEROS_LIBRARIES)
+
+
+def is_standby_answer(response):
+    """A standby RM's answer to anything but /cluster/info, in the Hadoop 3 or the Hadoop 2 style."""
+    if response.status_code == 307:
+        return True
+    return response.status_code == 200 and "Refresh" in response.headers and STANDBY_TEXT in response.text
+
+
+def explain(error, auth, user):
+    """The server's message, plus what the operator can do about the refusals that have a known cause."""
+    hint = None
+    if error.status == 401 and auth == "simple" and not user:
+        hint = "with simple auth the ResourceManager needs a user name for changes: set the user option or YARN_USER"
+    elif error.status == 403 and "submission via REST is disabled" in error.server_message:
+        hint = ("this ResourceManager refuses REST submissions (yarn.webapp.enable-rest-app-submissions=false); "
+                "submit with the yarn CLI or ask the cluster admins")
+    if hint is None:
+        return error
+    return ApiError(error.status, "%s (%s)" % (error.server_message, hint), body=error.body, url=error.url, method=error.method)
+
+
+class YarnClient:
+    """The ResourceManager API on top of the collection's HttpClient, one HttpClient per RM."""
+
+    def __init__(self, rm_urls, auth="simple", user=None, delegation_token=None, validate_certs=True,
+                 ca_cert=None, timeout=30, failover_timeout=FAILOVER_TIMEOUT):
+        self.rm_urls = [url.strip().rstrip("/") for url in rm_urls if url and url.strip()]
+        if not self.rm_urls:
+            raise OptionError("rm_urls", rm_urls, "must name at least one ResourceManager URL")
+        self.auth = auth
+        self.user = user
+        self.delegation_token = delegation_token
+        self.validate_certs = validate_certs
+        self.ca_cert = ca_cert
+        self.timeout = timeout
+        self.failover_timeout = failover_timeout
+        self.active_url = None
+        self._clients = {}
+        self._auth_object = kerberos_auth() if auth == "kerberos" else None
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["rm_urls"], auth=params["auth"], user=params["user"],
+                   delegation_token=params["delegation_token"], validate_certs=params["validate_certs"],
+                   ca_cert=params["ca_cert"], timeout=params["request_timeout"])
+
+    @property
+    def request_count(self):
+        return sum(client.request_count for client in self._clients.values())
+
+    def _client(self, url):
+        if url not in self._clients:
+            headers = {DELEGATION_TOKEN_HEADER: self.delegation_token} if self.delegation_token else None
+            self._clients[url] = HttpClient(url, auth=self._auth_object, headers=headers,
+                                            validate_certs=self.validate_certs, ca_cert=self.ca_cert,
+                                            timeout=self.timeout, error_message=remote_exception_message)
+        return self._clients[url]
+
+    # -- finding the active RM ----------------------------------------------------------------------
+    def _ha_states(self):
+        """{url: haState or the reason it could not be read}, stopping at the first ACTIVE one."""
+        states = {}
+        for url in self.rm_urls:
+            try:
+                info = self._client(url).get_json(API + "/info", params=self._auth_params()) or {}
+                states[url] = (info.get("clusterInfo") or {}).get("haState") or "ACTIVE"
+            except ApiError as exc:
+                states[url] = "unreachable (%s)" % exc
+            if states[url] == "ACTIVE":
+                break
+        return states
+
+    def find_active(self):
+        """The active RM's URL. While some RM says STANDBY (a failover under way) wait for one to take over."""
+        def describe(states):
+            return "; ".join("%s: %s" % item for item in states.items())
+
+        def failed(states):
+            if "ACTIVE" not in states.values() and "STANDBY" not in states.values():
+                return "no Hadoop YARN ResourceManager in rm_urls answered: %s" % describe(states)
+            return None
+
+        states = wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), failed=failed,
+                            timeout=self.failover_timeout, what="an active ResourceManager", describe=describe)
+        self.active_url = next(url for url, state in states.items() if state == "ACTIVE")
+        return self.active_url
+
+    def _auth_params(self):
+        return {"user.name": self.user} if self.auth == "simple" and self.user else {}
+
+    def _forget_active(self, url):
+        """A standby's cookies are dropped with it: after a failover only the new active RM's count."""
+        self._client(url).session.cookies.clear()
+        self.active_url = None
+
+    # -- requests -----------------------------------------------------------------------------------
+    def request(self, method, path, params=None, body=None):
+        """Send to the active RM and return the requests.Response, failing over when a standby answers."""
+        query = dict(params or {}, **self._auth_params())
+        for dummy in range(len(self.rm_urls) + 1):
+            url = self.active_url or self.find_active()
+            try:
+                response = self._client(url).request(method, API + path, params=query, json=body, allow_redirects=False)
+            except ApiError as exc:
+                # An RM that stopped answering (a GET or PUT was already retried): another may have taken over.
+                # A POST is not sent again, as the first one may have been applied.
+                if exc.status is None and method != "POST" and len(self.rm_urls) > 1:
+                    self._forget_active(url)
+                    continue
+                raise explain(exc, self.auth, self.user)
+            if not is_standby_answer(response):
+                return response
+            self._forget_active(url)
+        raise PlatformError("the Hadoop YARN ResourceManagers %s kept answering as standby" % ", ".join(self.rm_urls))
+
+    def get_json(self, path, params=None):
+        response = self.request("GET", path, params=params)
+        return response.json() if response.content else None
+
+    # -- the API --------------------------------------------------------------------------------------
+    def cluster_info(self):
+        return self.get_json("/info")["clusterInfo"]
+
+    def list_apps(self, states=None, user=None, queue=None, tags=None, types=None, name=None, limit=None):
+        """Raw app dicts; the RM answers {"apps": null} when nothing matches."""
+        params = {
+            "states": ",".join(states) if states else None, "user": user, "queue": queue, "limit": limit,
+            "applicationTags": ",".join(tags) if tags else None,
+            "applicationTypes": ",".join(types) if types else None, "name": name,
+        }
+        body = self.get_json("/apps", params={k: v for k, v in params.items() if v is not None}) or {}
+        return ((body.get("apps") or {}).get("app")) or []
+
+    def get_app(self, app_id):
+        """The raw app dict, or None when the RM does not know it."""
+        try:
+            return self.get_json("/apps/" + quote_path(app_id))["app"]
+        except ApiError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def new_application(self):
+        """Consumes an application id: call it only when a submission is certain."""
+        return self.request("POST", "/apps/new-application").json()
+
+    def submit(self, submission):
+        """Submit (202 + Location, no body) and return the application id."""
+        self.request("POST", "/apps", body=submission)
+        return submission["application-id"]
+
+    def kill(self, app_id):
+        """PUT state KILLED: 202 while the kill is under way, 200 once the app is KILLED (or already ended)."""
+        response = self.request("PUT", "/apps/%s/state" % quote_path(app_id), body={"state": "KILLED"})
+        return response.status_code, response.json().get("state")
+
+    def move(self, app_id, queue):
+        return self.request("PUT", "/apps/%s/queue" % quote_path(app_id), body={"queue": queue}).json().get("queue")
+
+
+def split_tags(text):
+    if isinstance(text, list):
+        return sorted(text)
+    return sorted(tag for tag in (text or "").split(",") if tag)
+
+
+def normalize_app(raw):
+    """The app as yarn_app and yarn_app_info return it."""
+    if raw is None:
+        return None
+    return {
+        "id": raw.get("id"),
+        "name": raw.get("name"),
+        "user": raw.get("user"),
+        "queue": raw.get("queue"),
+        "state": raw.get("state"),
+        "final_status": raw.get("finalStatus"),
+        "progress": raw.get("progress"),
+        "application_type": raw.get("applicationType"),
+        "tags": split_tags(raw.get("applicationTags")),
+        "priority": raw.get("priority"),
+        "diagnostics": raw.get("diagnostics") or "",
+        "tracking_url": raw.get("trackingUrl"),
+        "am_container_logs": raw.get("amContainerLogs"),
+        "started_time": raw.get("startedTime"),
+        "finished_time": raw.get("finishedTime"),
+        "elapsed_time": raw.get("elapsedTime"),
+        "allocated_mb": raw.get("allocatedMB"),
+        "allocated_vcores": raw.get("allocatedVCores"),
+        "running_containers": raw.get("runningContainers"),
+    }
+
+
+def matches(app, name=None, tags=None, user=None, queue=None, types=None):
+    """Client-side filtering of normalised apps: Hadoop 2 ignores the name filter, tags match case-insensitively
+    and every wanted tag must be present."""
+    if name is not None and app["name"] != name:
+        return False
+    if tags and not {tag.lower() for tag in tags} <= set(app["tags"]):
+        return False
+    if user is not None and app["user"] != user:
+        return False
+    if queue is not None and app["queue"] != queue.split(".")[-1]:
+        return False
+    return not types or (app["application_type"] or "").lower() in {t.lower() for t in types}
+
+
+def find_apps(client, states=None, name=None, tags=None, user=None, queue=None, types=None, limit=None):
+    """Normalised apps, newest first, filtered by the RM and then again here."""
+    raw = client.list_apps(states=states, user=user, queue=queue, tags=[t.lower() for t in tags or []],
+                           types=types, name=name)
+    apps = [normalize_app(app) for app in raw]
+    found = sorted((app for app in apps if matches(app, name, tags, user, queue, types)), key=lambda a: a["id"], reverse=True)
+    return found[:limit] if limit else found
+
+
+def app_failure(app):
+    """The task's failure message when an app ended badly, else None."""
+    if app["state"] in ("FAILED", "KILLED") or (app["state"] == "FINISHED" and app["final_status"] not in ("SUCCEEDED", "UNDEFINED")):
+        return "application %s (%s) ended %s with final status %s: %s" % (
+            app["id"], app["name"], app["state"], app["final_status"], app["diagnostics"] or "no diagnostics")
+    return None
+
+
+def describe_app(app):
+    return "%s %s (final status %s)" % (app["id"], app["state"], app["final_status"])
+
+
+def wait_for_app(client, app_id, done, timeout, what, fail_on_end=True):
+    """Poll the app until done(app); an app that ended badly fails the wait with its diagnostics."""
+    def read():
+        return normalize_app(client.get_app(app_id))
+
+    def failed(app):
+        if app is None:
+            return "the ResourceManager no longer knows application %s" % app_id
+        return app_failure(app) if fail_on_end else None
+
+    return wait_until(read, done, failed=failed, timeout=timeout, what=what, describe=describe_app)

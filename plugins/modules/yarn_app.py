@@ -1,0 +1,408 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: yarn_app
+short_description: Submit, wait for, move and kill Hadoop YARN applications
+version_added: 0.1.0
+description:
+  - Submits an application to a Hadoop YARN ResourceManager through its REST API, idempotently, and
+    waits until it is accepted, running or finished; moves it to another queue; kills it.
+  - An application is identified by O(id), or by O(name) plus O(tags) (and the submitting O(user) when
+    set). When a matching application is already NEW, NEW_SAVING, SUBMITTED, ACCEPTED or RUNNING, no
+    second copy is submitted (with O(reuse_finished=true) a matching one that FINISHED with final status
+    SUCCEEDED counts too).
+  - A new application id is requested from the ResourceManager only when a submission is certain,
+    because every request consumes one.
+  - Not to be confused with M(community.general.yarn), the Node.js package manager.
+author:
+  - bigdata.platform contributors
+extends_documentation_fragment:
+  - bigdata.platform.yarn
+  - bigdata.platform.wait
+  - bigdata.platform.tls
+  - bigdata.platform.attributes
+options:
+  name:
+    description:
+      - The application name. With O(tags), it identifies the application.
+      - Required unless O(id) is given, and required to submit.
+    type: str
+  id:
+    description:
+      - An existing application id, such as V(application_1700000000000_0001), to wait for, move or kill.
+        Nothing is submitted when O(id) is given.
+    type: str
+    aliases: [application_id]
+  state:
+    description:
+      - V(submitted) makes sure the application exists (submitting it when no matching one is active);
+        with O(wait=true) the task returns once the ResourceManager has ACCEPTED it.
+      - V(running) also waits until it is RUNNING (or has already FINISHED successfully).
+      - V(finished) also waits until it has ended; an application that FAILED, was KILLED, or finished
+        with a final status other than SUCCEEDED fails the task with its diagnostics.
+      - V(killed) kills every matching application that has not ended; one that has ended is left alone.
+    type: str
+    choices: [submitted, running, finished, killed]
+    default: submitted
+  tags:
+    description:
+      - Application tags. YARN stores tags in lower case, so they match case-insensitively.
+      - An application matches when it carries every tag listed here.
+    type: list
+    elements: str
+    default: []
+  queue:
+    description:
+      - The queue to submit to. For an application that is already active in another queue, the
+        application is moved to this queue (the queue does not take part in identifying it).
+    type: str
+  reuse_finished:
+    description:
+      - Also count a matching application that FINISHED with final status SUCCEEDED as already done, so
+        that a playbook run again after the job completed does not run it again.
+    type: bool
+    default: false
+  application_type:
+    description: The application type shown by the ResourceManager, such as V(YARN), V(MAPREDUCE) or V(SPARK).
+    type: str
+    default: YARN
+  priority:
+    description: The application priority at submission.
+    type: int
+  am_resource:
+    description: Resources of the ApplicationMaster container.
+    type: dict
+    suboptions:
+      memory:
+        description: Memory in MB (V(1024)) or with a unit (V(2G), V(512M)).
+        type: raw
+        default: 1024
+      vcores:
+        description: Virtual cores.
+        type: int
+        default: 1
+  commands:
+    description:
+      - The ApplicationMaster launch command. YARN joins the items with spaces into one shell command line,
+        which may use C({{JAVA_HOME}}) and C(<LOG_DIR>).
+      - Required to submit.
+    type: list
+    elements: str
+  environment:
+    description: Environment variables of the ApplicationMaster container.
+    type: dict
+    default: {}
+  local_resources:
+    description:
+      - Files the NodeManager localises for the ApplicationMaster. The size and the modification time must
+        be those of the file in the distributed file system, or localisation fails.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The name of the file in the container's working directory.
+        type: str
+        required: true
+      resource:
+        description: Its URL, such as V(hdfs://namenode:8020/apps/app.jar).
+        type: str
+        required: true
+      type:
+        description: How it is localised.
+        type: str
+        choices: [FILE, ARCHIVE, PATTERN]
+        default: FILE
+      visibility:
+        description: Who may share the localised copy.
+        type: str
+        choices: [PUBLIC, PRIVATE, APPLICATION]
+        default: APPLICATION
+      size:
+        description: Its size in bytes.
+        type: int
+        required: true
+      timestamp:
+        description: Its modification time in milliseconds since the epoch.
+        type: int
+        required: true
+  max_app_attempts:
+    description: How many times the ApplicationMaster may be started.
+    type: int
+  keep_containers:
+    description: Keep the containers of a failed attempt for the next attempt.
+    type: bool
+    default: false
+  unmanaged_am:
+    description: The ApplicationMaster runs outside the cluster.
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+- name: Run the nightly load once, and wait for it to finish
+  bigdata.platform.yarn_app:
+    rm_urls: [http://rm1.example.com:8088, http://rm2.example.com:8088]
+    user: etl
+    name: nightly-load
+    tags: [nightly, "{{ ds }}"]
+    queue: etl
+    am_resource: {memory: 2G, vcores: 1}
+    commands:
+      - "{{ '{{' }}JAVA_HOME{{ '}}' }}/bin/java -Xmx1g com.example.Loader"
+      - "1><LOG_DIR>/AppMaster.stdout 2><LOG_DIR>/AppMaster.stderr"
+    environment:
+      CLASSPATH: "./*"
+    local_resources:
+      - name: loader.jar
+        resource: hdfs://namenode:8020/apps/loader.jar
+        size: 43004
+        timestamp: 1700000000000
+    state: finished
+    timeout: 7200
+  vars:
+    ds: "2024-01-01"
+
+- name: Move the running load to the ad hoc queue
+  bigdata.platform.yarn_app:
+    rm_urls: [http://rm1.example.com:8088]
+    user: etl
+    name: nightly-load
+    tags: [nightly]
+    queue: adhoc
+
+- name: Kill it
+  bigdata.platform.yarn_app:
+    rm_urls: [http://rm1.example.com:8088]
+    user: etl
+    name: nightly-load
+    tags: [nightly]
+    state: killed
+"""
+
+RETURN = r"""
+app:
+  description:
+    - The application after the task (in check mode, the predicted one; C(id) is null for an application
+      that would be submitted).
+  returned: always
+  type: dict
+  contains:
+    id: {description: The application id., type: str, sample: application_1700000000000_0001}
+    name: {description: The application name., type: str, sample: nightly-load}
+    user: {description: The user it runs as., type: str, sample: etl}
+    queue: {description: Its queue (leaf name)., type: str, sample: etl}
+    state: {description: "The YARN state: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED or KILLED.", type: str, sample: RUNNING}
+    final_status: {description: "UNDEFINED while it runs, then SUCCEEDED, FAILED or KILLED.", type: str, sample: UNDEFINED}
+    progress: {description: Progress in percent., type: float, sample: 42.0}
+    application_type: {description: The application type., type: str, sample: YARN}
+    tags: {description: Its tags (lower case)., type: list, elements: str, sample: [nightly]}
+    priority: {description: Its priority., type: int, sample: 0}
+    diagnostics: {description: The ResourceManager's diagnostics (why it failed, for example)., type: str, sample: ""}
+    tracking_url: {description: The tracking URL., type: str, sample: "http://rm1.example.com:8088/proxy/application_1700000000000_0001/"}
+    am_container_logs: {description: Where the ApplicationMaster's logs are., type: str, sample: "http://nm1:8042/node/containerlogs/container_1700000000000_0001_01_000001/etl"}
+    started_time: {description: Start time in ms since the epoch., type: int, sample: 1700000000000}
+    finished_time: {description: End time in ms since the epoch (0 while it runs)., type: int, sample: 0}
+    elapsed_time: {description: Run time in ms., type: int, sample: 5000}
+    allocated_mb: {description: Memory of its running containers, in MB., type: int, sample: 1024}
+    allocated_vcores: {description: Virtual cores of its running containers., type: int, sample: 1}
+    running_containers: {description: How many containers it runs., type: int, sample: 1}
+"""
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.bigdata.platform.plugins.module_utils.module import (
+    TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
+    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, wait_for_app)
+
+DIFF_KEYS = ("id", "name", "queue", "state", "tags")
+# When each state counts as reached (an app that ended badly fails the wait before this is asked).
+REACHED = {
+    "submitted": lambda app: app["state"] not in ("NEW", "NEW_SAVING", "SUBMITTED"),
+    "running": lambda app: app["state"] == "RUNNING" or app["state"] in FINAL_STATES,
+    "finished": lambda app: app["state"] in FINAL_STATES,
+}
+MIB = 1024 * 1024
+
+
+def argument_spec():
+    return merge_specs(YARN_ARGS, TLS_ARGS, WAIT_ARGS, dict(
+        name=dict(type="str"),
+        id=dict(type="str", aliases=["application_id"]),
+        state=dict(type="str", default="submitted", choices=["submitted", "running", "finished", "killed"]),
+        tags=dict(type="list", elements="str", default=[]),
+        queue=dict(type="str"),
+        reuse_finished=dict(type="bool", default=False),
+        application_type=dict(type="str", default="YARN"),
+        priority=dict(type="int"),
+        am_resource=dict(type="dict", options=dict(memory=dict(type="raw", default=1024), vcores=dict(type="int", default=1))),
+        commands=dict(type="list", elements="str"),
+        environment=dict(type="dict", default={}),
+        local_resources=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            resource=dict(type="str", required=True),
+            type=dict(type="str", default="FILE", choices=["FILE", "ARCHIVE", "PATTERN"]),
+            visibility=dict(type="str", default="APPLICATION", choices=["PUBLIC", "PRIVATE", "APPLICATION"]),
+            size=dict(type="int", required=True),
+            timestamp=dict(type="int", required=True),
+        )),
+        max_app_attempts=dict(type="int"),
+        keep_containers=dict(type="bool", default=False),
+        unmanaged_am=dict(type="bool", default=False),
+    ))
+
+
+def memory_mb(value):
+    """MB from 1024, '1024' or a size with a unit ('2G'); OptionError names am_resource.memory."""
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        megabytes = value
+    else:
+        megabytes = parse_size(value, "am_resource.memory") // MIB
+    if megabytes <= 0:
+        raise OptionError("am_resource.memory", value, "must be a positive amount of memory (MB, or a size such as 2G)")
+    return megabytes
+
+
+def am_resource(params):
+    resource = params["am_resource"] or {"memory": 1024, "vcores": 1}
+    if resource["vcores"] <= 0:
+        raise OptionError("am_resource.vcores", resource["vcores"], "must be a positive number of virtual cores")
+    return {"memory": memory_mb(resource["memory"]), "vCores": resource["vcores"]}
+
+
+def submission(params, app_id):
+    """The POST /apps body."""
+    commands = params["commands"]
+    container = {
+        "commands": {"command": commands[0] if len(commands) == 1 else commands},
+        "environment": {"entry": [{"key": key, "value": str(value)} for key, value in sorted(params["environment"].items())]},
+        "local-resources": {"entry": [
+            {"key": item["name"], "value": {"resource": item["resource"], "type": item["type"], "visibility": item["visibility"],
+                                            "size": item["size"], "timestamp": item["timestamp"]}}
+            for item in params["local_resources"] or []]},
+    }
+    body = {
+        "application-id": app_id, "application-name": params["name"], "application-type": params["application_type"],
+        "am-container-spec": container, "resource": am_resource(params), "unmanaged-AM": params["unmanaged_am"],
+        "keep-containers-across-application-attempts": params["keep_containers"],
+    }
+    optional = {"queue": params["queue"], "priority": params["priority"], "max-app-attempts": params["max_app_attempts"],
+                "application-tags": {"tag": params["tags"]} if params["tags"] else None}
+    body.update((key, value) for key, value in optional.items() if value is not None)
+    return body
+
+
+def check_submission(params):
+    """Everything a submission needs, checked before anything is sent (and in check mode)."""
+    if not params["name"]:
+        raise OptionError("name", params["name"], "is required to submit an application")
+    if not params["commands"]:
+        raise OptionError("commands", params["commands"], "is required to submit application '%s'" % params["name"])
+    am_resource(params)
+
+
+def summary(app):
+    return {key: app.get(key) for key in DIFF_KEYS} if app else None
+
+
+def read_current(client, params):
+    """The application the task is about, or None when a submission is needed."""
+    if params["id"]:
+        app = normalize_app(client.get_app(params["id"]))
+        if app is None:
+            raise OptionError("id", params["id"], "is not an application the ResourceManager knows")
+        return app
+    states = ACTIVE_STATES + (["FINISHED"] if params["reuse_finished"] else [])
+    for app in find_apps(client, states=states, name=params["name"], tags=params["tags"], user=params["user"]):
+        if app["state"] in ACTIVE_STATES or app["final_status"] == "SUCCEEDED":
+            return app
+    return None
+
+
+def predicted_app(params):
+    return {"id": None, "name": params["name"], "user": params["user"], "queue": params["queue"] or "default",
+            "state": "NEW", "final_status": "UNDEFINED", "tags": sorted(tag.lower() for tag in params["tags"]),
+            "application_type": params["application_type"], "priority": params["priority"], "diagnostics": ""}
+
+
+def ensure_submitted(module, client, current):
+    params = module.params
+    before = current
+    if current is None:
+        check_submission(params)
+        after = predicted_app(params)
+        if module.check_mode:
+            return dict(changed=True, app=after, diff=make_diff(None, summary(after)))
+        app_id = client.submit(submission(params, client.new_application()["application-id"]))
+    else:
+        app_id = current["id"]
+        wanted_queue = params["queue"] and params["queue"].split(".")[-1]
+        move = bool(wanted_queue) and current["queue"] != wanted_queue and current["state"] in ACTIVE_STATES
+        after = dict(current, queue=wanted_queue) if move else current
+        if module.check_mode or not move:
+            return finish(module, client, before, after, changed=move)
+        client.move(app_id, wanted_queue)
+    return finish(module, client, before, normalize_app(client.get_app(app_id)), changed=True)
+
+
+def finish(module, client, before, after, changed):
+    """Wait (not in check mode) until the wanted state is reached, and build the result."""
+    state = module.params["state"]
+    if module.params["wait"] and not module.check_mode:
+        after = wait_for_app(client, after["id"], REACHED[state], module.params["timeout"],
+                             "application %s to be %s" % (after["id"], state))
+    return dict(changed=changed, app=after, diff=make_diff(summary(before), summary(after)))
+
+
+def kill(client, app_id, wait, timeout):
+    """PUT state KILLED; with wait, repeat it (as the API documents) until the answer is 200 instead of 202."""
+    if not wait:
+        return client.kill(app_id)
+    return wait_until(lambda: client.kill(app_id), lambda answer: answer[0] == 200, timeout=timeout,
+                      what="the kill of %s" % app_id, describe=lambda answer: "HTTP %s, state %s" % answer)
+
+
+def ensure_killed(module, client):
+    params = module.params
+    if params["id"]:
+        apps = [read_current(client, params)]
+    else:
+        apps = find_apps(client, name=params["name"], tags=params["tags"], user=params["user"])
+    targets = [app for app in apps if app["state"] in ACTIVE_STATES]
+    if not targets:
+        newest = apps[0] if apps else None
+        return dict(changed=False, app=newest, diff=make_diff(summary(newest), summary(newest)))
+    before = targets[0]
+    after = dict(before, state="KILLED", final_status="KILLED")
+    if not module.check_mode:
+        for app in targets:
+            kill(client, app["id"], params["wait"], params["timeout"])
+        after = normalize_app(client.get_app(before["id"]))
+    return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
+
+
+def run(module):
+    params = module.params
+    if params["am_resource"]:
+        am_resource(params)
+    client = YarnClient.from_params(params)
+    if params["state"] == "killed":
+        return ensure_killed(module, client)
+    return ensure_submitted(module, client, read_current(client, params))
+
+
+def main():
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
+               required_one_of=[("name", "id")], mutually_exclusive=[("name", "id")])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""yarn_app against the YARN ResourceManager simulator, through real ansible-playbook."""
+
+import json
+import os
+import threading
+
+import pytest
+
+SPEED = 50.0
+RETURN_KEYS = {"id", "name", "user", "queue", "state", "final_status", "progress", "application_type", "tags", "priority",
+               "diagnostics", "tracking_url", "am_container_logs", "started_time", "finished_time", "elapsed_time",
+               "allocated_mb", "allocated_vcores", "running_containers"}
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator("yarn", speed=SPEED)
+
+
+def conn(*rms, user="etl"):
+    args = {"rm_urls": [rm.url for rm in rms]}
+    if user:
+        args["user"] = user
+    return args
+
+
+def app_task(rms, **args):
+    return {"bigdata.platform.yarn_app": dict(conn(*rms), **args)}
+
+
+def job(name, run="forever", **extra):
+    """A submission whose simulated run time and end come from its environment."""
+    args = dict(name=name, commands=["{{ '{{' }}JAVA_HOME{{ '}}' }}/bin/java", "-Xmx256m", "com.example.Main"],
+                environment={"SIM_RUN_SECONDS": run}, am_resource={"memory": "512M", "vcores": 1})
+    args.update(extra)
+    return args
+
+
+def run_tasks(ansible, tasks, **kwargs):
+    """ansible.run_tasks, with each result's "failed" taken from the recorded task status: ansible-core 2.19
+    no longer puts "failed" in the result of a task whose errors are ignored."""
+    run = ansible.run_tasks(tasks, **kwargs)
+    with open(os.path.join(ansible.workdir, "results-%d.jsonl" % ansible.runs)) as handle:
+        statuses = [json.loads(line)["status"] for line in handle if line.strip()]
+    for result, status in zip(run.results, statuses):
+        result["failed"] = status == "failed"
+    return run
+
+
+def assert_clean_failure(result, *fragments):
+    assert result.get("failed"), result
+    assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
+    for fragment in fragments:
+        assert fragment in result["msg"], result["msg"]
+
+
+def submits(*rms):
+    return sum(rm.log.count("POST", r"/apps$") for rm in rms)
+
+
+def new_applications(*rms):
+    return sum(rm.log.count("POST", "new-application") for rm in rms)
+
+
+def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
+    task = app_task([sim], state="running", tags=["Daily", "run-42"], queue="etl", priority=3, max_app_attempts=2,
+                    local_resources=[{"name": "app.jar", "resource": "hdfs://nn:8020/apps/app.jar", "size": 42,
+                                      "timestamp": 1700000000000}], **job("daily-load"))
+    predicted = run_tasks(ansible, [task], check=True, diff=True).results[0]
+    assert predicted["changed"] and not predicted.get("failed"), predicted
+    assert predicted["app"]["id"] is None and predicted["app"]["state"] == "NEW"
+    assert predicted["diff"] == {"before": {}, "after": {"id": None, "name": "daily-load", "queue": "etl", "state": "NEW",
+                                                         "tags": ["daily", "run-42"]}}
+    assert sim.log.mutating() == []
+
+    run = run_tasks(ansible, [task, task, {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}],
+                            diff=True)
+    first, again, info = run.results
+    assert first["changed"] and not first.get("failed"), first
+    assert set(first["app"]) == RETURN_KEYS
+    assert first["app"]["state"] == "RUNNING" and first["app"]["queue"] == "etl" and first["app"]["tags"] == ["daily", "run-42"]
+    assert first["diff"]["before"] == {} and first["diff"]["after"]["id"] == first["app"]["id"]
+    assert not again["changed"] and again["app"]["id"] == first["app"]["id"], again
+    assert new_applications(sim) == 1 and submits(sim) == 1
+    submitted = sim.log.entries("POST", r"/apps$")[0]
+    assert '"priority": 3' in submitted.body and '"max-app-attempts": 2' in submitted.body and "app.jar" in submitted.body
+    assert [app["id"] for app in info["apps"]] == [first["app"]["id"]]
+
+
+def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
+    run = run_tasks(ansible, [
+        app_task([sim], state="finished", **job("quick", run="2")),
+        app_task([sim], state="finished", **job("broken", run="1", environment={
+            "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "Exception in thread main: disk full"})),
+        app_task([sim], state="finished", **job("half-broken", environment={
+            "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATE": "FINISHED", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "2 tasks failed"})),
+        app_task([sim], state="finished", reuse_finished=True, **job("quick", run="2")),
+    ])
+    quick, broken, half, quick_again = run.results
+    assert quick["changed"] and quick["app"]["state"] == "FINISHED" and quick["app"]["final_status"] == "SUCCEEDED", quick
+    assert_clean_failure(broken, "FAILED", "disk full", "broken")
+    assert_clean_failure(half, "FINISHED with final status FAILED", "2 tasks failed")
+    assert not quick_again["changed"] and quick_again["app"]["id"] == quick["app"]["id"], quick_again
+    assert submits(sim) == 3
+
+
+def test_move_queue_then_kill_202_then_200(sim, ansible):
+    submitted = run_tasks(ansible, [app_task([sim], state="running", **job("mover"))]).results[0]
+    app_id = submitted["app"]["id"]
+    assert submitted["app"]["queue"] == "default"
+
+    moving = app_task([sim], name="mover", queue="adhoc")
+    killing = app_task([sim], name="mover", state="killed")
+    sim.log.clear()
+    predicted = run_tasks(ansible, [moving, killing], check=True, diff=True).results
+    assert [r["changed"] for r in predicted] == [True, True], predicted
+    assert predicted[0]["diff"]["before"]["queue"] == "default" and predicted[0]["diff"]["after"]["queue"] == "adhoc"
+    assert predicted[1]["app"]["state"] == "KILLED"
+    assert sim.log.mutating() == []
+
+    finished_seed = sorted(sim.cluster.apps)[1]  # adhoc-report, FINISHED long ago
+    run = run_tasks(ansible, [moving, moving, app_task([sim], name="mover", queue="no-such-queue"), killing, killing,
+                             app_task([sim], id=finished_seed, state="killed", user="hadoop")], diff=True)
+    moved, moved_again, bad_queue, killed, killed_again, finished = run.results
+    assert moved["changed"] and moved["app"]["queue"] == "adhoc" and moved["app"]["id"] == app_id, moved
+    assert moved["diff"]["before"]["queue"] == "default" and moved["diff"]["after"]["queue"] == "adhoc"
+    assert not moved_again["changed"], moved_again
+    assert_clean_failure(bad_queue, "HTTP 400", "BadRequestException", "no-such-queue")
+    assert killed["changed"] and killed["app"]["state"] == "KILLED" and killed["app"]["final_status"] == "KILLED", killed
+    assert killed["diff"]["before"]["state"] == "RUNNING" and killed["diff"]["after"]["state"] == "KILLED"
+    kills = [entry.status for entry in sim.log.entries("PUT", "/state$")]
+    assert kills[0] == 202 and kills[-1] == 200 and set(kills) == {200, 202}, kills
+    assert not killed_again["changed"] and not finished["changed"], (killed_again, finished)
+    assert finished["app"]["state"] == "FINISHED"
+
+
+@pytest.mark.parametrize("style, standby_status", [("hadoop3", 307), ("hadoop2", 200)])
+def test_failover_mid_run(sim, ansible, style, standby_status):
+    standby = sim.start_standby(style=style)
+    stop = threading.Event()
+
+    def fail_over_once_the_module_polls():
+        while not stop.wait(0.02):
+            if sim.log.count("GET", "/apps/application_"):
+                sim.failover()
+                return
+
+    watcher = threading.Thread(target=fail_over_once_the_module_polls, daemon=True)
+    watcher.start()
+    try:
+        result = run_tasks(ansible, [app_task([sim, standby], state="finished", **job("ha-job", run="150"))]).results[0]
+    finally:
+        stop.set()
+    assert not result.get("failed") and result["app"]["state"] == "FINISHED", result
+    assert sim.cluster.active == standby.rm_id
+    standby_answers = [e for e in sim.log.entries("GET", "/apps/") if e.status == standby_status and "/info" not in e.path]
+    assert standby_answers, sim.log.entries()
+    assert standby.log.count("GET", "/apps/" + result["app"]["id"]) >= 1
+    assert submits(sim, standby) == 1 and new_applications(sim, standby) == 1
+    assert sim.foreign_cookies == 0 and standby.foreign_cookies == 0
+
+
+def test_standby_listed_first_and_a_failover_before_the_submit(sim, ansible):
+    standby = sim.start_standby()
+    sim.failover()  # the RM listed second is now the active one
+    result = run_tasks(ansible, [app_task([sim, standby], state="submitted", **job("after-failover"))]).results[0]
+    assert result["changed"] and not result.get("failed"), result
+    assert submits(standby) == 1 and submits(sim) == 0
+
+
+def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, ansible):
+    control = sim.url + "/_sim/control/set_rest_submissions"
+    env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url), "SIM_TOKEN": "sim-delegation-token-etl"}
+    run = run_tasks(ansible, [
+        {"bigdata.platform.yarn_app": job("anonymous")},
+        {"bigdata.platform.yarn_app": dict(job("with-token"), auth="none"),
+         "environment": {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}},
+        {"bigdata.platform.yarn_app": dict(user="mallory", id=sorted(sim.cluster.apps)[0], state="killed")},
+        {"ansible.builtin.uri": {"url": control, "method": "POST", "body_format": "json", "body": {"enabled": False}}},
+        {"bigdata.platform.yarn_app": dict(job("blocked"), user="etl")},
+    ], env=env)
+    anonymous, token, forbidden, dummy, blocked = run.results
+    assert_clean_failure(anonymous, "HTTP 401", "Unable to obtain user name", "set the user option or YARN_USER")
+    assert token["changed"] and token["app"]["user"] == "etl", token
+    assert sim.log.entries("POST", r"/apps$")[0].headers.get("Hadoop-YARN-RM-Delegation-Token") == "sim-delegation-token-etl"
+    assert_clean_failure(forbidden, "HTTP 403", "Unauthorized attempt to kill", "mallory")
+    assert_clean_failure(blocked, "HTTP 403", "App submission via REST is disabled", "yarn.webapp.enable-rest-app-submissions")
+    assert "sim-delegation-token-etl" not in run.stdout
+    assert submits(sim) == 1
+
+
+def test_bad_input_names_the_option(sim, ansible):
+    run = run_tasks(ansible, [
+        app_task([sim], state="started", **job("x")),
+        app_task([sim], **job("x", am_resource={"memory": -512})),
+        app_task([sim], **job("x", am_resource={"memory": "lots"})),
+        app_task([sim], **job("x", am_resource={"vcores": 0})),
+        app_task([sim], name="no-commands", state="running"),
+        app_task([sim], state="running"),
+        app_task([sim], id="application_1_0042", state="killed"),
+    ])
+    state, negative, garbage, vcores, no_commands, nothing, unknown_id = run.results
+    assert_clean_failure(state, "state", "started")
+    assert_clean_failure(negative, "am_resource.memory", "-512")
+    assert_clean_failure(garbage, "am_resource.memory", "lots")
+    assert_clean_failure(vcores, "am_resource.vcores", "0")
+    assert_clean_failure(no_commands, "commands", "no-commands")
+    assert_clean_failure(nothing, "name", "id")
+    assert_clean_failure(unknown_id, "id", "application_1_0042")
+    assert sim.log.mutating() == []
