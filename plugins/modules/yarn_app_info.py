@@ -98,6 +98,7 @@ apps:
     running_containers: {description: How many containers it runs., type: int, sample: 1}
 """
 
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs, run_module
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
@@ -119,6 +120,8 @@ def argument_spec():
 
 def run(module):
     params = module.params
+    if params["limit"] is not None and params["limit"] < 1:
+        raise OptionError("limit", params["limit"], "must be at least 1")
     client = YarnClient.from_params(params)
     if params["id"]:
         app = normalize_app(client.get_app(params["id"]))

@@ -321,7 +321,7 @@ class YarnSimulator(Simulator):
 
     # -- helpers ------------------------------------------------------------------------------------
     def app_view(self, app):
-        return app.view(self.now(), self.cluster.epoch_ms, "127.0.0.1:%d" % self.port)
+        return app.view(self.now(), self.cluster.epoch_ms, "127.0.0.1:%d" % self.port if self.server else "127.0.0.1")
 
     def find_app(self, app_id):
         if not app_id.startswith("application_"):

@@ -1,0 +1,145 @@
+"""The YARN client's pure logic, and its HA behaviour against the simulator."""
+
+import socket
+import sys
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.module_utils import yarn
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.modules import yarn_app
+
+
+class FakeResponse:
+    def __init__(self, status, text="", headers=None):
+        self.status_code = status
+        self.text = text
+        self.headers = headers or {}
+        self.reason = "reason"
+
+
+RAW_APP = {"id": "application_1_0001", "name": "job", "user": "etl", "queue": "etl", "state": "FINISHED",
+           "finalStatus": "FAILED", "applicationTags": "b,a", "applicationType": "SPARK", "diagnostics": "disk full"}
+
+
+def test_standby_answers_in_both_styles_and_nothing_else():
+    assert yarn.is_standby_answer(FakeResponse(307, "This is standby RM. The redirect url is: /ws/v1/cluster/apps"))
+    assert yarn.is_standby_answer(FakeResponse(200, "This is standby RM. Redirecting to the current active RM: http://rm2/x",
+                                               {"Refresh": "3; url=http://rm2/x"}))
+    assert not yarn.is_standby_answer(FakeResponse(200, '{"apps": null}'))
+    assert not yarn.is_standby_answer(FakeResponse(200, "This is standby RM"))  # no Refresh: not the filter's answer
+
+
+def test_remote_exception_message_and_hints():
+    body = {"RemoteException": {"exception": "BadRequestException", "message": "java.lang.Exception: no", "javaClassName": "x"}}
+    assert yarn.remote_exception_message(FakeResponse(400), body) == "BadRequestException: java.lang.Exception: no"
+    assert yarn.remote_exception_message(FakeResponse(403), "App submission via REST is disabled.") == \
+        "App submission via REST is disabled."
+    unauthenticated = ApiError(401, "AuthorizationException: Unable to obtain user name", url="u", method="POST")
+    assert "set the user option" in str(yarn.explain(unauthenticated, "simple", None))
+    assert yarn.explain(unauthenticated, "simple", "etl") is unauthenticated
+    blocked = ApiError(403, "App submission via REST is disabled.", url="u", method="POST")
+    assert "yarn.webapp.enable-rest-app-submissions=false" in str(yarn.explain(blocked, "kerberos", None))
+
+
+def test_normalise_match_and_failure():
+    app = yarn.normalize_app(RAW_APP)
+    assert app["tags"] == ["a", "b"] and app["final_status"] == "FAILED" and app["application_type"] == "SPARK"
+    assert yarn.matches(app, name="job", tags=["A"], user="etl", queue="root.etl", types=["spark"])
+    assert not yarn.matches(app, tags=["a", "c"])
+    assert not yarn.matches(app, name="Job")
+    assert not yarn.matches(app, types=["mapreduce"])
+    assert "FINISHED with final status FAILED: disk full" in yarn.app_failure(app)
+    assert yarn.app_failure(dict(app, final_status="SUCCEEDED")) is None
+    assert yarn.app_failure(dict(app, state="RUNNING", final_status="UNDEFINED")) is None
+    assert yarn.normalize_app(None) is None
+
+
+def test_kerberos_without_its_library_names_the_package(monkeypatch):
+    monkeypatch.setitem(sys.modules, "requests_gssapi", None)
+    monkeypatch.setitem(sys.modules, "requests_kerberos", None)
+    with pytest.raises(OptionError) as error:
+        yarn.YarnClient(["http://rm1:8088"], auth="kerberos")
+    assert "requests-gssapi" in str(error.value) and error.value.option == "auth"
+
+
+def test_rm_urls_must_not_be_empty():
+    with pytest.raises(OptionError) as error:
+        yarn.YarnClient([" ", ""])
+    assert error.value.option == "rm_urls"
+
+
+def test_memory_and_submission_body():
+    assert yarn_app.memory_mb(2048) == 2048 and yarn_app.memory_mb("512") == 512 and yarn_app.memory_mb("2G") == 2048
+    for bad in (-1, "-512", 0, "lots"):
+        with pytest.raises(OptionError) as error:
+            yarn_app.memory_mb(bad)
+        assert error.value.option == "am_resource.memory"
+    params = dict(name="job", commands=["a", "b"], environment={"K": 1}, local_resources=None, tags=["T"], queue="etl",
+                  priority=None, max_app_attempts=None, application_type="YARN", unmanaged_am=False, keep_containers=False,
+                  am_resource={"memory": "1G", "vcores": 2})
+    body = yarn_app.submission(params, "application_1_0002")
+    assert body["am-container-spec"]["commands"] == {"command": ["a", "b"]}
+    assert body["am-container-spec"]["environment"] == {"entry": [{"key": "K", "value": "1"}]}
+    assert body["resource"] == {"memory": 1024, "vCores": 2}
+    assert body["application-tags"] == {"tag": ["T"]} and body["queue"] == "etl"
+    assert "priority" not in body and "max-app-attempts" not in body
+
+
+# -- against the simulator ---------------------------------------------------------------------------
+@pytest.fixture
+def pair(start_simulator):
+    active = start_simulator("yarn", speed=50.0)
+    return active, start_simulator("yarn", cluster=active.cluster, rm_id="rm2")  # stopped on its own
+
+
+def client(*rms, **kwargs):
+    return yarn.YarnClient([rm.url for rm in rms], user="etl", failover_timeout=2, **kwargs)
+
+
+def test_discovery_skips_the_standby_and_reads_go_to_the_active(pair):
+    active, standby = pair
+    rm = client(standby, active)
+    assert len(yarn.find_apps(rm, states=["RUNNING"])) == 2
+    assert rm.active_url == active.url
+    assert standby.log.count(path="/apps") == 0
+
+
+def test_a_dead_active_rm_fails_over_for_reads(pair):
+    active, standby = pair
+    rm = client(active, standby)
+    rm.cluster_info()
+    active.failover()
+    active.stop()
+    assert yarn.normalize_app(rm.get_app(sorted(active.cluster.apps)[0]))["name"] == "nightly-etl"
+    assert rm.active_url == standby.url
+
+
+def test_cookies_of_one_rm_never_reach_the_other(pair):
+    active, standby = pair
+    rm = client(active, standby)
+    rm.list_apps()
+    active.failover()
+    rm.list_apps()
+    rm.list_apps()
+    assert standby.foreign_cookies == 0 and active.foreign_cookies == 0
+    assert "hadoop.auth" in standby.log.entries()[-1].headers.get("Cookie", "")
+
+
+def test_no_rm_answering_fails_fast_with_every_reason():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    rm = yarn.YarnClient(["http://127.0.0.1:%d" % port], failover_timeout=30, timeout=2)
+    rm._client(rm.rm_urls[0]).session.get_adapter("http://").max_retries.total = 0
+    with pytest.raises(PlatformError) as error:
+        rm.cluster_info()
+    assert "no Hadoop YARN ResourceManager in rm_urls answered" in str(error.value) and str(port) in str(error.value)
+
+
+def test_both_rms_standby_times_out_naming_them(pair):
+    active, standby = pair
+    active.cluster.active = "nobody"
+    with pytest.raises(PlatformError) as error:
+        client(active, standby).cluster_info()
+    assert "STANDBY" in str(error.value) and standby.url in str(error.value)
