@@ -16,7 +16,7 @@ description:
     Hadoop 2, whose ResourceManager ignores the O(name) filter.
   - Not to be confused with M(community.general.yarn), the Node.js package manager.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 extends_documentation_fragment:
   - bigdata.platform.yarn
   - bigdata.platform.tls
@@ -77,25 +77,83 @@ apps:
   type: list
   elements: dict
   contains:
-    id: {description: The application id., type: str, sample: application_1700000000000_0001}
-    name: {description: The application name., type: str, sample: nightly-load}
-    user: {description: The user it runs as., type: str, sample: etl}
-    queue: {description: Its queue (leaf name)., type: str, sample: etl}
-    state: {description: "The YARN state: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED or KILLED.", type: str, sample: RUNNING}
-    final_status: {description: "UNDEFINED while it runs, then SUCCEEDED, FAILED or KILLED.", type: str, sample: UNDEFINED}
-    progress: {description: Progress in percent., type: float, sample: 42.0}
-    application_type: {description: The application type., type: str, sample: YARN}
-    tags: {description: Its tags (lower case)., type: list, elements: str, sample: [nightly]}
-    priority: {description: Its priority., type: int, sample: 0}
-    diagnostics: {description: The ResourceManager's diagnostics., type: str, sample: ""}
-    tracking_url: {description: The tracking URL., type: str, sample: "http://rm1.example.com:8088/proxy/application_1700000000000_0001/"}
-    am_container_logs: {description: Where the ApplicationMaster's logs are., type: str, sample: "http://nm1:8042/node/containerlogs/container_1700000000000_0001_01_000001/etl"}
-    started_time: {description: Start time in ms since the epoch., type: int, sample: 1700000000000}
-    finished_time: {description: End time in ms since the epoch (0 while it runs)., type: int, sample: 0}
-    elapsed_time: {description: Run time in ms., type: int, sample: 5000}
-    allocated_mb: {description: Memory of its running containers, in MB., type: int, sample: 1024}
-    allocated_vcores: {description: Virtual cores of its running containers., type: int, sample: 1}
-    running_containers: {description: How many containers it runs., type: int, sample: 1}
+    id:
+      description: The application id.
+      type: str
+      sample: application_1700000000000_0001
+    name:
+      description: The application name.
+      type: str
+      sample: nightly-load
+    user:
+      description: The user it runs as.
+      type: str
+      sample: etl
+    queue:
+      description: Its queue (leaf name).
+      type: str
+      sample: etl
+    state:
+      description: "The YARN state: NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED or KILLED."
+      type: str
+      sample: RUNNING
+    final_status:
+      description: UNDEFINED while it runs, then SUCCEEDED, FAILED or KILLED.
+      type: str
+      sample: UNDEFINED
+    progress:
+      description: Progress in percent.
+      type: float
+      sample: 42.0
+    application_type:
+      description: The application type.
+      type: str
+      sample: YARN
+    tags:
+      description: Its tags (lower case).
+      type: list
+      elements: str
+      sample: [nightly]
+    priority:
+      description: Its priority.
+      type: int
+      sample: 0
+    diagnostics:
+      description: The ResourceManager's diagnostics.
+      type: str
+      sample: ""
+    tracking_url:
+      description: The tracking URL.
+      type: str
+      sample: "http://rm1.example.com:8088/proxy/application_1700000000000_0001/"
+    am_container_logs:
+      description: Where the ApplicationMaster's logs are.
+      type: str
+      sample: "http://nm1:8042/node/containerlogs/container_1700000000000_0001_01_000001/etl"
+    started_time:
+      description: Start time in ms since the epoch.
+      type: int
+      sample: 1700000000000
+    finished_time:
+      description: End time in ms since the epoch (0 while it runs).
+      type: int
+      sample: 0
+    elapsed_time:
+      description: Run time in ms.
+      type: int
+      sample: 5000
+    allocated_mb:
+      description: Memory of its running containers, in MB.
+      type: int
+      sample: 1024
+    allocated_vcores:
+      description: Virtual cores of its running containers.
+      type: int
+      sample: 1
+    running_containers:
+      description: How many containers it runs.
+      type: int
+      sample: 1
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError

@@ -73,8 +73,8 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
                                                          "tags": ["daily", "run-42"]}}
     assert sim.log.mutating() == []
 
-    run = run_tasks(ansible, [task, task, {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}],
-                            diff=True)
+    verify = {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}
+    run = run_tasks(ansible, [task, task, verify], diff=True)
     first, again, info = run.results
     assert first["changed"] and not first.get("failed"), first
     assert set(first["app"]) == RETURN_KEYS
@@ -119,8 +119,9 @@ def test_move_queue_then_kill_202_then_200(sim, ansible):
     assert sim.log.mutating() == []
 
     finished_seed = sorted(sim.cluster.apps)[1]  # adhoc-report, FINISHED long ago
-    run = run_tasks(ansible, [moving, moving, app_task([sim], name="mover", queue="no-such-queue"), killing, killing,
-                             app_task([sim], id=finished_seed, state="killed", user="hadoop")], diff=True)
+    tasks = [moving, moving, app_task([sim], name="mover", queue="no-such-queue"), killing, killing,
+             app_task([sim], id=finished_seed, state="killed", user="hadoop")]
+    run = run_tasks(ansible, tasks, diff=True)
     moved, moved_again, bad_queue, killed, killed_again, finished = run.results
     assert moved["changed"] and moved["app"]["queue"] == "adhoc" and moved["app"]["id"] == app_id, moved
     assert moved["diff"]["before"]["queue"] == "default" and moved["diff"]["after"]["queue"] == "adhoc"
