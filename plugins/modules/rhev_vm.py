@@ -163,7 +163,9 @@ vm:
       type: dict
       sample: {memory: 34359738368}
 actions:
-  description: The engine actions the task sent (or would send in check mode), in order.
+  description:
+    - The engine actions the task sent (or would send in check mode), in order; V(remove) is the deletion.
+    - A shutdown that had to be completed by a power off shows as V([shutdown, stop]).
   returned: always
   type: list
   elements: str
@@ -234,6 +236,7 @@ class VmTask:
         self.client = client
         self.params = module.params
         self.name = module.params["name"]
+        self.sent = []
 
     def run(self):
         raw = self.settle(self.client.find_vm(self.name))
@@ -255,6 +258,7 @@ class VmTask:
         if changed and not self.module.check_mode:
             raw = self.apply(raw, changes, actions)
             predicted = self.client.normalize(self.client.get_vm(raw["id"]))
+            actions = self.sent
         self.warn_pending(predicted)
         return dict(changed=changed, vm=predicted, actions=actions, diff=make_diff(view(before), view(predicted)))
 
@@ -297,7 +301,7 @@ class VmTask:
             if action == "shutdown":
                 raw = self.shut_down(raw, wait=self.params["wait"] or not last)
                 continue
-            self.client.vm_action(raw["id"], action)
+            self.send(raw, action)
             if self.params["wait"] or not last:
                 raw = self.wait_for(raw["id"], ACTION_TARGETS[action], "VM %s to %s" % (self.name, action),
                                     starting=action == "start")
@@ -305,26 +309,30 @@ class VmTask:
 
     def shut_down(self, raw, wait):
         """Graceful shutdown; power off when the guest has not gone down after shutdown_timeout."""
-        self.client.vm_action(raw["id"], "shutdown")
+        self.send(raw, "shutdown")
         if not wait:
             return raw
         try:
             return self.wait_for(raw["id"], "down", "VM %s to shut down" % self.name,
                                  timeout=self.params["shutdown_timeout"])
         except WaitTimeout:
-            self.client.vm_action(raw["id"], "stop")
+            self.send(raw, "stop")
             return self.wait_for(raw["id"], "down", "VM %s to power off" % self.name)
 
     def ensure_absent(self, raw, before, actions):
         if not self.module.check_mode:
             if actions:
-                self.client.vm_action(raw["id"], "stop")
+                self.send(raw, "stop")
                 self.wait_for(raw["id"], "down", "VM %s to power off before removal" % self.name)
             self.client.remove_vm(raw["id"])
             if self.params["wait"]:
                 wait_until(lambda: self.client.get_vm(raw["id"]), lambda vm: vm is None, timeout=self.params["timeout"],
                            what="VM %s to be removed" % self.name, describe=describe)
         return dict(changed=True, vm={}, actions=actions + ["remove"], diff=make_diff(view(before), None))
+
+    def send(self, raw, action):
+        self.client.vm_action(raw["id"], action)
+        self.sent.append(action)
 
     # -- waiting ----------------------------------------------------------------------------------------
     def settle(self, raw):
