@@ -165,6 +165,9 @@ class SaharaClient:
             endpoint = self.endpoint(region)
         except sdk_exceptions.ConfigException as exc:
             raise PlatformError("OpenStack configuration: %s" % exc)
+        except TypeError as exc:
+            # keystoneauth builds its plugin from every auth key given: a key the plugin has no use for.
+            raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type_for(self.params) or "password", exc))
         except ks_exceptions.ClientException as exc:
             raise keystone_failure(exc, auth_url)
         self._http = HttpClient(endpoint, headers={"X-Auth-Token": token}, validate_certs=self.params["validate_certs"],

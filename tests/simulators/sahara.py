@@ -126,6 +126,37 @@ class SaharaSimulator(Simulator):
         self.stage_seconds = float(seconds)
         return {"stage_seconds": self.stage_seconds}
 
+    def mutations(self):
+        """Mutating requests to Sahara: the log's mutating() less Keystone's POST /v3/auth/tokens, which logs in
+        and changes nothing a task manages (check mode must log in to read)."""
+        return [entry for entry in self.log.mutating() if not entry.path.startswith("/v3/")]
+
+    def auth_args(self, **overrides):
+        """The sahara_* modules' `auth` option for the seeded user and project."""
+        return dict({"auth_url": self.url + "/v3", "username": "demo", "password": "secret", "project_name": "demo",
+                     "user_domain_name": "Default", "project_domain_name": "Default"}, **overrides)
+
+    def seed_templates(self):
+        """vanilla 2.7.1 node group templates master/worker/edge and cluster template small (1 master, 2 workers)."""
+        ids = {}
+        for name, processes in (("master", ["namenode", "resourcemanager"]), ("worker", ["datanode", "nodemanager"]),
+                                ("edge", ["oozie", "hiveserver"])):
+            template = {"name": name, "plugin_name": "vanilla", "hadoop_version": "2.7.1", "flavor_id": "2",
+                        "node_processes": processes, "description": "", "auto_security_group": True}
+            self.node_group_templates[self.stamp(template, PROJECT_ID)["id"]] = template
+            ids[name] = template["id"]
+        cluster_template = {"name": "small", "plugin_name": "vanilla", "hadoop_version": "2.7.1", "description": "",
+                            "default_image_id": IMAGE_ID, "neutron_management_network": NETWORK_ID, "cluster_configs": {},
+                            "node_groups": [self.expand_node_group({"name": "master", "count": 1,
+                                                                    "node_group_template_id": ids["master"]}),
+                                            self.expand_node_group({"name": "worker", "count": 2,
+                                                                    "node_group_template_id": ids["worker"]})]}
+        self.cluster_templates[self.stamp(cluster_template, PROJECT_ID)["id"]] = cluster_template
+        return dict(ids, small=cluster_template["id"])
+
+    def control_seed_templates(self):
+        return self.seed_templates()
+
     def control_fail_next_create(self, description="Heat stack failed with status CREATE_FAILED", at="Spawning"):
         return self.fail_next_create(description, at)
 

@@ -1,0 +1,176 @@
+"""sahara_cluster and sahara_cluster_info against the Keystone + Sahara simulator, through real ansible-playbook."""
+
+import pytest
+
+from simulators.sahara import IMAGE_ID, NETWORK_ID, SaharaSimulator
+
+CLUSTER_KEYS = {"id", "name", "status", "status_description", "plugin", "plugin_version", "node_groups",
+                "node_group_details", "cluster_template_id", "default_image_id", "keypair", "neutron_management_network",
+                "is_transient", "provision_progress", "project_id"}
+
+
+@pytest.fixture
+def sim(start_simulator):
+    simulator = start_simulator(SaharaSimulator, speed=20, stage_seconds=1)
+    simulator.seed_templates()
+    return simulator
+
+
+def cluster_task(sim, **args):
+    return {"bigdata.platform.sahara_cluster": dict({"auth": sim.auth_args(), "name": "analytics", "timeout": 60}, **args)}
+
+
+def info_task(sim, **args):
+    return {"bigdata.platform.sahara_cluster_info": dict({"auth": sim.auth_args()}, **args)}
+
+
+def assert_clean_failure(result, *fragments):
+    assert result.get("failed") is True, sorted(result.items())
+    assert "Traceback" not in result.get("module_stderr", "") + result.get("exception", ""), result
+    for fragment in fragments:
+        assert fragment in result["msg"], result["msg"]
+
+
+def test_create_idempotent_scale_and_delete(sim, ansible):
+    create = cluster_task(sim, cluster_template="small", keypair="ops", node_groups={"worker": 3})
+    predicted = ansible.run_tasks([create], check=True, diff=True).results[0]
+    assert predicted["changed"] and not predicted.get("failed"), predicted
+    assert predicted["diff"]["before"] == {} and predicted["diff"]["after"]["node_groups"] == {"worker": 3}
+    assert sim.mutations() == [] and sim.clusters == {}
+
+    run = ansible.run_tasks([create, create, info_task(sim, name="analytics"), info_task(sim)])
+    created, again, one, everything = run.results
+    assert created["changed"] and not created.get("failed"), created
+    assert created["cluster"]["status"] == "Active"
+    assert created["cluster"]["node_groups"] == {"master": 1, "worker": 3}
+    assert CLUSTER_KEYS <= set(created["cluster"]), CLUSTER_KEYS - set(created["cluster"])
+    assert created["cluster"]["keypair"] == "ops"
+    assert [step["step_name"] for step in created["cluster"]["provision_progress"]][0] == "Validating"
+    assert again["changed"] is False and "scaling" not in again
+    assert sim.log.count("POST", "/clusters$") == 1
+    assert one["clusters"] == [dict(again["cluster"])] and [c["name"] for c in everything["clusters"]] == ["analytics"]
+
+    run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5}), cluster_task(sim, node_groups={"worker": 1}),
+                             cluster_task(sim, node_groups={"worker": 1, "edge": 1})], diff=True)
+    up, down, added = run.results
+    assert up["changed"] and up["scaling"] == {"before": {"master": 1, "worker": 3}, "after": {"master": 1, "worker": 5}}
+    assert up["diff"]["before"]["node_groups"]["worker"] == 3 and up["diff"]["after"]["node_groups"]["worker"] == 5
+    assert up["cluster"]["status"] == "Active" and down["cluster"]["node_groups"]["worker"] == 1
+    assert down["scaling"]["after"] == {"master": 1, "worker": 1}
+    assert added["scaling"]["after"] == {"master": 1, "worker": 1, "edge": 1}
+    scale_bodies = [entry.body for entry in sim.log.entries("PUT", "/clusters/")]
+    assert '"resize_node_groups": [{"name": "worker", "count": 5}]' in scale_bodies[0]
+    assert '"add_node_groups"' in scale_bodies[2] and "resize_node_groups" not in scale_bodies[2]
+    assert any(entry.path.endswith("/clusters/" + up["cluster"]["id"]) for entry in sim.log.entries("PUT"))
+
+    run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": -1}), cluster_task(sim, node_groups={"nosuch": 2}),
+                             cluster_task(sim, name="other", default_image="no-such-image", cluster_template="small")])
+    negative, unknown, image = run.results
+    assert_clean_failure(negative, "node_groups", "-1")
+    assert_clean_failure(unknown, "node_groups", "nosuch")
+    assert_clean_failure(image, "default_image", "no-such-image")
+
+    sim.log.clear()
+    gone = cluster_task(sim, state="absent")
+    predicted = ansible.run_tasks([gone], check=True).results[0]
+    assert predicted["changed"] and sim.mutations() == []
+    run = ansible.run_tasks([gone, gone, info_task(sim)])
+    deleted, deleted_again, after = run.results
+    assert deleted["changed"] and deleted["cluster"] == {}
+    assert sim.log.entries("GET", "/clusters/")[-1].status == 404, "delete waits until the cluster is gone"
+    assert deleted_again["changed"] is False and after["clusters"] == []
+
+
+def test_api_v11_with_a_v11_catalog(sim, ansible):
+    v11 = {"api_version": "1.1"}
+    run = ansible.run_tasks([
+        cluster_task(sim, plugin="vanilla", plugin_version="2.7.1", default_image="sahara-vanilla-2.7.1",
+                     neutron_management_network=NETWORK_ID, node_groups={"worker": 2}, **v11),
+        cluster_task(sim, node_groups={"worker": 3}, **v11),
+        info_task(sim, **v11),
+        cluster_task(sim, state="absent", **v11),
+    ])
+    created, scaled, info, deleted = run.results
+    assert created["changed"] and created["cluster"]["plugin_version"] == "2.7.1", created
+    assert created["cluster"]["default_image_id"] == IMAGE_ID and created["cluster"]["node_groups"] == {"worker": 2}
+    assert scaled["scaling"]["after"] == {"worker": 3}
+    assert info["clusters"][0]["project_id"] and deleted["changed"]
+    assert all(entry.path.startswith(("/v1.1/", "/v3")) for entry in sim.log.entries() if entry.path != "/")
+    assert '"hadoop_version": "2.7.1"' in sim.log.entries("POST", "/clusters$")[0].body
+
+
+def test_creation_ending_in_error_fails_with_the_description(sim, ansible):
+    sim.fail_next_create("Heat stack failed with status CREATE_FAILED: Quota exceeded for cores", at="Spawning")
+    run = ansible.run_tasks([cluster_task(sim, cluster_template="small"), cluster_task(sim, cluster_template="small")])
+    failed, again = run.results
+    assert_clean_failure(failed, "Error", "Quota exceeded for cores")
+    assert failed["last_state"]["status"] == "Error"
+    assert_clean_failure(again, "Quota exceeded for cores")
+    assert sim.log.count("POST", "/clusters$") == 1, "a cluster in Error is reported, not created again"
+
+
+def test_timeout_names_the_last_status_and_a_later_run_waits_instead_of_creating(sim, ansible):
+    sim.set_stage_seconds(600)
+    run = ansible.run_tasks([cluster_task(sim, cluster_template="small", timeout=1),
+                             cluster_task(sim, cluster_template="small", wait=False)])
+    timed_out, no_wait = run.results
+    assert_clean_failure(timed_out, "timed out after 1s", "last state seen: Validating")
+    assert no_wait["changed"] is False and no_wait["cluster"]["status"] == "Validating"
+    timeline = next(iter(sim.clusters.values()))["_timeline"]
+    sim.clock.advance(timeline.start + 7 * 600 - sim.now() - 10)  # 10 simulated seconds before Active
+    waited = ansible.run_tasks([cluster_task(sim, cluster_template="small")]).results[0]
+    assert waited["changed"] is False and waited["cluster"]["status"] == "Active", waited
+    assert sim.log.count("POST", "/clusters$") == 1
+    assert [e.status for e in sim.log.entries("GET", "/clusters/")][-2:] == [200, 200], "waited with reads only"
+
+
+def test_wait_false_returns_at_once(sim, ansible):
+    result = ansible.run_tasks([cluster_task(sim, cluster_template="small", wait=False)]).results[0]
+    assert result["changed"] and result["cluster"]["status"] == "Validating"
+
+
+def test_expired_token_is_renewed_during_the_wait(sim, ansible):
+    sim.set_token_lifetime(1.5)
+    sim.set_stage_seconds(6)  # 7 stages x 6 s at speed 20: about 2 s of real time
+    result = ansible.run_tasks([cluster_task(sim, cluster_template="small")]).results[0]
+    assert result["changed"] and result["cluster"]["status"] == "Active", result
+    assert sim.log.count("GET", "/clusters/") and 401 in [entry.status for entry in sim.log.entries("GET", "/clusters/")]
+    assert sim.log.count("POST", "/v3/auth/tokens") >= 2
+
+
+def test_wrong_password_is_clear_and_never_shown(sim, ansible):
+    secret = "Wr0ng-Passw0rd-4711"
+    run = ansible.run_tasks([cluster_task(sim, auth=sim.auth_args(password=secret), cluster_template="small")], verbosity=4)
+    result = run.results[0]
+    assert_clean_failure(result, "refused the credentials", "auth.password")
+    assert secret not in run.output and secret not in str(result)
+    assert sim.log.mutating("/clusters") == []
+
+
+def test_auth_from_clouds_yaml_env_and_application_credential(sim, ansible, tmp_path):
+    (tmp_path / "config").mkdir()
+    clouds = tmp_path / "config" / "clouds.yaml"
+    clouds.write_text("clouds:\n  sim:\n    region_name: RegionTwo\n    auth:\n      auth_url: %s/v3\n      username: demo\n"
+                      "      password: secret\n      project_name: demo\n      user_domain_name: Default\n"
+                      "      project_domain_name: Default\n" % sim.url)
+    yaml_env = {"OS_CLIENT_CONFIG_FILE": str(clouds)}
+    os_env = {"OS_AUTH_URL": sim.url + "/v3", "OS_USERNAME": "demo", "OS_PASSWORD": "secret", "OS_PROJECT_NAME": "demo",
+              "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_INTERFACE": "internal",
+              "OS_CLIENT_CONFIG_FILE": str(tmp_path / "none.yaml")}
+    by_cloud = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {"cloud": "sim"}}], env=yaml_env).results[0]
+    by_os_cloud = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=dict(yaml_env, OS_CLOUD="sim")).results[0]
+    by_env = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=os_env).results[0]
+    app = {"auth_url": sim.url + "/v3", "application_credential_id": "demo-app-cred",
+           "application_credential_secret": "demo-app-secret"}
+    run = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {"cloud": "nosuch"}},
+                             {"bigdata.platform.sahara_cluster_info": {"cloud": "sim", "region_name": "Nowhere"}}], env=yaml_env)
+    unknown_cloud, bad_region = run.results
+    run = ansible.run_tasks([info_task(sim, auth=app), info_task(sim, region_name="Nowhere")],
+                            env={"OS_CLIENT_CONFIG_FILE": os_env["OS_CLIENT_CONFIG_FILE"]})
+    by_app, no_region = run.results
+    for result in (by_cloud, by_os_cloud, by_env, by_app):
+        assert result.get("failed") is not True and result["clusters"] == [], result
+    assert_clean_failure(unknown_cloud, "nosuch")
+    assert_clean_failure(bad_region, "Nowhere", "RegionTwo")
+    assert_clean_failure(no_region, "data-processing", "Nowhere")
+    assert sim.log.count("POST", "/v3/auth/tokens") == 5
