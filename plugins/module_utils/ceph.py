@@ -1,0 +1,227 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Ceph through librados: the connection, mon commands, and the pool normaliser of rados_pool(_info).
+
+Modules only talk librados (the rados Python binding): no ceph CLI, no daemon is started here.
+CephClient raises the collection's errors (CephCommandError for a refused mon command) and never
+calls fail_json.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import traceback
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+
+try:
+    import rados
+except ImportError:
+    rados = None
+    RADOS_IMPORT_ERROR = traceback.format_exc()
+else:
+    RADOS_IMPORT_ERROR = None
+HAS_RADOS = rados is not None
+
+# What missing_required_lib() names when the binding is absent: the package and the interpreter to use.
+RADOS_LIBRARY = ("rados, the Ceph Python binding from the OS package python3-rados; "
+                 "ansible_python_interpreter must point at a Python that can import it, such as /usr/bin/python3")
+
+# Options documented by doc_fragments/ceph.py.
+CEPH_ARGS = dict(
+    cluster=dict(type="str", default="ceph"),
+    conf_file=dict(type="path", fallback=(env_fallback, ["CEPH_CONF"])),
+    keyring=dict(type="path", fallback=(env_fallback, ["CEPH_KEYRING"])),
+    key=dict(type="str", no_log=True),
+    client_name=dict(type="str", default="client.admin", aliases=["user"], fallback=(env_fallback, ["CEPH_CLIENT_NAME"])),
+    conf=dict(type="dict", default={}),
+    connect_timeout=dict(type="int", default=10),
+)
+
+POOL_TYPES = {1: "replicated", 3: "erasure"}
+
+
+class CephCommandError(PlatformError):
+    """Ceph refused a command: carries the errno name and Ceph's own message."""
+
+    def __init__(self, what, ret, ceph_message):
+        self.errno_name = errno.errorcode.get(abs(ret), str(ret))
+        self.ceph_message = (ceph_message or "").strip() or os.strerror(abs(ret))
+        super().__init__("%s failed: %s: %s" % (what, self.errno_name, self.ceph_message),
+                         errno=self.errno_name, ceph_message=self.ceph_message)
+
+    def for_option(self, option, value, action="was refused by Ceph"):
+        """The same failure as an OptionError naming the option the caller was setting."""
+        error = OptionError(option, value, "%s: %s: %s" % (action, self.errno_name, self.ceph_message))
+        error.details.update(errno=self.errno_name, ceph_message=self.ceph_message)
+        return error
+
+
+class CephClient:
+    """One librados connection, made on first use (never in the constructor)."""
+
+    def __init__(self, cluster="ceph", conf_file=None, keyring=None, key=None, client_name="client.admin",
+                 conf=None, connect_timeout=10):
+        self.cluster = cluster
+        self.conf_file = conf_file
+        self.client_name = client_name if "." in client_name else "client." + client_name
+        self.connect_timeout = connect_timeout
+        settings = {str(name): str(value) for name, value in (conf or {}).items()}
+        # librados' own timeouts are what make a dead monitor fail the task instead of hanging it.
+        settings.setdefault("client_mount_timeout", str(connect_timeout))
+        settings.setdefault("rados_mon_op_timeout", str(connect_timeout))
+        settings.setdefault("rados_osd_op_timeout", str(connect_timeout))
+        if keyring:
+            settings["keyring"] = keyring
+        if key:
+            settings["key"] = key
+        self.settings = settings
+        self._handle = None
+        self.sent = []
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(cluster=params["cluster"], conf_file=params["conf_file"], keyring=params["keyring"], key=params["key"],
+                   client_name=params["client_name"], conf=params["conf"], connect_timeout=params["connect_timeout"])
+
+    @property
+    def handle(self):
+        if self._handle is None:
+            self._handle = self._connect()
+        return self._handle
+
+    def _connect(self):
+        # conffile '' makes librados search its defaults ($CEPH_CONF, /etc/ceph/$cluster.conf, ...); None reads none.
+        handle = rados.Rados(clustername=self.cluster, name=self.client_name, conffile=self.conf_file or "",
+                             conf=self.settings)
+        try:
+            handle.connect(timeout=self.connect_timeout)
+        except rados.Error as exc:
+            handle.shutdown()
+            raise PlatformError("cannot connect to Ceph cluster '%s' as %s (conf_file %s): %s. %s"
+                                % (self.cluster, self.client_name, self.conf_file or "from librados' defaults", exc,
+                                   connect_hint(getattr(exc, "errno", None), self.connect_timeout)),
+                                errno=errno.errorcode.get(getattr(exc, "errno", None) or 0)) from None
+        return handle
+
+    def close(self):
+        if self._handle is not None:
+            self._handle.shutdown()
+            self._handle = None
+
+    def mon_command(self, command, inbuf=b""):
+        """Send one mon command (a dict); (ret, outbuf, outs), a non-zero ret raised as CephCommandError."""
+        self.sent.append(command["prefix"])
+        try:
+            ret, outbuf, outs = self.handle.mon_command(json.dumps(command), inbuf, timeout=self.connect_timeout)
+        except rados.Error as exc:
+            raise CephCommandError(describe(command), -(getattr(exc, "errno", None) or errno.EIO), str(exc)) from None
+        if ret != 0:
+            raise CephCommandError(describe(command), ret, outs)
+        return ret, outbuf, outs
+
+    def mon_json(self, prefix, **args):
+        """A read-only mon command's JSON answer."""
+        dummy, outbuf, dummy = self.mon_command(dict(args, prefix=prefix, format="json"))
+        return json.loads(outbuf) if outbuf.strip() else None
+
+    # -- pools --------------------------------------------------------------------------------------
+    def pools(self, name=None):
+        """Every pool (or the one named), normalised, from one 'osd pool ls detail' and the CRUSH rule names."""
+        raw = [pool for pool in self.mon_json("osd pool ls", detail="detail") if name is None or pool["pool_name"] == name]
+        if not raw:
+            return []
+        rules = {rule["rule_id"]: rule["rule_name"] for rule in self.mon_json("osd crush rule dump")}
+        return [normalise_pool(pool, rules) for pool in raw]
+
+    def pool(self, name):
+        found = self.pools(name)
+        return found[0] if found else None
+
+    def erasure_profile(self, name):
+        return self.mon_json("osd erasure-code-profile get", name=name)
+
+    def first_object(self, pool):
+        """The name of one object in the pool (any namespace), or None when it is empty."""
+        ioctx = self.handle.open_ioctx(pool)
+        try:
+            ioctx.set_namespace(rados.LIBRADOS_ALL_NSPACES)
+            for found in ioctx.list_objects():
+                return found.key
+            return None
+        except rados.Error as exc:
+            raise PlatformError("cannot list the objects of pool '%s': %s" % (pool, exc)) from None
+        finally:
+            ioctx.close()
+
+    def create_pool(self, **args):
+        self.mon_command(dict(args, prefix="osd pool create"))
+
+    def set_pool(self, pool, var, value, really=False):
+        command = dict(prefix="osd pool set", pool=pool, var=var, val=str(value))
+        if really:
+            command["yes_i_really_mean_it"] = True
+        self.mon_command(command)
+
+    def set_quota(self, pool, field, value):
+        self.mon_command(dict(prefix="osd pool set-quota", pool=pool, field=field, val=str(value)))
+
+    def enable_application(self, pool, app, really=False):
+        self.mon_command(dict(prefix="osd pool application enable", pool=pool, app=app, yes_i_really_mean_it=really))
+
+    def disable_application(self, pool, app):
+        self.mon_command(dict(prefix="osd pool application disable", pool=pool, app=app, yes_i_really_mean_it=True))
+
+    def delete_pool(self, pool):
+        self.mon_command(dict(prefix="osd pool delete", pool=pool, pool2=pool, yes_i_really_really_mean_it=True))
+
+
+def describe(command):
+    """'osd pool set size on pool x' style text for error messages."""
+    words = [command["prefix"]]
+    if "var" in command:
+        words.append(command["var"])
+    if "pool" in command:
+        words.append("on pool '%s'" % command["pool"])
+    return " ".join(words)
+
+
+def connect_hint(error_number, timeout):
+    if error_number == errno.ETIMEDOUT:
+        return "No monitor answered within connect_timeout=%s s: check mon_host and that the monitors run." % timeout
+    if error_number == errno.ENOENT:
+        return "No monitor address found: give conf_file (or CEPH_CONF) or conf: {mon_host: ...}."
+    if error_number in (errno.EACCES, errno.EPERM, errno.EINVAL):
+        return "Authentication failed: check client_name and its keyring or key."
+    return ""
+
+
+def normalise_pool(raw, rule_names):
+    """The pool as rados_pool and rados_pool_info return it, from an 'osd pool ls detail' entry."""
+    options = raw.get("options") or {}
+    return {
+        "name": raw["pool_name"],
+        "id": raw["pool_id"],
+        "type": POOL_TYPES.get(raw["type"], str(raw["type"])),
+        "size": raw["size"],
+        "min_size": raw["min_size"],
+        "pg_num": raw["pg_num"],
+        # What Ceph converges to: since Nautilus pg_num/pgp_num move towards these targets step by step.
+        "pg_num_target": raw.get("pg_num_target", raw["pg_num"]),
+        "pgp_num": raw["pg_placement_num"],
+        "pgp_num_target": raw.get("pg_placement_num_target", raw["pg_placement_num"]),
+        "pg_autoscale_mode": raw.get("pg_autoscale_mode"),
+        # Ceph keeps the ratio as a 32-bit float (0.1 comes back as 0.10000000149...).
+        "target_size_ratio": round(float(options.get("target_size_ratio", 0.0)), 6),
+        "rule": rule_names.get(raw["crush_rule"], str(raw["crush_rule"])),
+        "erasure_profile": raw.get("erasure_code_profile") or None,
+        "applications": sorted(raw.get("application_metadata") or {}),
+        "quota_max_objects": raw.get("quota_max_objects", 0),
+        "quota_max_bytes": raw.get("quota_max_bytes", 0),
+        "flags": [flag for flag in (raw.get("flags_names") or "").split(",") if flag],
+    }

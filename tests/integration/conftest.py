@@ -1,0 +1,66 @@
+"""Ceph fixtures: one real one-node cluster (cephx on) per pytest session (per xdist worker).
+
+Tests that use it carry @pytest.mark.ceph and xdist_group("ceph"), so `pytest -n 2 --dist loadgroup`
+runs them all on one worker and starts a single cluster.
+"""
+
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+
+from ceph_cluster import CephCluster, missing_binaries
+
+
+@pytest.fixture(scope="session")
+def ceph_cluster():
+    """A started CephCluster: conf_file, keyring, client_name for the modules; mon_command()/pool() as admin."""
+    missing = missing_binaries()
+    if missing:
+        pytest.skip("Ceph is not installed here (missing %s); CI installs ceph-mon ceph-osd ceph-mgr python3-rados"
+                    % ", ".join(missing))
+    directory = tempfile.mkdtemp(prefix="bigdata-ceph-")
+    cluster = CephCluster(directory).start()
+    yield cluster
+    cluster.stop()
+    if os.environ.get("CEPH_KEEP_DIR") != "1":
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def ceph_args(ceph_cluster):
+    """Connection options of the Ceph modules for the cluster's test client (not client.admin)."""
+    return {"conf_file": ceph_cluster.conf_file, "keyring": ceph_cluster.keyring, "client_name": ceph_cluster.client_name}
+
+
+@pytest.fixture
+def make_pool(ceph_cluster):
+    """make_pool(name, **osd_pool_create_args) creates a pool as client.admin; every pool a test names
+    this way (made here or by the module) is deleted afterwards, whatever flags the test left on it."""
+    names = []
+
+    def make(name, create=True, **args):
+        names.append(name)
+        if create:
+            args.setdefault("pg_num", 8)
+            args.setdefault("autoscale_mode", "off")  # so that the autoscaler changes nothing under a test
+            ceph_cluster.mon_command("osd pool create", pool=name, **args)
+            wait_until_created(ceph_cluster, name)
+        return name
+
+    yield make
+    ceph_cluster.set_option("mon_allow_pool_delete", "true")
+    for name in names:
+        if ceph_cluster.pool(name) is not None:
+            ceph_cluster.mon_command("osd pool set", pool=name, var="nodelete", val="false")
+            ceph_cluster.mon_command("osd pool delete", pool=name, pool2=name, yes_i_really_really_mean_it=True)
+
+
+def wait_until_created(ceph_cluster, name, timeout=30):
+    """Until Ceph clears the pool's 'creating' flag, so that before/after snapshots in tests compare equal."""
+    deadline = time.monotonic() + timeout
+    while "creating" in ceph_cluster.pool(name)["flags_names"].split(","):
+        assert time.monotonic() < deadline, "pool %s still creating after %d s" % (name, timeout)
+        time.sleep(0.2)

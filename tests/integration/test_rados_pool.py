@@ -1,0 +1,291 @@
+"""rados_pool against a real one-node Ceph cluster with cephx on (fixture ceph_cluster), as client.ansible.
+
+Every check-mode run is verified on the cluster: the pool's 'osd pool ls detail' entry (which holds
+last_change, the osdmap epoch of its last change) must be identical before and after.
+"""
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+import yaml
+
+from ansible_collections.bigdata.platform.plugins.modules import rados_pool
+
+pytestmark = [pytest.mark.ceph, pytest.mark.xdist_group("ceph")]
+
+RETURN_KEYS = set(yaml.safe_load(rados_pool.RETURN)["pool"]["contains"])
+GIB = 1024 ** 3
+
+
+def pool_task(ceph_args, **options):
+    return {"bigdata.platform.rados_pool": dict(ceph_args, **options)}
+
+
+def assert_clean_failure(result, *words):
+    """Failed with a message holding every word, and no traceback anywhere."""
+    assert result.get("failed"), result
+    for word in words:
+        assert word in result["msg"], (word, result["msg"])
+    for text in (result.get("module_stderr", ""), result.get("exception", ""), result["msg"]):
+        assert "Traceback" not in text, result
+
+
+def test_replicated_pool_check_mode_create_apply_and_idempotence(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-replicated", create=False)
+    options = dict(name=name, size=2, min_size=2, pg_autoscale_mode="off", pg_num=16, application="rbd",
+                   target_size_ratio=0.1, quota_max_bytes="10G", quota_max_objects=5000, rule="replicated_rule")
+
+    predicted = ansible.run_module("rados_pool", dict(ceph_args, **options), check=True, diff=True)
+    assert predicted["changed"] and not predicted.get("failed"), predicted
+    assert predicted["diff"]["before"] == {}
+    assert predicted["diff"]["after"]["size"] == 2 and predicted["diff"]["after"]["quota_max_bytes"] == 10 * GIB
+    assert ceph_cluster.pool(name) is None, "check mode created the pool"
+
+    run = ansible.run_tasks([pool_task(ceph_args, **options), pool_task(ceph_args, **options),
+                             {"bigdata.platform.rados_pool_info": dict(ceph_args, name=name)}], diff=True)
+    created, again, info = run.results
+    assert created["changed"] and not created.get("failed"), created
+    assert set(created["pool"]) == RETURN_KEYS
+    expected = {"name": name, "type": "replicated", "size": 2, "min_size": 2, "pg_num_target": 16, "pgp_num_target": 16,
+                "pg_autoscale_mode": "off", "target_size_ratio": 0.1, "rule": "replicated_rule", "erasure_profile": None,
+                "applications": ["rbd"], "quota_max_bytes": 10 * GIB, "quota_max_objects": 5000}
+    assert {key: created["pool"][key] for key in expected} == expected
+    assert created["diff"]["before"] == {} and created["diff"]["after"]["min_size"] == 2
+    assert not again["changed"] and not again.get("failed"), again
+    assert info["pools"] == [again["pool"]]
+
+    raw = ceph_cluster.pool(name)
+    assert (raw["size"], raw["min_size"], raw["pg_num_target"], raw["pg_autoscale_mode"]) == (2, 2, 16, "off")
+    assert list(raw["application_metadata"]) == ["rbd"]
+    assert (raw["quota_max_bytes"], raw["quota_max_objects"]) == (10 * GIB, 5000)
+    assert abs(raw["options"]["target_size_ratio"] - 0.1) < 1e-6
+
+
+def test_each_option_changes_once_then_reports_no_change(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-modify", pg_num=8, autoscale_mode="off", size=1)
+    ceph_cluster.mon_command("osd pool application enable", pool=name, app="rbd")
+    ceph_cluster.mon_command("osd crush rule create-replicated", name="it-other-rule", root="default", type="osd")
+    changes = [("size", 2), ("min_size", 2), ("pg_num", 16), ("pgp_num", 12), ("pg_autoscale_mode", "warn"),
+               ("target_size_ratio", 0.3), ("rule", "it-other-rule"), ("application", "rgw"),
+               ("quota_max_objects", 100), ("quota_max_bytes", "2G"), ("quota_max_bytes", 0)]
+    before = ceph_cluster.pool(name)
+
+    predicted = ansible.run_module("rados_pool", dict(ceph_args, name=name, **dict(changes[:-1])), check=True, diff=True)
+    assert predicted["changed"] and not predicted.get("failed"), predicted
+    assert predicted["diff"]["before"]["size"] == 1 and predicted["diff"]["after"]["size"] == 2
+    assert predicted["diff"]["before"]["applications"] == ["rbd"] and predicted["diff"]["after"]["applications"] == ["rgw"]
+    assert ceph_cluster.pool(name) == before, "check mode changed the pool"
+
+    # One task per option, then all of them again in one task: each value must compare equal once applied.
+    tasks = [pool_task(ceph_args, name=name, **{option: value}) for option, value in changes]
+    tasks.append(pool_task(ceph_args, name=name, **dict(changes)))
+    results = ansible.run_tasks(tasks, diff=True).results
+    for (option, value), result in zip(changes, results):
+        assert result["changed"] and not result.get("failed"), (option, result)
+        assert result["diff"]["before"] != result["diff"]["after"], option
+    assert not results[-1]["changed"] and not results[-1].get("failed"), results[-1]
+
+    raw = ceph_cluster.pool(name)
+    rules = {rule["rule_id"]: rule["rule_name"] for rule in ceph_cluster_rules(ceph_cluster)}
+    assert (raw["size"], raw["min_size"], raw["pg_num_target"], raw["pg_placement_num_target"]) == (2, 2, 16, 12)
+    assert raw["pg_autoscale_mode"] == "warn" and rules[raw["crush_rule"]] == "it-other-rule"
+    assert list(raw["application_metadata"]) == ["rgw"], "the old application must be disabled"
+    assert (raw["quota_max_objects"], raw["quota_max_bytes"]) == (100, 0)
+    assert abs(raw["options"]["target_size_ratio"] - 0.3) < 1e-6
+
+
+def ceph_cluster_rules(ceph_cluster):
+    return json.loads(ceph_cluster.mon_command("osd crush rule dump", format="json"))
+
+
+def test_erasure_pool(ansible, ceph_cluster, ceph_args, make_pool):
+    ceph_cluster.mon_command("osd erasure-code-profile set", name="it-k2m1",
+                             profile=["k=2", "m=1", "crush-failure-domain=osd"])
+    name = make_pool("it-erasure", create=False)
+    options = dict(name=name, pool_type="erasure", erasure_profile="it-k2m1", application="rgw", size=3,
+                   pg_autoscale_mode="warn", target_size_ratio=0.2)
+
+    predicted = ansible.run_module("rados_pool", dict(ceph_args, **options), check=True)
+    assert predicted["changed"] and ceph_cluster.pool(name) is None
+
+    run = ansible.run_tasks([
+        pool_task(ceph_args, **options),
+        pool_task(ceph_args, **options),
+        pool_task(ceph_args, name=name, target_size_ratio=0.4),
+        pool_task(ceph_args, name=name, size=5),
+        pool_task(ceph_args, name=name, pool_type="replicated"),
+        pool_task(ceph_args, name=make_pool("it-erasure-size", create=False), pool_type="erasure",
+                  erasure_profile="it-k2m1", size=4),
+        pool_task(ceph_args, name=name, state="absent"),
+    ])
+    created, again, ratio, size, convert, bad_size, gone = run.results
+    assert created["changed"] and not created.get("failed"), created
+    pool = created["pool"]
+    assert (pool["type"], pool["erasure_profile"], pool["size"], pool["applications"]) == ("erasure", "it-k2m1", 3, ["rgw"])
+    assert not again["changed"] and not again.get("failed"), again
+    assert ratio["changed"] and ratio["pool"]["target_size_ratio"] == 0.4
+    assert_clean_failure(size, "option 'size'", "ENOTSUP", "can not change the size of an erasure-coded pool")
+    assert_clean_failure(convert, "option 'pool_type'", "cannot convert")
+    assert_clean_failure(bad_size, "option 'size'", "k+m", "it-k2m1")
+    assert ceph_cluster.pool("it-erasure-size") is None
+    assert gone["changed"] and not gone.get("failed") and ceph_cluster.pool(name) is None
+
+
+def test_pg_num_is_refused_while_the_autoscaler_owns_it(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-autoscale", autoscale_mode="on")
+    new = make_pool("it-autoscale-new", create=False)
+    before = ceph_cluster.pool(name)
+    run = ansible.run_tasks([
+        pool_task(ceph_args, name=name, pg_num=32),
+        pool_task(ceph_args, name=name, pgp_num=4),
+        pool_task(ceph_args, name=new, pg_num=16),
+        pool_task(ceph_args, name=name, pg_num=32, pg_autoscale_mode="off"),
+    ])
+    existing, pgp, create, turned_off = run.results
+    assert_clean_failure(existing, "option 'pg_num'", "autoscaler", "pg_autoscale_mode is on")
+    assert_clean_failure(pgp, "option 'pgp_num'", "autoscaler")
+    assert_clean_failure(create, "option 'pg_num'", "on by default")
+    assert ceph_cluster.pool(new) is None
+    assert turned_off["changed"] and not turned_off.get("failed"), turned_off
+    raw = ceph_cluster.pool(name)
+    assert (raw["pg_autoscale_mode"], raw["pg_num_target"]) == ("off", 32) and before["pg_autoscale_mode"] == "on"
+
+
+def test_requests_ceph_rejects_name_the_option(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-rejects", autoscale_mode="off", size=2)
+    new = make_pool("it-rejects-new", create=False)
+    before = ceph_cluster.pool(name)
+    run = ansible.run_tasks([
+        pool_task(ceph_args, name=name, size=1),
+        pool_task(ceph_args, name=name, pgp_num=64),
+        pool_task(ceph_args, name=name, rule="no-such-rule"),
+        pool_task(ceph_args, name=name, min_size=5),
+        pool_task(ceph_args, name=name, target_size_ratio=-1),
+        pool_task(ceph_args, name=name, quota_max_bytes="lots"),
+        pool_task(ceph_args, name=new, rule="no-such-rule"),
+        pool_task(ceph_args, name=new, pg_autoscale_mode="off", pg_num=8, pgp_num=16),
+        pool_task(ceph_args, name=new, pool_type="erasure", erasure_profile="no-such-profile"),
+        pool_task(ceph_args, name=new, erasure_profile="it-k2m1"),
+    ])
+    size, pgp, rule, min_size, ratio, quota, new_rule, new_pgp, profile, profile_on_replicated = run.results
+    assert_clean_failure(size, "option 'size'", "EPERM", "configuring pool size as 1 is disabled", "mon_allow_pool_size_one")
+    assert_clean_failure(pgp, "option 'pgp_num'", "EINVAL", "specified pgp_num 64 > pg_num 8")
+    assert_clean_failure(rule, "option 'rule'", "ENOENT", "no-such-rule does not exist")
+    assert_clean_failure(min_size, "option 'min_size'", "EINVAL", "min_size must be between 1 and size")
+    assert_clean_failure(ratio, "option 'target_size_ratio'", "cannot be negative")
+    assert_clean_failure(quota, "option 'quota_max_bytes'", "'lots'")
+    assert_clean_failure(new_rule, "option 'rule'", "ENOENT", "specified rule no-such-rule doesn't exist")
+    assert_clean_failure(new_pgp, "option 'pgp_num'", "ERANGE")
+    assert_clean_failure(profile, "option 'erasure_profile'", "ENOENT", "unknown erasure code profile 'no-such-profile'")
+    assert_clean_failure(profile_on_replicated, "option 'erasure_profile'", "pool_type: erasure")
+    assert size["errno"] == "EPERM" and "configuring pool size as 1" in size["ceph_message"]
+    assert ceph_cluster.pool(new) is None
+    assert ceph_cluster.pool(name) == before
+
+
+def test_size_one_needs_the_cluster_setting_and_force(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-size-one", size=2)
+    ceph_cluster.set_option("mon_allow_pool_size_one", "true")
+    try:
+        run = ansible.run_tasks([pool_task(ceph_args, name=name, size=1),
+                                 pool_task(ceph_args, name=name, size=1, force=True)])
+    finally:
+        ceph_cluster.set_option("mon_allow_pool_size_one", "false")
+    unconfirmed, confirmed = run.results
+    assert_clean_failure(unconfirmed, "option 'size'", "yes-i-really-mean-it", "force: true")
+    assert confirmed["changed"] and ceph_cluster.pool(name)["size"] == 1
+
+
+def test_absent_refuses_a_pool_with_objects_unless_forced(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-delete-guard")
+    ioctx = ceph_cluster.admin().open_ioctx(name)
+    ioctx.set_namespace("tenant-a")  # the guard looks in every namespace, not only the default one
+    ioctx.write_full("precious", b"data")
+    ioctx.close()
+    before = ceph_cluster.pool(name)
+
+    run = ansible.run_tasks([pool_task(ceph_args, name=name, state="absent"),
+                             {"bigdata.platform.rados_pool": dict(ceph_args, name=name, state="absent", force=True),
+                              "check_mode": True, "diff": True}])
+    refused, predicted = run.results
+    assert_clean_failure(refused, "holds objects", "precious", "force: true")
+    assert predicted["changed"] and predicted["pool"] is None and predicted["diff"]["before"]["name"] == name
+    assert ceph_cluster.pool(name) == before
+
+    run = ansible.run_tasks([pool_task(ceph_args, name=name, state="absent", force=True),
+                             pool_task(ceph_args, name=name, state="absent")])
+    deleted, missing = run.results
+    assert deleted["changed"] and not deleted.get("failed"), deleted
+    assert not missing["changed"] and not missing.get("failed"), missing
+    assert ceph_cluster.pool(name) is None
+
+
+def test_deletion_blocked_by_the_cluster_names_the_setting(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-delete-blocked")
+    ceph_cluster.set_option("mon_allow_pool_delete", "false")
+    try:
+        by_monitors = ansible.run_module("rados_pool", dict(ceph_args, name=name, state="absent"))
+    finally:
+        ceph_cluster.set_option("mon_allow_pool_delete", "true")
+    assert_clean_failure(by_monitors, "EPERM", "you must first set the mon_allow_pool_delete config option to true",
+                         "blocked by the monitors' mon_allow_pool_delete")
+
+    ceph_cluster.mon_command("osd pool set", pool=name, var="nodelete", val="true")
+    run = ansible.run_tasks([pool_task(ceph_args, name=name, state="absent"),
+                             {"bigdata.platform.rados_pool": dict(ceph_args, name=name, state="absent"), "check_mode": True}])
+    by_flag, predicted = run.results
+    assert_clean_failure(by_flag, "EPERM", "you must unset nodelete flag", "blocked by the pool's nodelete flag")
+    assert_clean_failure(predicted, "nodelete")
+    assert ceph_cluster.pool(name) is not None
+
+
+def test_dead_monitor_fails_within_connect_timeout(ansible, ceph_args, tmp_path):
+    conf = tmp_path / "dead.conf"
+    with unused_port() as port:
+        conf.write_text("[global]\nmon host = [v2:127.0.0.1:%d]\n" % port)
+        started = time.monotonic()
+        result = ansible.run_module("rados_pool", dict(ceph_args, name="any", conf_file=str(conf), connect_timeout=3))
+        elapsed = time.monotonic() - started
+    assert_clean_failure(result, "cannot connect", "connect_timeout=3")
+    assert elapsed < 15, elapsed
+
+
+@contextlib.contextmanager
+def unused_port():
+    """A port nobody listens on, held (bound, not listening) so nothing else takes it meanwhile."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def test_connection_from_environment_key_and_user_alias(ansible, ceph_cluster, ceph_args, make_pool):
+    name = make_pool("it-connection")
+    with open(ceph_args["keyring"]) as handle:
+        key = handle.read().split("key = ")[1].strip()
+    wrong_key = subprocess.run(["ceph-authtool", "--gen-print-key"], check=True, capture_output=True, text=True).stdout.strip()
+    env = {"CEPH_CONF": ceph_args["conf_file"], "CEPH_KEYRING": ceph_args["keyring"], "CEPH_CLIENT_NAME": "client.ansible"}
+    run = ansible.run_tasks([
+        {"bigdata.platform.rados_pool_info": {"name": name}},
+        {"bigdata.platform.rados_pool_info": {"name": name, "conf_file": ceph_args["conf_file"], "key": key, "user": "ansible"}},
+        {"bigdata.platform.rados_pool_info": {"name": name, "conf_file": ceph_args["conf_file"], "user": "ansible",
+                                              "key": wrong_key}},
+    ], env=env, verbosity=3)
+    from_env, with_key, wrong_key = run.results
+    assert [pool["name"] for pool in from_env["pools"]] == [name], from_env
+    assert with_key["pools"] == from_env["pools"]
+    assert_clean_failure(wrong_key, "cannot connect", "client.ansible", "Authentication failed")
+    assert key not in run.output, "the key option must be no_log"
+
+
+def test_missing_rados_binding_names_the_package_and_the_interpreter(ansible, ceph_args, tmp_path):
+    bare = tmp_path / "bare-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True, capture_output=True)
+    python = os.path.join(str(bare), "bin", "python")
+    run = ansible.run_tasks([pool_task(ceph_args, name="any")], vars={"ansible_python_interpreter": python})
+    assert_clean_failure(run.results[0], "python3-rados", "ansible_python_interpreter")

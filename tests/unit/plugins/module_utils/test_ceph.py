@@ -1,0 +1,89 @@
+"""The Ceph client's pure parts: settings, mon command errors, the pool normaliser (no cluster needed)."""
+
+import json
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.module_utils import ceph
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+
+RAW_POOL = {
+    "pool_id": 7, "pool_name": "rbd-volumes", "type": 1, "size": 3, "min_size": 2, "crush_rule": 0,
+    "pg_num": 16, "pg_placement_num": 16, "pg_num_target": 32, "pg_placement_num_target": 32,
+    "pg_autoscale_mode": "off", "quota_max_bytes": 1024, "quota_max_objects": 10, "erasure_code_profile": "",
+    "options": {"target_size_ratio": 0.10000000149011612}, "application_metadata": {"rgw": {}, "rbd": {}},
+    "flags_names": "hashpspool,nodelete",
+}
+
+
+class FakeHandle:
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.commands = []
+
+    def mon_command(self, command, inbuf, timeout=0):
+        self.commands.append(json.loads(command))
+        return self.answers.pop(0)
+
+
+def client_with(*answers):
+    client = ceph.CephClient(client_name="ansible")
+    client._handle = FakeHandle(*answers)  # pylint: disable=protected-access
+    return client
+
+
+def test_normalise_pool_reports_targets_rule_names_and_a_rounded_ratio():
+    pool = ceph.normalise_pool(RAW_POOL, {0: "replicated_rule"})
+    assert pool == {
+        "name": "rbd-volumes", "id": 7, "type": "replicated", "size": 3, "min_size": 2, "pg_num": 16, "pg_num_target": 32,
+        "pgp_num": 16, "pgp_num_target": 32, "pg_autoscale_mode": "off", "target_size_ratio": 0.1, "rule": "replicated_rule",
+        "erasure_profile": None, "applications": ["rbd", "rgw"], "quota_max_objects": 10, "quota_max_bytes": 1024,
+        "flags": ["hashpspool", "nodelete"],
+    }
+
+
+def test_normalise_pool_of_an_erasure_pool_without_options():
+    raw = dict(RAW_POOL, type=3, erasure_code_profile="k4m2", options={}, crush_rule=5)
+    pool = ceph.normalise_pool(raw, {0: "replicated_rule"})
+    assert (pool["type"], pool["erasure_profile"], pool["target_size_ratio"], pool["rule"]) == ("erasure", "k4m2", 0.0, "5")
+
+
+def test_settings_make_the_timeout_effective_and_take_key_or_keyring():
+    client = ceph.CephClient(keyring="/k", key="AQ==", client_name="ansible", conf={"mon_host": "10.0.0.1"}, connect_timeout=3)
+    assert client.client_name == "client.ansible"
+    assert client.settings == {"mon_host": "10.0.0.1", "keyring": "/k", "key": "AQ==", "client_mount_timeout": "3",
+                               "rados_mon_op_timeout": "3", "rados_osd_op_timeout": "3"}
+    assert ceph.CephClient(conf={"client_mount_timeout": 60}).settings["client_mount_timeout"] == "60"
+    assert ceph.CephClient(client_name="osd.0").client_name == "osd.0"
+
+
+def test_mon_command_returns_ceph_answer_and_sends_json():
+    client = client_with((0, b'[{"pool_name": "a"}]', ""))
+    assert client.mon_json("osd pool ls", detail="detail") == [{"pool_name": "a"}]
+    assert client._handle.commands == [{"prefix": "osd pool ls", "detail": "detail", "format": "json"}]  # pylint: disable=protected-access
+
+
+def test_a_refused_mon_command_carries_the_errno_name_and_ceph_message():
+    client = client_with((-1, b"", "configuring pool size as 1 is disabled by default."))
+    with pytest.raises(ceph.CephCommandError) as caught:
+        client.set_pool("p", "size", 1)
+    error = caught.value
+    assert str(error) == "osd pool set size on pool 'p' failed: EPERM: configuring pool size as 1 is disabled by default."
+    assert error.to_result()["errno"] == "EPERM"
+    as_option = error.for_option("size", 1)
+    assert isinstance(as_option, OptionError)
+    assert as_option.message == "option 'size': 1 was refused by Ceph: EPERM: configuring pool size as 1 is disabled by default."
+    assert as_option.to_result()["ceph_message"] == "configuring pool size as 1 is disabled by default."
+
+
+def test_an_empty_ceph_message_falls_back_to_the_errno_text():
+    assert ceph.CephCommandError("osd pool create", -2, "").ceph_message == "No such file or directory"
+
+
+@pytest.mark.parametrize("number,words", [(110, "connect_timeout=4"), (2, "conf_file"), (13, "keyring"), (5, "")])
+def test_connect_hint(number, words):
+    assert words in ceph.connect_hint(number, 4)
+
+
+def test_the_missing_binding_message_names_the_package_and_the_interpreter():
+    assert "python3-rados" in ceph.RADOS_LIBRARY and "ansible_python_interpreter" in ceph.RADOS_LIBRARY
