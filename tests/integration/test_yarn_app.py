@@ -2,7 +2,6 @@
 
 import json
 import os
-import threading
 
 import pytest
 
@@ -88,20 +87,26 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
 
 
 def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
+    quick_as_analyst = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], state="finished", **job("quick", run="2")),
+                        "environment": {"YARN_USER": "analyst"}}
     run = run_tasks(ansible, [
-        app_task([sim], state="finished", **job("quick", run="2")),
+        quick_as_analyst,
         app_task([sim], state="finished", **job("broken", run="1", environment={
             "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "Exception in thread main: disk full"})),
         app_task([sim], state="finished", **job("half-broken", environment={
             "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATE": "FINISHED", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "2 tasks failed"})),
-        app_task([sim], state="finished", reuse_finished=True, **job("quick", run="2")),
+        app_task([sim], state="finished", reuse_finished=True, user="analyst", **job("quick", run="2")),
+        app_task([sim], state="finished", timeout=1, **job("endless")),
     ])
-    quick, broken, half, quick_again = run.results
+    quick, broken, half, quick_again, endless = run.results
     assert quick["changed"] and quick["app"]["state"] == "FINISHED" and quick["app"]["final_status"] == "SUCCEEDED", quick
+    assert quick["app"]["user"] == "analyst"
     assert_clean_failure(broken, "FAILED", "disk full", "broken")
     assert_clean_failure(half, "FINISHED with final status FAILED", "2 tasks failed")
     assert not quick_again["changed"] and quick_again["app"]["id"] == quick["app"]["id"], quick_again
-    assert submits(sim) == 3
+    assert_clean_failure(endless, "timed out after 1s", "RUNNING")
+    assert endless["last_state"]["name"] == "endless"
+    assert submits(sim) == 4
 
 
 def test_move_queue_then_kill_202_then_200(sim, ansible):
@@ -137,36 +142,28 @@ def test_move_queue_then_kill_202_then_200(sim, ansible):
 
 @pytest.mark.parametrize("style, standby_status", [("hadoop3", 307), ("hadoop2", 200)])
 def test_failover_mid_run(sim, ansible, style, standby_status):
+    """While the module polls the app, the active RM hands over: the next poll meets the standby."""
     standby = sim.start_standby(style=style)
-    stop = threading.Event()
-
-    def fail_over_once_the_module_polls():
-        while not stop.wait(0.02):
-            if sim.log.count("GET", "/apps/application_"):
-                sim.failover()
-                return
-
-    watcher = threading.Thread(target=fail_over_once_the_module_polls, daemon=True)
-    watcher.start()
-    try:
-        result = run_tasks(ansible, [app_task([sim, standby], state="finished", **job("ha-job", run="150"))]).results[0]
-    finally:
-        stop.set()
-    assert not result.get("failed") and result["app"]["state"] == "FINISHED", result
+    sim.fail_over_after("GET", "/apps/application_")
+    result = run_tasks(ansible, [app_task([sim, standby], state="finished", **job("ha-job", run="150"))]).results[0]
+    assert not result["failed"] and result["app"]["state"] == "FINISHED", result
     assert sim.cluster.active == standby.rm_id
-    standby_answers = [e for e in sim.log.entries("GET", "/apps/") if e.status == standby_status and "/info" not in e.path]
-    assert standby_answers, sim.log.entries()
+    assert [e.status for e in sim.log.entries("GET", "/apps/application_")] == [200, standby_status], sim.log.entries()
     assert standby.log.count("GET", "/apps/" + result["app"]["id"]) >= 1
     assert submits(sim, standby) == 1 and new_applications(sim, standby) == 1
     assert sim.foreign_cookies == 0 and standby.foreign_cookies == 0
 
 
-def test_standby_listed_first_and_a_failover_before_the_submit(sim, ansible):
-    standby = sim.start_standby()
-    sim.failover()  # the RM listed second is now the active one
-    result = run_tasks(ansible, [app_task([sim, standby], state="submitted", **job("after-failover"))]).results[0]
-    assert result["changed"] and not result.get("failed"), result
-    assert submits(standby) == 1 and submits(sim) == 0
+@pytest.mark.parametrize("style, standby_status", [("hadoop3", 307), ("hadoop2", 200)])
+def test_failover_between_lookup_and_submit(sim, ansible, style, standby_status):
+    """The POST meets a standby (Hadoop 2's answer is a 200!): nothing was applied, so it goes to the new active RM."""
+    standby = sim.start_standby(style=style)
+    sim.fail_over_after("GET", r"/apps$")
+    result = run_tasks(ansible, [app_task([standby, sim], state="submitted", **job("after-failover"))]).results[0]
+    assert result["changed"] and not result["failed"], result
+    assert [e.status for e in sim.log.entries("POST", "new-application")] == [standby_status]
+    assert new_applications(standby) == 1 and submits(standby) == 1 and submits(sim) == 0
+    assert len(sim.cluster.apps) == 4
 
 
 def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, ansible):

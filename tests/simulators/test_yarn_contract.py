@@ -5,6 +5,7 @@ submit, app, state, kill and queue move."""
 import time
 
 import pytest
+import requests
 
 yarn_api_client = pytest.importorskip("yarn_api_client")
 
@@ -113,3 +114,28 @@ def test_errors_are_remote_exceptions(rm, sim):
     with pytest.raises(APIError) as error:
         anonymous.cluster_new_application()
     assert "401" in str(error.value) and "Unable to obtain user name" in str(error.value)
+
+
+# -- what yarn-api-client cannot send: plain requests ------------------------------------------------
+def test_only_killed_is_an_allowed_target_state(sim):
+    app_id = sorted(sim.cluster.apps)[0]
+    answer = requests.put("%s/ws/v1/cluster/apps/%s/state" % (sim.url, app_id), params={"user.name": "etl"},
+                          json={"state": "FINISHED"}, timeout=5)
+    assert answer.status_code == 400
+    assert answer.json()["RemoteException"]["message"] == "java.lang.Exception: Only 'KILLED' is allowed as a target state."
+
+
+def test_standby_answers_and_failover_from_another_process(sim):
+    standby = sim.start_standby()
+    apps = standby.url + "/ws/v1/cluster/apps?states=RUNNING"
+    answer = requests.get(apps, allow_redirects=False, timeout=5)
+    assert answer.status_code == 307 and answer.headers["Location"] == sim.url + "/ws/v1/cluster/apps?states=RUNNING"
+    assert answer.text.startswith("This is standby RM. The redirect url is: /ws/v1/cluster/apps?states=RUNNING")
+    assert requests.get(standby.url + "/ws/v1/cluster/info", timeout=5).json()["clusterInfo"]["haState"] == "STANDBY"
+
+    requests.post(sim.url + "/_sim/control/set_standby_style", json={"style": "hadoop2"}, timeout=5).raise_for_status()
+    assert requests.post(standby.url + "/_sim/control/failover", json={}, timeout=5).json()["active"] == "rm2"
+    answer = requests.get(sim.url + "/ws/v1/cluster/apps", allow_redirects=False, timeout=5)
+    assert answer.status_code == 200 and answer.headers["Refresh"] == "3; url=%s/ws/v1/cluster/apps" % standby.url
+    assert answer.text.startswith("This is standby RM. Redirecting to the current active RM:")
+    assert ResourceManager(service_endpoints=[standby.url], timeout=5).cluster_information().data["clusterInfo"]["haState"] == "ACTIVE"

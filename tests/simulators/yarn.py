@@ -33,6 +33,8 @@ Hadoop 2 (200, a Refresh header and "This is standby RM. Redirecting to the curr
 
 Test hooks (Python methods, and POST /_sim/control/<action> from another process):
   control_failover(to=None)            make the other RM (or rm id `to`) the active one
+  control_fail_over_after(method, path)  fail over right after the active RM answers the next request
+                                       whose method and path (a regex searched in it) match: "mid-run"
   control_set_standby_style(style)     "hadoop3" or "hadoop2"
   control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
   control_apps()                       every app as the API shows it
@@ -41,6 +43,7 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
 import hashlib
 import hmac
 import itertools
+import re
 import time
 
 from simulators.framework import HttpError, Response, Simulator, Timeline, route
@@ -184,6 +187,7 @@ class YarnCluster:
         self.active = None
         self.standby_style = "hadoop3"
         self.rest_submissions = True
+        self.failover_trigger = None
         if seed:
             self.seed()
 
@@ -251,6 +255,13 @@ class YarnSimulator(Simulator):
     def control_failover(self, to=None):
         return self.failover(to)
 
+    def fail_over_after(self, method, path):
+        self.cluster.failover_trigger = (method, re.compile(path))
+        return {"armed": [method, path]}
+
+    def control_fail_over_after(self, method, path):
+        return self.fail_over_after(method, path)
+
     def control_set_standby_style(self, style):
         if style not in ("hadoop2", "hadoop3"):
             raise ValueError("style must be hadoop2 or hadoop3")
@@ -278,6 +289,10 @@ class YarnSimulator(Simulator):
         if not self.is_active and request.path.rstrip("/") not in NOT_REDIRECTED:
             return self.standby_answer(request)
         response = super().dispatch(request)
+        trigger = self.cluster.failover_trigger
+        if trigger and trigger[0] == request.method and trigger[1].search(request.path):
+            self.cluster.failover_trigger = None
+            self.failover()
         user = request.arg("user.name")
         if user:
             response.headers["Set-Cookie"] = "hadoop.auth=\"%s\"; Path=/; HttpOnly" % self.auth_token(user)

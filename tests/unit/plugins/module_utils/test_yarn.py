@@ -2,6 +2,7 @@
 
 import socket
 import sys
+import types
 
 import pytest
 
@@ -61,6 +62,18 @@ def test_kerberos_without_its_library_names_the_package(monkeypatch):
     with pytest.raises(OptionError) as error:
         yarn.YarnClient(["http://rm1:8088"], auth="kerberos")
     assert "requests-gssapi" in str(error.value) and error.value.option == "auth"
+
+
+def test_kerberos_puts_spnego_on_every_rm_session(monkeypatch):
+    class FakeSpnego:
+        def __init__(self, mutual_authentication):
+            self.mutual_authentication = mutual_authentication
+
+    monkeypatch.setitem(sys.modules, "requests_gssapi", types.SimpleNamespace(HTTPSPNEGOAuth=FakeSpnego, OPTIONAL="optional"))
+    rm = yarn.YarnClient(["http://rm1:8088", "http://rm2:8088"], auth="kerberos", user="ignored")
+    sessions = [rm._client(url).session for url in rm.rm_urls]
+    assert all(isinstance(s.auth, FakeSpnego) and s.auth.mutual_authentication == "optional" for s in sessions)
+    assert rm._auth_params() == {}  # no user.name with Kerberos: the ticket says who we are
 
 
 def test_rm_urls_must_not_be_empty():
