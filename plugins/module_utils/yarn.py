@@ -155,17 +155,20 @@ class YarnClient:
         self.active_url = None
 
     # -- requests -----------------------------------------------------------------------------------
-    def request(self, method, path, params=None, body=None):
-        """Send to the active RM and return the requests.Response, failing over when a standby answers."""
+    def request(self, method, path, params=None, body=None, resend_safe=False):
+        """Send to the active RM and return the requests.Response, failing over when a standby answers.
+
+        When the RM does not answer at all (GET and PUT were already retried), another RM may have taken
+        over: the request goes there, except a POST that is not `resend_safe`, as the first one may have
+        been applied.
+        """
         query = dict(params or {}, **self._auth_params())
         for dummy in range(len(self.rm_urls) + 1):
             url = self.active_url or self.find_active()
             try:
                 response = self._client(url).request(method, API + path, params=query, json=body, allow_redirects=False)
             except ApiError as exc:
-                # An RM that stopped answering (a GET or PUT was already retried): another may have taken over.
-                # A POST is not sent again, as the first one may have been applied.
-                if exc.status is None and method != "POST" and len(self.rm_urls) > 1:
+                if exc.status is None and (method != "POST" or resend_safe) and len(self.rm_urls) > 1:
                     self._forget_active(url)
                     continue
                 raise explain(exc, self.auth, self.user)
@@ -202,13 +205,23 @@ class YarnClient:
             raise
 
     def new_application(self):
-        """Consumes an application id: call it only when a submission is certain."""
-        return self.request("POST", "/apps/new-application").json()
+        """Consumes an application id: call it only when a submission is certain. Sending it twice only
+        consumes one more id."""
+        return self.request("POST", "/apps/new-application", resend_safe=True).json()
 
     def submit(self, submission):
-        """Submit (202 + Location, no body) and return the application id."""
-        self.request("POST", "/apps", body=submission)
-        return submission["application-id"]
+        """Submit (202 + Location, no body) and return the application id.
+
+        The application id makes a second send harmless: the RM refuses a duplicate, and since the id was
+        issued to this client, an application that already has it is the one this submission created.
+        """
+        app_id = submission["application-id"]
+        try:
+            self.request("POST", "/apps", body=submission, resend_safe=True)
+        except ApiError as exc:
+            if not (exc.status == 400 and "already present" in exc.server_message and self.get_app(app_id)):
+                raise
+        return app_id
 
     def kill(self, app_id):
         """PUT state KILLED: 202 while the kill is under way, 200 once the app is KILLED (or already ended)."""

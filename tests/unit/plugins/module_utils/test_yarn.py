@@ -128,6 +128,20 @@ def test_a_dead_active_rm_fails_over_for_reads(pair):
     assert rm.active_url == standby.url
 
 
+def test_a_dead_active_rm_fails_over_for_the_submission_posts(pair):
+    active, standby = pair
+    rm = client(active, standby)
+    rm.cluster_info()
+    active.failover()
+    active.stop()
+    app_id = rm.new_application()["application-id"]
+    submission = {"application-id": app_id, "application-name": "resent", "am-container-spec": {"commands": {"command": "x"}}}
+    assert rm.submit(submission) == app_id
+    assert rm.submit(submission) == app_id  # the RM refuses the duplicate: the app is there, so it counts as submitted
+    assert [e.status for e in standby.log.entries("POST", r"/apps$")] == [202, 400]
+    assert len([app for app in standby.cluster.apps.values() if app.name == "resent"]) == 1
+
+
 def test_cookies_of_one_rm_never_reach_the_other(pair):
     active, standby = pair
     rm = client(active, standby)
