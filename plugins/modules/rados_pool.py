@@ -17,7 +17,7 @@ description:
     quotas) right after; the module then reads the pool back and fails if Ceph does not report what was asked.
   - A request Ceph refuses fails the task with the option's name and Ceph's own message (errno name and text).
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Name of the pool.
@@ -151,23 +151,59 @@ pool:
   returned: always
   type: dict
   contains:
-    name: {description: Pool name., type: str}
-    id: {description: Pool id., type: int}
-    type: {description: C(replicated) or C(erasure)., type: str}
-    size: {description: Replicas (k+m for an erasure pool)., type: int}
-    min_size: {description: Minimum replicas to serve I/O., type: int}
-    pg_num: {description: Current number of placement groups., type: int}
-    pg_num_target: {description: Number of placement groups Ceph is moving to., type: int}
-    pgp_num: {description: Current number of placement groups for placement., type: int}
-    pgp_num_target: {description: pgp_num Ceph is moving to., type: int}
-    pg_autoscale_mode: {description: C(on), C(off) or C(warn)., type: str}
-    target_size_ratio: {description: Share of capacity hinted to the autoscaler (0.0 when none)., type: float}
-    rule: {description: Name of the CRUSH rule., type: str}
-    erasure_profile: {description: Erasure code profile; null for a replicated pool., type: str}
-    applications: {description: Applications enabled on the pool, sorted., type: list, elements: str}
-    quota_max_objects: {description: Object quota (0 is none)., type: int}
-    quota_max_bytes: {description: Byte quota (0 is none)., type: int}
-    flags: {description: Pool flags such as C(hashpspool) or C(nodelete)., type: list, elements: str}
+    name:
+      description: Pool name.
+      type: str
+    id:
+      description: Pool id.
+      type: int
+    type:
+      description: C(replicated) or C(erasure).
+      type: str
+    size:
+      description: Replicas (k+m for an erasure pool).
+      type: int
+    min_size:
+      description: Minimum replicas to serve I/O.
+      type: int
+    pg_num:
+      description: Current number of placement groups.
+      type: int
+    pg_num_target:
+      description: Number of placement groups Ceph is moving to.
+      type: int
+    pgp_num:
+      description: Current number of placement groups for placement.
+      type: int
+    pgp_num_target:
+      description: pgp_num Ceph is moving to.
+      type: int
+    pg_autoscale_mode:
+      description: C(on), C(off) or C(warn).
+      type: str
+    target_size_ratio:
+      description: Share of capacity hinted to the autoscaler (0.0 when none).
+      type: float
+    rule:
+      description: Name of the CRUSH rule.
+      type: str
+    erasure_profile:
+      description: Erasure code profile; null for a replicated pool.
+      type: str
+    applications:
+      description: Applications enabled on the pool, sorted.
+      type: list
+      elements: str
+    quota_max_objects:
+      description: Object quota (0 is none).
+      type: int
+    quota_max_bytes:
+      description: Byte quota (0 is none).
+      type: int
+    flags:
+      description: Pool flags such as C(hashpspool) or C(nodelete).
+      type: list
+      elements: str
   sample:
     name: rbd-volumes
     id: 3

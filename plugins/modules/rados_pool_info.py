@@ -13,7 +13,7 @@ description:
   - Returns every pool of a Ceph cluster, or the one named, from one C(osd pool ls detail) command,
     in the same shape as M(bigdata.platform.rados_pool) returns a pool.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Only this pool. An empty list is returned when it does not exist.
@@ -50,23 +50,59 @@ pools:
   type: list
   elements: dict
   contains:
-    name: {description: Pool name., type: str}
-    id: {description: Pool id., type: int}
-    type: {description: C(replicated) or C(erasure)., type: str}
-    size: {description: Replicas (k+m for an erasure pool)., type: int}
-    min_size: {description: Minimum replicas to serve I/O., type: int}
-    pg_num: {description: Current number of placement groups., type: int}
-    pg_num_target: {description: Number of placement groups Ceph is moving to., type: int}
-    pgp_num: {description: Current number of placement groups for placement., type: int}
-    pgp_num_target: {description: pgp_num Ceph is moving to., type: int}
-    pg_autoscale_mode: {description: C(on), C(off) or C(warn)., type: str}
-    target_size_ratio: {description: Share of capacity hinted to the autoscaler (0.0 when none)., type: float}
-    rule: {description: Name of the CRUSH rule., type: str}
-    erasure_profile: {description: Erasure code profile; null for a replicated pool., type: str}
-    applications: {description: Applications enabled on the pool, sorted., type: list, elements: str}
-    quota_max_objects: {description: Object quota (0 is none)., type: int}
-    quota_max_bytes: {description: Byte quota (0 is none)., type: int}
-    flags: {description: Pool flags such as C(hashpspool) or C(nodelete)., type: list, elements: str}
+    name:
+      description: Pool name.
+      type: str
+    id:
+      description: Pool id.
+      type: int
+    type:
+      description: C(replicated) or C(erasure).
+      type: str
+    size:
+      description: Replicas (k+m for an erasure pool).
+      type: int
+    min_size:
+      description: Minimum replicas to serve I/O.
+      type: int
+    pg_num:
+      description: Current number of placement groups.
+      type: int
+    pg_num_target:
+      description: Number of placement groups Ceph is moving to.
+      type: int
+    pgp_num:
+      description: Current number of placement groups for placement.
+      type: int
+    pgp_num_target:
+      description: pgp_num Ceph is moving to.
+      type: int
+    pg_autoscale_mode:
+      description: C(on), C(off) or C(warn).
+      type: str
+    target_size_ratio:
+      description: Share of capacity hinted to the autoscaler (0.0 when none).
+      type: float
+    rule:
+      description: Name of the CRUSH rule.
+      type: str
+    erasure_profile:
+      description: Erasure code profile; null for a replicated pool.
+      type: str
+    applications:
+      description: Applications enabled on the pool, sorted.
+      type: list
+      elements: str
+    quota_max_objects:
+      description: Object quota (0 is none).
+      type: int
+    quota_max_bytes:
+      description: Byte quota (0 is none).
+      type: int
+    flags:
+      description: Pool flags such as C(hashpspool) or C(nodelete).
+      type: list
+      elements: str
   sample:
     - name: rbd-volumes
       id: 3

@@ -84,7 +84,9 @@ def test_each_option_changes_once_then_reports_no_change(ansible, ceph_cluster, 
 
     # One task per option, then all of them again in one task: each value must compare equal once applied.
     tasks = [pool_task(ceph_args, name=name, **{option: value}) for option, value in changes]
-    tasks.append(pool_task(ceph_args, name=name, **dict(changes)))
+    everything = dict(ceph_args, name=name)
+    everything.update(changes)
+    tasks.append({"bigdata.platform.rados_pool": everything})
     results = ansible.run_tasks(tasks, diff=True).results
     for (option, value), result in zip(changes, results):
         assert result["changed"] and not result.get("failed"), (option, result)
