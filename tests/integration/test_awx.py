@@ -148,3 +148,104 @@ def inject(system, inputs, directory):
     namespace = dict(inputs, tower={"filename": filenames})
     return {name: environment.from_string(template).render(**namespace)
             for name, template in definition["injectors"]["env"].items()}
+
+
+# -- a module authenticates from the injected variables alone ---------------------------------------
+def ca_bundle():
+    import certifi
+
+    with open(certifi.where()) as handle:
+        return handle.read()
+
+
+def credential_cases(start_simulator, request):
+    """system -> (credential inputs, _info module, its args without any connection option, simulator)."""
+    cm = start_simulator("cm", speed=50)
+    yarn = start_simulator("yarn", speed=50)
+    rhev = start_simulator("rhev", speed=50)
+    sahara = start_simulator("sahara", speed=50)
+    cases = {
+        "cloudera_manager": ({"host": "127.0.0.1", "port": str(cm.port), "username": "admin", "password": "admin"},
+                             "cm_parcel_info", {"cluster": "Cluster 1"}, cm),
+        "yarn": ({"rm_urls": yarn.url, "user": "hadoop"}, "yarn_app_info", {"name": "nightly-etl"}, yarn),
+        "rhev": ({"url": rhev.url + "/ovirt-engine/api", "username": "admin@internal", "password": "secret",
+                  "ca_cert": ca_bundle()}, "rhev_vm_info", {"name": "hadoop-master"}, rhev),
+        "sahara": ({"auth_url": sahara.url + "/v3", "username": "demo", "password": "secret", "project_name": "demo"},
+                   "sahara_cluster_info", {}, sahara),
+    }
+    ceph = optional_ceph(request)
+    if ceph is not None:
+        with open(ceph.conf_file) as conf, open(ceph.keyring) as keyring:
+            cases["ceph"] = ({"ceph_conf": conf.read(), "keyring": keyring.read(), "client_name": ceph.client_name},
+                             "rados_pool_info", {}, None)
+    return cases
+
+
+def optional_ceph(request):
+    try:
+        return request.getfixturevalue("ceph_cluster")
+    except pytest.skip.Exception:
+        return None
+
+
+@pytest.mark.xdist_group("ceph")
+def test_each_module_authenticates_from_the_injected_environment_alone(ansible, start_simulator, request, tmp_path):
+    cases = credential_cases(start_simulator, request)
+    for system, (inputs, module, args, simulator) in cases.items():
+        environment = inject(system, dict(inputs), tmp_path)
+        assert set(environment) == set(load_credential_type(system)["injectors"]["env"])
+        result = ansible.run_module(module, args, env=environment)
+        assert not result.get("failed"), (system, result)
+        if simulator is not None:
+            assert simulator.log.count() > 0
+
+
+def test_a_wrong_injected_password_fails_clearly_without_showing_it(ansible, start_simulator, tmp_path):
+    cm = start_simulator("cm", speed=50)
+    environment = inject("cloudera_manager", {"host": "127.0.0.1", "port": str(cm.port), "username": "admin",
+                                              "password": "not-the-password"}, tmp_path)
+    run = ansible.run_tasks([{"bigdata.platform.cm_parcel_info": {"cluster": "Cluster 1"}}], env=environment, verbosity=3)
+    result = run.results[0]
+    assert result.get("failed") and "401" in result["msg"], result
+    assert "not-the-password" not in run.output
+
+
+# -- ad-hoc and ansible-runner ----------------------------------------------------------------------
+def test_ad_hoc_info_module_from_the_command_line(ansible, start_simulator):
+    yarn = start_simulator("yarn", speed=50)
+    command = [os.path.join(BIN, "ansible"), "localhost", "-i", ansible.inventory, "-m", "bigdata.platform.yarn_app_info",
+               "-a", "rm_urls=%s user=hadoop name=nightly-etl" % yarn.url]
+    completed = run(command, env=ansible.environment())
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    head, payload = completed.stdout.split("=>", 1)
+    assert head.strip() == "localhost | SUCCESS"
+    result = json.loads(payload)
+    assert result["changed"] is False
+    assert [(app["name"], app["state"]) for app in result["apps"]] == [("nightly-etl", "RUNNING")]
+
+
+def test_ansible_runner_runs_the_demo_playbook_from_a_private_data_directory(ansible, start_simulator, tmp_path):
+    state = tmp_path / "state"
+    state.mkdir()
+    sims = {name: start_simulator(name, speed=60) for name in ("cm", "yarn", "sahara", "rhev")}
+    (state / "simulators.json").write_text(json.dumps({name: sim.url for name, sim in sims.items()}))
+    data = tmp_path / "runner"
+    shutil.copytree(os.path.join(REPO_ROOT, "playbooks"), data / "project", ignore=shutil.ignore_patterns("inventory"))
+    shutil.copytree(os.path.join(REPO_ROOT, "playbooks", "inventory", "demo"), data / "inventory")
+    (data / "env").mkdir()
+    (data / "env" / "envvars").write_text(yaml.safe_dump({
+        "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_PATH, "DEMO_STATE_DIR": str(state), "ANSIBLE_NOCOLOR": "1"}))
+
+    completed = run([os.path.join(BIN, "ansible-runner"), "run", str(data), "-p", "site.yml", "--limit", "platform_a",
+                     "--ident", "demo"], env=ansible.environment())
+    artifacts = data / "artifacts" / "demo"
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr
+    assert (artifacts / "status").read_text() == "successful"
+    assert (artifacts / "rc").read_text() == "0"
+    events = [json.loads((artifacts / "job_events" / name).read_text())
+              for name in sorted(os.listdir(artifacts / "job_events"))]
+    stats = [event["event_data"] for event in events if event["event"] == "playbook_on_stats"]
+    assert len(stats) == 1
+    assert stats[0]["changed"].get("platform_a", 0) > 0 and not stats[0]["failures"] and "platform_b" not in stats[0]["ok"]
+    assert sims["rhev"].control_vm_by_name("demo-a-master")["status"] == "up"
+    assert sims["rhev"].control_vm_by_name("demo-b-master") is None

@@ -1,0 +1,85 @@
+"""Each role checks its variables against meta/argument_specs.yml before doing anything: a wrong type
+fails with a message that names the variable, and nothing is sent to any API (no connection options
+are given here, so a role that got past validation would fail differently)."""
+
+import os
+
+import yaml
+
+from collection import REPO_ROOT
+
+ROLES = ["rhev_vms", "ceph_pools", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps"]
+
+# role -> (variables with one wrong type, words the message must contain)
+WRONG_TYPES = {
+    "rhev_vms": ({"rhev_vms_list": [{"name": "vm1", "cpu_sockets": "many"}]}, ["cpu_sockets", "int"]),
+    "ceph_pools": ({"ceph_pools_list": [{"name": "rbd", "size": "three"}]}, ["size", "int"]),
+    "cm_parcel_rollout": ({"cm_parcel_rollout_cluster": "Cluster 1", "cm_parcel_rollout_version": "7.1.8",
+                           "cm_parcel_rollout_health_timeout": "soon"}, ["cm_parcel_rollout_health_timeout", "int"]),
+    "cm_services": ({"cm_services_cluster": "Cluster 1", "cm_services_restart_on_config_change": "maybe"},
+                    ["cm_services_restart_on_config_change", "bool"]),
+    "sahara_cluster": ({"sahara_cluster_name": "c1", "sahara_cluster_node_groups": ["worker"]},
+                       ["sahara_cluster_node_groups", "dict"]),
+    "yarn_apps": ({"yarn_apps_list": [{"name": "etl", "am_resource": 1024}]}, ["am_resource", "dict"]),
+}
+
+
+def include(role, variables):
+    return {"name": "role " + role,
+            "ansible.builtin.include_role": {"name": "bigdata.platform." + role, "apply": {"ignore_errors": True}},
+            "vars": variables}
+
+
+def validation_results(run):
+    """The argument-spec validation result of each included role, by role name."""
+    return {result["validate_args_context"]["name"]: result
+            for result in run.results if "validate_args_context" in result}
+
+
+def test_every_role_has_the_files_the_issue_asks_for():
+    for role in ROLES:
+        root = os.path.join(REPO_ROOT, "roles", role)
+        for name in ("meta/argument_specs.yml", "defaults/main.yml", "tasks/main.yml", "README.md"):
+            assert os.path.isfile(os.path.join(root, name)), (role, name)
+        with open(os.path.join(root, "meta", "argument_specs.yml")) as handle:
+            options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+        with open(os.path.join(root, "defaults", "main.yml")) as handle:
+            defaults = yaml.safe_load(handle) or {}
+        assert set(defaults) <= set(options), "defaults without a spec in %s: %s" % (role, set(defaults) - set(options))
+        for name, spec in options.items():
+            assert name.startswith(role + "_"), name
+            if name in defaults:
+                assert spec.get("default") == defaults[name], "%s: spec default differs from defaults/main.yml" % name
+
+
+def test_each_role_rejects_a_wrong_type_naming_the_variable(ansible):
+    run = ansible.run_tasks([include(role, variables) for role, (variables, dummy) in WRONG_TYPES.items()])
+    results = validation_results(run)
+    assert set(results) == set(WRONG_TYPES), run.output
+    for role, (dummy, words) in WRONG_TYPES.items():
+        result = results[role]
+        assert result.get("failed"), (role, result)
+        assert result["msg"].startswith("Validation of arguments failed"), result["msg"]
+        for word in words:
+            assert word in result["msg"], (role, word, result["msg"])
+        assert "Traceback" not in result["msg"]
+    assert "Traceback" not in run.output
+
+
+def test_required_variables_are_named_when_missing(ansible):
+    run = ansible.run_tasks([include("cm_parcel_rollout", {"cm_parcel_rollout_cluster": "Cluster 1"}),
+                             include("sahara_cluster", {})])
+    results = validation_results(run)
+    assert "cm_parcel_rollout_version" in results["cm_parcel_rollout"]["msg"]
+    assert "sahara_cluster_name" in results["sahara_cluster"]["msg"]
+    assert all(result.get("failed") for result in results.values())
+
+
+def test_valid_variables_pass_validation_and_empty_lists_do_nothing(ansible):
+    run = ansible.run_tasks([include("rhev_vms", {"rhev_vms_list": []}),
+                             include("ceph_pools", {"ceph_pools_list": []}),
+                             include("yarn_apps", {"yarn_apps_list": [], "yarn_apps_timeout": "60"})])
+    results = validation_results(run)
+    assert set(results) == {"rhev_vms", "ceph_pools", "yarn_apps"}
+    assert not any(result.get("failed") for result in results.values()), run.output
+    assert not any(result.get("failed") for result in run.results), run.output
