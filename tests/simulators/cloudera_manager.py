@@ -27,7 +27,8 @@ Test hooks (Python methods, and over HTTP as POST /_sim/control/<name without co
   control_fail_next_download(product, version, message=None)
   control_fail_next_distribution(product, version, message=None, cluster=None)
   control_fail_next_command(service, message=None, cluster=None)
-  control_set_parcel_stage(cluster, product, version, stage)  (a transient stage starts its timeline)
+  control_set_parcel_stage(cluster, product, version, stage, seconds=None)  (a transient stage lasts
+                       `seconds` from the first read of the parcel)
   control_set_service(cluster, service, state=None, stale=None)
 """
 
@@ -118,15 +119,22 @@ class Staged:
         self.stage = stage
         self.transition = None
         self.errors = []
+        self.armed = False
 
     def begin(self, transient, target, now, seconds, failure=None):
         timeline = Timeline([(transient, seconds), (target, 0)], now)
         self.transition = (timeline, target, failure)
         self.errors = []
 
+    def start_clock_on_read(self, now):
+        """A test put this record in a transient stage: its time starts when a client first reads it."""
+        if self.armed and self.transition:
+            self.transition[0].start = now
+        self.armed = False
+
     def settle(self, now):
         """Finish a transition whose time is up; True when one finished now."""
-        if not self.transition or not self.transition[0].finished(now):
+        if self.armed or not self.transition or not self.transition[0].finished(now):
             return False
         dummy, target, failure = self.transition
         self.transition = None
@@ -351,6 +359,9 @@ class ClouderaManagerSimulator(Simulator):
         return stage, fraction, errors
 
     def parcel_view(self, cluster, product, version):
+        for staged in (self.downloads[(product, version)], self.distributions.get((cluster, product, version))):
+            if staged:
+                staged.start_clock_on_read(self.now())
         stage, fraction, errors = self.parcel_stage(cluster, product, version)
         hosts = len(self.hosts[cluster])
         state = {"progress": 0, "totalProgress": 0, "count": 0, "totalCount": 0, "errors": errors, "warnings": []}
@@ -603,33 +614,37 @@ class ClouderaManagerSimulator(Simulator):
             "Supervisor returned FATAL. Please check the role log file, stderr, or stdout.")
         return {"armed": "command"}
 
-    def control_set_parcel_stage(self, cluster, product, version, stage):
+    def control_set_parcel_stage(self, cluster, product, version, stage, seconds=None):
+        """Put a parcel in any stage; a transient one lasts `seconds` (simulated) from the first time a
+        client reads the parcel, so a test knows the client sees it in progress."""
         self.settle()
         key = self.parcel(cluster, product, version)
         now = self.now()
+        durations = dict(STAGE_SECONDS, **({stage: seconds} if seconds else {}))
         download, distribution = Staged("DOWNLOADED"), Staged(None)
         if stage == "AVAILABLE_REMOTELY":
             download = Staged(stage)
         elif stage == "DOWNLOADING":
             download = Staged("AVAILABLE_REMOTELY")
-            download.begin(stage, "DOWNLOADED", now, STAGE_SECONDS[stage])
+            download.begin(stage, "DOWNLOADED", now, durations[stage])
         elif stage in ("DISTRIBUTED", "ACTIVATED"):
             distribution = Staged(stage)
         elif stage in ("DISTRIBUTING", "ACTIVATING"):
             distribution = Staged("DISTRIBUTED" if stage == "ACTIVATING" else None)
-            distribution.begin(stage, "ACTIVATED" if stage == "ACTIVATING" else "DISTRIBUTED", now, STAGE_SECONDS[stage])
+            distribution.begin(stage, "ACTIVATED" if stage == "ACTIVATING" else "DISTRIBUTED", now, durations[stage])
         elif stage == "UNDISTRIBUTING":
             distribution = Staged("DISTRIBUTED")
-            distribution.begin(stage, None, now, STAGE_SECONDS[stage])
+            distribution.begin(stage, None, now, durations[stage])
         elif stage != "DOWNLOADED":
             raise HttpError(400, {"message": "unknown stage %s" % stage})
         if stage in ("ACTIVATED", "ACTIVATING"):
             for (other, product, version), staged in self.distributions.items():
                 if other == cluster and product == key[0] and staged.stage == "ACTIVATED":
                     staged.stage = "DISTRIBUTED"
+        download.armed = distribution.armed = True
         self.downloads[key] = download
         self.distributions[(cluster,) + key] = distribution
-        return self.parcel_view(cluster, *key)
+        return {"stage": stage}
 
     def control_set_service(self, cluster, service, state=None, stale=None):
         record = self.service(cluster, service)

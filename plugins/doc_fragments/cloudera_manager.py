@@ -1,0 +1,57 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    """Connection to the Cloudera Manager REST API, shared by the cm_* modules."""
+
+    DOCUMENTATION = r"""
+options:
+  host:
+    description:
+      - Host name or address of the Cloudera Manager server, without scheme or port.
+      - When not given, the value of the E(CM_HOST) environment variable is used.
+    type: str
+    required: true
+  port:
+    description:
+      - TCP port of the Cloudera Manager API.
+      - When not given, the value of the E(CM_PORT) environment variable is used, else V(7180),
+        or V(7183) with O(use_tls=true).
+    type: int
+  use_tls:
+    description:
+      - Talk to Cloudera Manager over HTTPS.
+      - Defaults to V(false) because a freshly installed Cloudera Manager serves its API over plain HTTP
+        on port 7180; enable it (and keep O(validate_certs=true)) wherever TLS is set up, because the
+        password travels with every request.
+    type: bool
+    default: false
+  username:
+    description:
+      - Cloudera Manager user, sent with HTTP basic authentication.
+      - When not given, the value of the E(CM_USERNAME) environment variable is used.
+    type: str
+    required: true
+  password:
+    description:
+      - Password of O(username).
+      - When not given, the value of the E(CM_PASSWORD) environment variable is used.
+    type: str
+    required: true
+  api_version:
+    description:
+      - API version to use, such as V(v41).
+      - When not given, the highest version the server offers is read once from C(/api/version).
+        Pinning it saves that request.
+    type: str
+attributes:
+  action_group:
+    description: Use C(group/bigdata.platform.cloudera_manager) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - bigdata.platform.cloudera_manager
+"""

@@ -1,0 +1,316 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Cloudera Manager REST API client: connection options, commands, parcels, services, normalisers.
+
+The client raises the collection's errors and never calls fail_json. It never retries a POST:
+Cloudera Manager answers 400 to a command that is illegal in the current stage (and, briefly,
+while parcel work settles), so callers read the current stage just before each command instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
+from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+
+HTTP_PORT = 7180
+HTTPS_PORT = 7183
+
+# Options documented by doc_fragments/cloudera_manager.py.
+CM_ARGS = dict(
+    host=dict(type="str", required=True, fallback=(env_fallback, ["CM_HOST"])),
+    port=dict(type="int", fallback=(env_fallback, ["CM_PORT"])),
+    use_tls=dict(type="bool", default=False),
+    username=dict(type="str", required=True, fallback=(env_fallback, ["CM_USERNAME"])),
+    password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["CM_PASSWORD"])),
+    api_version=dict(type="str"),
+)
+
+REPO_URLS = "REMOTE_PARCEL_REPO_URLS"
+PARCEL_STATES = {
+    "available": "AVAILABLE_REMOTELY",
+    "downloaded": "DOWNLOADED",
+    "distributed": "DISTRIBUTED",
+    "activated": "ACTIVATED",
+    "absent": "AVAILABLE_REMOTELY",
+}
+# From each stage: the (command, stage it leads to) CM accepts; command None means "wait, it is
+# already on its way". Transient stages can be waited out or, going backwards, cancelled.
+PARCEL_MOVES = {
+    "AVAILABLE_REMOTELY": [("startDownload", "DOWNLOADED")],
+    "DOWNLOADING": [(None, "DOWNLOADED"), ("cancelDownload", "AVAILABLE_REMOTELY")],
+    "DOWNLOADED": [("startDistribution", "DISTRIBUTED"), ("removeDownload", "AVAILABLE_REMOTELY")],
+    "DISTRIBUTING": [(None, "DISTRIBUTED"), ("cancelDistribution", "DOWNLOADED")],
+    "DISTRIBUTED": [("activate", "ACTIVATED"), ("startRemovalOfDistribution", "DOWNLOADED")],
+    "UNDISTRIBUTING": [(None, "DOWNLOADED")],
+    "ACTIVATING": [(None, "ACTIVATED")],
+    "ACTIVATED": [("deactivate", "DISTRIBUTED")],
+}
+STABLE_STAGES = ("AVAILABLE_REMOTELY", "DOWNLOADED", "DISTRIBUTED", "ACTIVATED")
+STALE = ("STALE", "STALE_REFRESHABLE")
+
+
+def cm_argument_spec(*specs):
+    """The connection and TLS options plus a module's own."""
+    return merge_specs(CM_ARGS, TLS_ARGS, *specs)
+
+
+def plan_parcel_path(stage, target):
+    """The shortest legal walk from `stage` to `target`: [(command or None, stage reached), ...]."""
+    if stage not in PARCEL_MOVES:
+        raise PlatformError("Cloudera Manager reports parcel stage %s, which this module does not know how to leave" % stage)
+    paths = deque([(stage, [])])
+    seen = {stage}
+    while paths:
+        here, path = paths.popleft()
+        if here == target:
+            return path
+        for command, there in PARCEL_MOVES[here]:
+            if there not in seen:
+                seen.add(there)
+                paths.append((there, path + [(command, there)]))
+    raise PlatformError("no way from parcel stage %s to %s" % (stage, target))
+
+
+def cm_error_message(response, body):
+    if response.status_code == 401:
+        return ("authentication failed: Cloudera Manager refused the username and password (%s)"
+                % default_error_message(response, body if isinstance(body, dict) else None))
+    return default_error_message(response, body)
+
+
+def split_urls(value):
+    return [url.strip() for url in (value or "").split(",") if url.strip()]
+
+
+def config_value(item):
+    """The value in effect: the one set, else CM's default."""
+    return item.get("value") if item.get("value") is not None else item.get("default")
+
+
+def as_config_string(value):
+    """CM keeps every configuration value as a string; booleans are lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return None if value is None else str(value)
+
+
+def normalize_parcel(raw):
+    if raw is None:
+        return None
+    state = raw.get("state") or {}
+    return {
+        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "product": raw.get("product"),
+        "version": raw.get("version"),
+        "stage": raw.get("stage"),
+        "display_name": raw.get("displayName"),
+        "description": raw.get("description"),
+        "state": {
+            "progress": state.get("progress", 0),
+            "total_progress": state.get("totalProgress", 0),
+            "count": state.get("count", 0),
+            "total_count": state.get("totalCount", 0),
+            "errors": list(state.get("errors") or []),
+            "warnings": list(state.get("warnings") or []),
+        },
+    }
+
+
+def normalize_service(raw, config=None):
+    if raw is None:
+        return None
+    service = {
+        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "name": raw.get("name"),
+        "type": raw.get("type"),
+        "display_name": raw.get("displayName"),
+        "service_state": raw.get("serviceState"),
+        "health_summary": raw.get("healthSummary"),
+        "config_staleness_status": raw.get("configStalenessStatus"),
+        "client_config_staleness_status": raw.get("clientConfigStalenessStatus"),
+        "maintenance_mode": raw.get("maintenanceMode", False),
+        "service_version": raw.get("serviceVersion"),
+    }
+    if config is not None:
+        service["config"] = config
+    return service
+
+
+def describe_parcel(parcel):
+    state = parcel.get("state") or {}
+    text = "stage %s" % parcel.get("stage")
+    if state.get("totalProgress"):
+        text += " (%d%%)" % (100 * state.get("progress", 0) // state["totalProgress"])
+    if state.get("errors"):
+        text += ", errors: %s" % "; ".join(state["errors"])
+    return text
+
+
+def command_failure(command):
+    """CM's own message for a finished, failed command, with its children's (where the cause
+    usually is); None while it runs or when it succeeded."""
+    if command.get("active") or command.get("success") is not False:
+        return None
+    messages = [command.get("resultMessage") or "no message"]
+    for child in (command.get("children") or {}).get("items") or []:
+        if child.get("success") is False and child.get("resultMessage"):
+            where = (child.get("roleRef") or {}).get("roleName") or (child.get("hostRef") or {}).get("hostname")
+            messages.append("%s: %s" % (where, child["resultMessage"]) if where else child["resultMessage"])
+    return " ".join(messages)
+
+
+def check_command(command, what):
+    failure = command_failure(command)
+    if failure:
+        raise OperationFailed("%s failed: %s" % (what, failure), last_state=command)
+    return command
+
+
+class ClouderaManagerClient:
+    """No request in the constructor; the API version is read on first use unless pinned."""
+
+    def __init__(self, host, username, password, port=None, use_tls=False, api_version=None,
+                 validate_certs=True, ca_cert=None, request_timeout=30):
+        if "://" in host or "/" in host:
+            raise OptionError("host", host, "must be a host name or address without scheme or path; "
+                                            "use port and use_tls for the rest")
+        if api_version is not None and not re.match(r"^v\d+$", api_version):
+            raise OptionError("api_version", api_version, "is not an API version such as v41")
+        port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
+        base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
+        self.http = HttpClient(base, auth=(username, password), validate_certs=validate_certs, ca_cert=ca_cert,
+                               timeout=request_timeout, error_message=cm_error_message)
+        self.api_version = api_version
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["host"], params["username"], params["password"], port=params["port"],
+                   use_tls=params["use_tls"], api_version=params["api_version"],
+                   validate_certs=params["validate_certs"], ca_cert=params["ca_cert"],
+                   request_timeout=params["request_timeout"])
+
+    @property
+    def version(self):
+        if self.api_version is None:
+            self.api_version = self.http.request("GET", "version").text.strip()
+        return self.api_version
+
+    def path(self, *segments):
+        return "%s/%s" % (self.version, quote_path(*segments))
+
+    # -- commands --------------------------------------------------------------------------------
+    def read_command(self, command_id):
+        return self.http.get_json(self.path("commands", command_id))
+
+    def wait_command(self, command, what, timeout):
+        """Wait for an ApiCommand to finish; OperationFailed with CM's message when it failed."""
+        if command.get("active") and command.get("id") is not None:
+            command = wait_until(lambda: self.read_command(command["id"]), lambda c: not c.get("active"),
+                                 failed=command_failure, timeout=timeout, what=what,
+                                 describe=lambda c: "command %s still active" % c.get("name"))
+        return check_command(command, what)
+
+    # -- clusters and Cloudera Manager settings --------------------------------------------------
+    def cluster_names(self):
+        return [item["name"] for item in self.http.get_json(self.path("clusters"))["items"]]
+
+    def check_cluster(self, cluster):
+        """OptionError naming the clusters CM has, when `cluster` is not one of them."""
+        names = self.cluster_names()
+        if cluster not in names:
+            raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (clusters: %s)"
+                              % (", ".join(names) or "none"))
+
+    def cm_config(self):
+        """Every Cloudera Manager setting, with defaults: {name: ApiConfig}."""
+        items = self.http.get_json(self.path("cm", "config"), params={"view": "full"})["items"]
+        return {item["name"]: item for item in items}
+
+    def parcel_repositories(self):
+        return split_urls(config_value(self.cm_config().get(REPO_URLS) or {}))
+
+    def set_parcel_repositories(self, urls, timeout):
+        self.http.put_json(self.path("cm", "config"), {"items": [{"name": REPO_URLS, "value": ",".join(urls)}]})
+        self.refresh_parcel_repositories(timeout)
+
+    def refresh_parcel_repositories(self, timeout):
+        command = self.http.post_json(self.path("cm", "commands", "refreshParcelRepos"))
+        self.wait_command(command, "refreshing the parcel repositories", timeout)
+
+    # -- parcels ---------------------------------------------------------------------------------
+    def parcels(self, cluster):
+        return self.http.get_json(self.path("clusters", cluster, "parcels"))["items"]
+
+    def read_parcel(self, cluster, product, version):
+        return self.http.get_or_none(self.path("clusters", cluster, "parcels", "products", product, "versions", version))
+
+    def parcel_command(self, cluster, product, version, command):
+        path = self.path("clusters", cluster, "parcels", "products", product, "versions", version, "commands", command)
+        # Parcel commands are synchronous: the stage, not the command, shows how the work goes.
+        return check_command(self.http.post_json(path), "command %s on parcel %s %s" % (command, product, version))
+
+    def wait_parcel(self, cluster, product, version, stage, left, timeout):
+        """Wait until the parcel reaches `stage`; fail on its errors or when it settles elsewhere."""
+        def failed(parcel):
+            errors = parcel["state"]["errors"]
+            if errors:
+                return "parcel %s %s failed on its way to %s: %s" % (product, version, stage, "; ".join(errors))
+            if parcel["stage"] in STABLE_STAGES and parcel["stage"] not in (stage, left):
+                return "parcel %s %s went to stage %s instead of %s" % (product, version, parcel["stage"], stage)
+            return None
+
+        return wait_until(lambda: normalize_parcel(self.read_parcel(cluster, product, version)),
+                          lambda parcel: parcel["stage"] == stage, failed=failed, timeout=timeout,
+                          what="parcel %s %s to reach %s" % (product, version, stage), describe=describe_parcel)
+
+    # -- services --------------------------------------------------------------------------------
+    def service_path(self, cluster, name, *rest):
+        return self.path("clusters", cluster, "services", name, *rest)
+
+    def services(self, cluster):
+        return self.http.get_json(self.path("clusters", cluster, "services"))["items"]
+
+    def read_service(self, cluster, name):
+        return self.http.get_or_none(self.service_path(cluster, name))
+
+    def create_service(self, cluster, name, service_type):
+        body = {"items": [{"name": name, "type": service_type}]}
+        return self.http.post_json(self.path("clusters", cluster, "services"), body)["items"][0]
+
+    def delete_service(self, cluster, name):
+        return self.http.delete(self.service_path(cluster, name))
+
+    def service_config(self, cluster, name):
+        """Every setting of a service, defaults included: {name: ApiConfig}."""
+        items = self.http.get_json(self.service_path(cluster, name, "config"), params={"view": "full"})["items"]
+        return {item["name"]: item for item in items}
+
+    def update_service_config(self, cluster, name, values):
+        items = [{"name": key, "value": value} for key, value in sorted(values.items())]
+        return self.http.put_json(self.service_path(cluster, name, "config"), {"items": items})
+
+    def service_command(self, cluster, name, command, timeout, wait=True, body=None):
+        started = self.http.post_json(self.service_path(cluster, name, "commands", command), body)
+        if not wait:
+            return started
+        return self.wait_command(started, "command %s on service %s in cluster %s" % (command, name, cluster), timeout)
+
+
+class Deadline:
+    """One timeout shared by the several waits of a task."""
+
+    def __init__(self, seconds, clock=time.monotonic):
+        self.clock = clock
+        self.end = clock() + seconds
+
+    def left(self):
+        return max(0.0, self.end - self.clock())

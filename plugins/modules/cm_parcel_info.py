@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cm_parcel_info
+short_description: List the parcels of a Cloudera Manager cluster
+version_added: 0.1.0
+author: bigdata.platform contributors
+description:
+  - Lists the parcels Cloudera Manager knows for a cluster, with their stage, progress and errors.
+  - Returns each parcel in the same shape as M(bigdata.platform.cm_parcel) does.
+extends_documentation_fragment:
+  - bigdata.platform.cloudera_manager
+  - bigdata.platform.tls
+  - bigdata.platform.attributes.INFO_MODULE
+options:
+  cluster:
+    description: Name of the cluster.
+    type: str
+    required: true
+  product:
+    description: Only parcels of this product, such as V(CDH).
+    type: str
+  version:
+    description: Only this parcel version.
+    type: str
+  stage:
+    description: Only parcels in one of these stages, such as V(ACTIVATED) or V(DOWNLOADING).
+    type: list
+    elements: str
+seealso:
+  - module: bigdata.platform.cm_parcel
+"""
+
+EXAMPLES = r"""
+- name: Which CDH version is active
+  bigdata.platform.cm_parcel_info:
+    host: cm.example.com
+    username: admin
+    password: "{{ vault_cm_password }}"
+    cluster: Cluster 1
+    product: CDH
+    stage: [ACTIVATED]
+  register: active
+
+- name: Show it
+  ansible.builtin.debug:
+    msg: "{{ active.parcels | map(attribute='version') | list }}"
+"""
+
+RETURN = r"""
+parcels:
+  description: The parcels that match, sorted by product and version.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    cluster:
+      description: Cluster name.
+      type: str
+    product:
+      description: Product name.
+      type: str
+    version:
+      description: Parcel version.
+      type: str
+    stage:
+      description: Stage, such as C(AVAILABLE_REMOTELY) or C(ACTIVATED).
+      type: str
+    display_name:
+      description: Name Cloudera Manager shows.
+      type: str
+    description:
+      description: Description Cloudera Manager shows.
+      type: str
+    state:
+      description: Progress of the current stage (C(progress), C(total_progress), C(count), C(total_count)), C(errors) and C(warnings).
+      type: dict
+"""
+
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
+    ClouderaManagerClient, cm_argument_spec, normalize_parcel,
+)
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
+
+
+def argument_spec():
+    return cm_argument_spec(dict(
+        cluster=dict(type="str", required=True),
+        product=dict(type="str"),
+        version=dict(type="str"),
+        stage=dict(type="list", elements="str"),
+    ))
+
+
+def wanted(parcel, params):
+    stages = [stage.upper() for stage in params["stage"] or []]
+    return ((not params["product"] or parcel["product"] == params["product"])
+            and (not params["version"] or parcel["version"] == params["version"])
+            and (not stages or parcel["stage"] in stages))
+
+
+def run(module):
+    params = module.params
+    client = ClouderaManagerClient.from_params(params)
+    try:
+        parcels = [normalize_parcel(raw) for raw in client.parcels(params["cluster"])]
+    except NotFound:
+        client.check_cluster(params["cluster"])
+        raise
+    parcels = sorted((p for p in parcels if wanted(p, params)), key=lambda p: (p["product"], p["version"]))
+    return dict(changed=False, parcels=parcels)
+
+
+def main():
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+
+
+if __name__ == "__main__":
+    main()

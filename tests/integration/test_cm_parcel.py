@@ -1,0 +1,213 @@
+"""cm_parcel and cm_parcel_info against the Cloudera Manager simulator, through real ansible-playbook."""
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.modules import cm_parcel
+from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
+from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
+PARCEL_KEYS = {"cluster", "product", "version", "stage", "display_name", "description", "state"}
+STATE_KEYS = {"progress", "total_progress", "count", "total_count", "errors", "warnings"}
+TARGETS = {"available": "AVAILABLE_REMOTELY", "downloaded": "DOWNLOADED", "distributed": "DISTRIBUTED",
+           "activated": "ACTIVATED", "absent": "AVAILABLE_REMOTELY"}
+ALL_STAGES = ["AVAILABLE_REMOTELY", "DOWNLOADING", "DOWNLOADED", "DISTRIBUTING", "DISTRIBUTED", "UNDISTRIBUTING",
+              "ACTIVATING", "ACTIVATED"]
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator("cm", speed=200)
+
+
+def parcel_task(sim, version=CDH_7_1_8, **args):
+    return task("cm_parcel", sim, version=version, **args)
+
+
+def info_task(sim, **args):
+    return task("cm_parcel_info", sim, **args)
+
+
+def posted_commands(sim, version=CDH_7_1_8):
+    return [entry.path.rsplit("/", 1)[1] for entry in sim.log.entries("POST", "/versions/%s/commands/" % version)]
+
+
+def test_check_apply_again_and_info(sim, ansible):
+    check = ansible.run_module("cm_parcel", parcel_task(sim, state="activated")["bigdata.platform.cm_parcel"],
+                               check=True, diff=True)
+    assert check["changed"] and not check.get("failed"), check
+    assert sim.log.mutating() == []
+    assert check["commands"] == ["startDownload", "startDistribution", "activate"]
+    assert check["diff"] == {"before": {"stage": "AVAILABLE_REMOTELY"}, "after": {"stage": "ACTIVATED"}}
+    assert check["parcel"]["stage"] == "ACTIVATED"
+
+    run = ansible.run_tasks([parcel_task(sim, state="activated"), parcel_task(sim, state="activated"),
+                             info_task(sim, product="CDH"), info_task(sim, stage=["activated"])], diff=True)
+    applied, again, listed, active = run.results
+    assert applied["changed"] and not applied.get("failed"), applied
+    assert set(applied) >= {"parcel", "commands", "diff"}
+    assert set(applied["parcel"]) == PARCEL_KEYS and set(applied["parcel"]["state"]) == STATE_KEYS
+    assert applied["parcel"]["stage"] == "ACTIVATED" and applied["parcel"]["state"]["total_count"] == 3
+    assert applied["commands"] == ["startDownload", "startDistribution", "activate"]
+    assert posted_commands(sim) == applied["commands"]
+    assert applied["diff"]["after"] == {"stage": "ACTIVATED"}
+    assert not again["changed"] and again["commands"] == [], again
+    # Activating 7.1.8 deactivated 7.1.7, which stays distributed.
+    assert {p["version"]: p["stage"] for p in listed["parcels"]} == {CDH_7_1_7: "DISTRIBUTED", CDH_7_1_8: "ACTIVATED"}
+    assert set(listed["parcels"][0]) == PARCEL_KEYS
+    assert [p["version"] for p in active["parcels"]] == [CDH_7_1_8]
+    assert applied["parcel"] == active["parcels"][0]
+
+    sim.log.clear()
+    cleanup = ansible.run_tasks([dict(parcel_task(sim, state="absent"), check_mode=True),
+                                 parcel_task(sim, state="absent"), parcel_task(sim, state="absent"),
+                                 parcel_task(sim, version=CDH_7_1_7, state="absent")])
+    predicted, removed, removed_again, shared = cleanup.results
+    assert predicted["changed"] and predicted["commands"] == ["deactivate", "startRemovalOfDistribution", "removeDownload"]
+    assert removed["commands"] == predicted["commands"] and removed["parcel"]["stage"] == "AVAILABLE_REMOTELY"
+    assert not removed_again["changed"]
+    # The download of 7.1.7 is shared with Cluster 2, which still runs it: CM refuses, the task says why.
+    assert_clean_failure(shared, "HTTP 400", "still distributed in cluster 'Cluster 2'")
+    assert posted_commands(sim) == predicted["commands"]
+    assert posted_commands(sim, CDH_7_1_7) == ["startRemovalOfDistribution", "removeDownload"]
+
+
+def test_every_starting_stage_reaches_every_target(sim):
+    """From each of the eight stages (transient ones in progress when the module reads them) to each state: the
+    target is reached, the commands reported are exactly the ones CM received, an in-progress stage is resumed
+    rather than started again, and going backwards cancels or deactivates first. 40 cases: run in process (the
+    same run() ansible-playbook calls), as 80 playbook tasks would take minutes."""
+    results = {}
+    for state in sorted(TARGETS):
+        for stage in ALL_STAGES:
+            sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, stage, seconds=20)
+            sim.log.clear()
+            params = task("cm_parcel", sim, version=CDH_7_1_8, state=state)["bigdata.platform.cm_parcel"]
+            result = results[(stage, state)] = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
+            assert result["parcel"]["stage"] == TARGETS[state], (stage, state, result)
+            assert result["changed"] == bool(result["commands"]), (stage, state, result)
+            assert posted_commands(sim) == result["commands"], (stage, state, result)
+    for state, target in TARGETS.items():
+        assert not results[(target, state)]["changed"]
+    assert results[("DOWNLOADING", "downloaded")]["commands"] == []
+    assert results[("DISTRIBUTING", "activated")]["commands"] == ["activate"]
+    assert results[("ACTIVATING", "activated")]["commands"] == []
+    assert results[("ACTIVATED", "distributed")]["commands"] == ["deactivate"]
+    assert results[("ACTIVATED", "absent")]["commands"] == ["deactivate", "startRemovalOfDistribution", "removeDownload"]
+    assert results[("DOWNLOADING", "absent")]["commands"] == ["cancelDownload"]
+    assert results[("DISTRIBUTING", "available")]["commands"] == ["cancelDistribution", "removeDownload"]
+    assert results[("UNDISTRIBUTING", "distributed")]["commands"] == ["startDistribution"]
+
+
+def test_check_mode_from_every_starting_stage_predicts_the_walk(sim):
+    for state in sorted(TARGETS):
+        for stage in ALL_STAGES:
+            sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, stage, seconds=20)
+            params = task("cm_parcel", sim, version=CDH_7_1_8, state=state)["bigdata.platform.cm_parcel"]
+            result = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params, check_mode=True))
+            assert result["parcel"]["stage"] == TARGETS[state]
+            assert result["diff"] == {"before": {"stage": stage}, "after": {"stage": TARGETS[state]}}
+            assert result["changed"] == bool(result["commands"])
+    assert sim.log.mutating() == []
+
+
+def test_repo_url_is_added_without_removing_others_and_refreshed(sim, ansible):
+    args = dict(version=CDH_7_1_9, state="available", repo_url=[REPO_7_1_9, REPO_7_1_8])
+    check = ansible.run_tasks([parcel_task(sim, **args)], check=True, diff=True).results[0]
+    assert check["changed"] and sim.log.mutating() == [], check
+    assert check["diff"]["after"]["repositories"] == [REPO_7_1_7, REPO_7_1_8, REPO_7_1_9]
+    assert check["parcel"]["stage"] == "AVAILABLE_REMOTELY"
+    run = ansible.run_tasks([parcel_task(sim, **args), parcel_task(sim, **args), info_task(sim, version=CDH_7_1_9)],
+                            diff=True)
+    applied, again, listed = run.results
+    assert applied["changed"] and applied["commands"] == [], applied
+    assert applied["repositories"] == [REPO_7_1_7, REPO_7_1_8, REPO_7_1_9]
+    assert applied["diff"]["before"] == {"repositories": [REPO_7_1_7, REPO_7_1_8]}
+    assert not again["changed"], again
+    assert [p["stage"] for p in listed["parcels"]] == ["AVAILABLE_REMOTELY"]
+    assert sim.log.count("PUT", "/cm/config$") == 1
+    assert sim.log.count("POST", "/cm/commands/refreshParcelRepos$") == 1
+
+
+def test_bad_input_is_named(sim, ansible):
+    run = ansible.run_tasks([
+        parcel_task(sim, version="7.9.9-1", state="activated"),
+        {"bigdata.platform.cm_parcel": dict(connection(sim), cluster="Cluster 9", version=CDH_7_1_8)},
+        parcel_task(sim, state="downloaded", repo_url=["archive.cloudera.com/cdh7"]),
+        {"bigdata.platform.cm_parcel": dict(connection(sim), host="http://127.0.0.1", cluster=CLUSTER,
+                                            version=CDH_7_1_8)},
+        parcel_task(sim, version="7.9.9-1", state="absent"),
+        {"bigdata.platform.cm_parcel_info": dict(connection(sim), cluster="Cluster 9")},
+    ])
+    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster = run.results
+    assert_clean_failure(unknown, "option 'version'", "7.9.9-1", CDH_7_1_7, CDH_7_1_8)
+    assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
+    assert_clean_failure(bad_repo, "option 'repo_url'", "archive.cloudera.com/cdh7")
+    assert_clean_failure(bad_host, "option 'host'", "http://127.0.0.1")
+    assert not absent_unknown.get("failed") and not absent_unknown["changed"], absent_unknown
+    assert absent_unknown["parcel"] is None
+    assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
+    assert sim.log.mutating() == []
+
+
+def test_failed_download_and_distribution_fail_with_cms_errors(sim, ansible):
+    sim.control_fail_next_download("CDH", CDH_7_1_8, message="Hash verification failed for CDH-7.1.8 parcel")
+    sim.control_fail_next_distribution("CDH", CDH_7_1_8, message="No space left on device on c1-node-2")
+    run = ansible.run_tasks([parcel_task(sim, state="downloaded"), parcel_task(sim, state="distributed"),
+                             parcel_task(sim, state="distributed")])
+    download, distribution, retried = run.results
+    assert_clean_failure(download, "Hash verification failed for CDH-7.1.8 parcel", "DOWNLOADED")
+    assert download["last_state"]["stage"] == "AVAILABLE_REMOTELY"
+    assert_clean_failure(distribution, "No space left on device on c1-node-2")
+    assert distribution["last_state"]["state"]["errors"] == ["No space left on device on c1-node-2"]
+    assert retried["changed"] and retried["parcel"]["stage"] == "DISTRIBUTED", retried
+
+
+def test_transient_400_is_reported_never_retried(sim, ansible):
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTED")
+    sim.faults.add(method="POST", path="/commands/activate$", status=400,
+                   body={"message": "Parcel CDH-7.1.8 is being distributed; try again later."})
+    result = ansible.run_module("cm_parcel", parcel_task(sim, state="activated")["bigdata.platform.cm_parcel"])
+    assert_clean_failure(result, "HTTP 400", "try again later")
+    assert posted_commands(sim) == ["activate"]
+
+
+def test_wait_false_sends_one_command_and_returns(sim, ansible):
+    sim.clock.set_speed(1)
+    result = ansible.run_module("cm_parcel", parcel_task(sim, state="activated", wait=False)["bigdata.platform.cm_parcel"])
+    assert result["changed"] and result["commands"] == ["startDownload"], result
+    assert result["parcel"]["stage"] == "DOWNLOADING"
+
+
+def test_timeout_names_the_last_stage(sim, ansible):
+    sim.clock.set_speed(0.01)
+    result = ansible.run_module("cm_parcel", parcel_task(sim, state="downloaded", timeout=1)["bigdata.platform.cm_parcel"])
+    assert_clean_failure(result, "timed out after", "DOWNLOADING")
+
+
+def test_wrong_password_is_a_clear_401_without_the_password(sim, ansible):
+    args = dict(connection(sim), password="Sup3r-Secret-Pw", cluster=CLUSTER, version=CDH_7_1_8)
+    run = ansible.run_tasks([{"bigdata.platform.cm_parcel": args}, {"bigdata.platform.cm_parcel_info": dict(
+        args, version=None)}], verbosity=3)
+    for result in run.results:
+        assert_clean_failure(result, "HTTP 401", "authentication failed")
+    assert "Sup3r-Secret-Pw" not in run.output
+
+
+def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
+    ansible.run_tasks([info_task(sim)])
+    discovered = sim.log.count()
+    assert sim.log.count("GET", "^/api/version$") == 1
+    sim.log.clear()
+    run = ansible.run_tasks([info_task(sim, api_version="v41")])
+    assert not run.results[0].get("failed"), run.results[0]
+    assert sim.log.count("GET", "^/api/version$") == 0
+    assert sim.log.count() == discovered - 1
+    assert all(entry.path.startswith("/api/v41/") for entry in sim.log.entries())
+    bad = ansible.run_tasks([info_task(sim, api_version="41")]).results[0]
+    assert_clean_failure(bad, "option 'api_version'", "'41'")
+
+
+def test_credentials_from_the_environment(sim, ansible):
+    env = {"CM_HOST": "127.0.0.1", "CM_PORT": str(sim.port), "CM_USERNAME": "admin", "CM_PASSWORD": "admin"}
+    result = ansible.run_tasks([{"bigdata.platform.cm_parcel_info": {"cluster": CLUSTER}}], env=env).results[0]
+    assert not result.get("failed"), result
+    assert len(result["parcels"]) == 2
