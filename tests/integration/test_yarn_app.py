@@ -4,11 +4,12 @@ import json
 import os
 
 import pytest
+import yaml
+
+from ansible_collections.bigdata.platform.plugins.modules import yarn_app
 
 SPEED = 50.0
-RETURN_KEYS = {"id", "name", "user", "queue", "state", "final_status", "progress", "application_type", "tags", "priority",
-               "diagnostics", "tracking_url", "am_container_logs", "started_time", "finished_time", "elapsed_time",
-               "allocated_mb", "allocated_vcores", "running_containers"}
+RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"])
 
 
 @pytest.fixture

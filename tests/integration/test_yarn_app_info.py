@@ -1,8 +1,12 @@
 """yarn_app_info against the YARN ResourceManager simulator (its seeded apps), through real ansible-playbook."""
 
 import pytest
+import yaml
 
-from integration.test_yarn_app import RETURN_KEYS, assert_clean_failure, run_tasks
+from ansible_collections.bigdata.platform.plugins.modules import yarn_app_info
+from integration.test_yarn_app import assert_clean_failure, run_tasks
+
+RETURN_KEYS = set(yaml.safe_load(yarn_app_info.RETURN)["apps"]["contains"])
 
 
 @pytest.fixture
