@@ -157,8 +157,8 @@ class SaharaClient:
             return self._http
         auth_url = ((self.params.get("auth") or {}).get("auth_url")) or "the configured auth_url"
         try:
-            region = openstack.config.OpenStackConfig().get_one(cloud=self.params.get("cloud"),
-                                                               **connection_kwargs(self.params))
+            config = openstack.config.OpenStackConfig()
+            region = config.get_one(cloud=self.params.get("cloud"), **connection_kwargs(self.params))
             auth_url = region.config.get("auth", {}).get("auth_url") or auth_url
             self._session = region.get_session()
             token = self._session.get_token()
@@ -340,6 +340,17 @@ def normalize_cluster(raw):
             for step in raw.get("provision_progress") or []],
     })
     return result
+
+
+def read_normalized(client, kind, name, normalize, read_one=None):
+    """The _info modules' answer: resources of `kind` (one name or all), normalised, sorted by name.
+
+    read_one(id) re-reads each found resource when a single read says more than the list does.
+    """
+    found = client.list(kind, name)
+    if read_one is not None:
+        found = [read_one(item["id"]) for item in found]
+    return sorted((normalize(item) for item in found if item is not None), key=lambda resource: resource["name"])
 
 
 def describe_cluster(cluster):

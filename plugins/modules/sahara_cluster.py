@@ -19,7 +19,7 @@ description:
   - Plugin, template, image, key pair, network and O(is_transient) apply when the cluster is created; Sahara
     cannot change them later, so a difference on an existing cluster only gives a warning.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Name of the cluster, unique in the project.
@@ -56,7 +56,7 @@ options:
     type: str
   node_groups:
     description:
-      - Number of instances per node group, for example C({worker: 5}).
+      - "Number of instances per node group, for example C({worker: 5})."
       - At creation, these counts override the cluster template's; a node group not in the template is made
         from the node group template of the same name.
       - On an existing cluster, a changed count scales the node group; a new name adds a node group (from the

@@ -13,7 +13,7 @@ description:
   - Return one Sahara (OpenStack data processing) cluster by name, or every cluster of the project, in the
     same shape as M(bigdata.platform.sahara_cluster) returns it.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Name of the cluster; all clusters when omitted.
@@ -56,7 +56,7 @@ clusters:
 
 from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, normalize_cluster,
+    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, normalize_cluster, read_normalized,
 )
 
 
@@ -66,10 +66,8 @@ def argument_spec():
 
 def run(module):
     client = SaharaClient.from_params(module.params)
-    found = client.list("cluster", module.params["name"])
-    # One GET per cluster: only a single-cluster read carries provision_progress.
-    clusters = [normalize_cluster(client.get_cluster(item["id"])) for item in found]
-    clusters = sorted((cluster for cluster in clusters if cluster is not None), key=lambda cluster: cluster["name"])
+    # A single-cluster read carries provision_progress, a list does not: one GET per cluster found.
+    clusters = read_normalized(client, "cluster", module.params["name"], normalize_cluster, read_one=client.get_cluster)
     return dict(changed=False, clusters=clusters)
 
 

@@ -13,7 +13,7 @@ description:
   - Create, update in place or delete a Sahara (OpenStack data processing) cluster template, found by name.
   - Only the options given are managed; an existing template is updated with just the fields that differ.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Name of the cluster template, unique in the project.
@@ -59,7 +59,7 @@ options:
     description: Id of the Neutron network the instances are managed through.
     type: str
   cluster_configs:
-    description: Cluster-wide service configuration, as Sahara takes it (C({service: {key: value}})).
+    description: "Cluster-wide service configuration, as Sahara takes it (C({service: {key: value}}))."
     type: dict
   anti_affinity:
     description: Processes whose instances must run on different hypervisors.

@@ -13,7 +13,7 @@ description:
   - Create, update in place or delete a Sahara (OpenStack data processing) node group template, found by name.
   - Only the options given are managed; an existing template is updated with just the fields that differ.
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 options:
   name:
     description: Name of the node group template, unique in the project.
@@ -63,7 +63,7 @@ options:
     description: Size of each volume in GB.
     type: int
   node_configs:
-    description: Service configuration for the node group, as Sahara takes it (C({service: {key: value}})).
+    description: "Service configuration for the node group, as Sahara takes it (C({service: {key: value}}))."
     type: dict
   use_autoconfig:
     description: Let the plugin configure the node group automatically.

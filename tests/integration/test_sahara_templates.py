@@ -41,10 +41,15 @@ def test_templates_create_update_delete_idempotently(sim, ansible):
     assert predicted["changed"] and predicted["diff"]["after"]["flavor_id"] == "2" and predicted["diff"]["before"] == {}
     assert sim.mutations() == [] and sim.node_group_templates == {}
 
-    run = ansible.run_tasks(templates(sim) + templates(sim))
+    info = [{"bigdata.platform.sahara_node_group_template_info": {"auth": sim.auth_args()}},
+            {"bigdata.platform.sahara_cluster_template_info": {"auth": sim.auth_args(), "name": "small"}}]
+    run = ansible.run_tasks(templates(sim) + templates(sim) + info)
     master, worker, small = run.results[:3]
     assert all(result["changed"] and not result.get("failed") for result in run.results[:3]), run.results[:3]
     assert all(result["changed"] is False for result in run.results[3:]), run.results[3:]
+    ngt_info, ct_info = run.results[6:]
+    assert ngt_info["node_group_templates"] == [master["node_group_template"], worker["node_group_template"]]
+    assert ct_info["cluster_templates"] == [small["cluster_template"]]
     assert NGT_KEYS <= set(worker["node_group_template"]) and CT_KEYS <= set(small["cluster_template"])
     assert worker["node_group_template"]["image_id"] == IMAGE_ID
     assert worker["node_group_template"]["node_processes"] == ["datanode", "nodemanager"]

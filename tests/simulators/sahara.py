@@ -23,6 +23,7 @@ Token lifetimes are in real seconds (expires_at must mean what it says to keysto
 
 import copy
 import datetime
+import json
 import re
 import time
 import uuid
@@ -668,7 +669,7 @@ class SaharaSimulator(Simulator):
         resize = body.get("resize_node_groups") or []
         add = body.get("add_node_groups") or []
         if not resize and not add:
-            raise invalid("{} does not have enough properties", "VALIDATION_ERROR")
+            raise invalid("%s does not have enough properties" % json.dumps(body), "VALIDATION_ERROR")
         if cluster["status"] != "Active":
             raise invalid("Cluster cannot be scaled not in 'Active' status. Cluster status: %s" % cluster["status"],
                           "INVALID_DATA")
