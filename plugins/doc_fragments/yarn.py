@@ -35,6 +35,7 @@ options:
   user:
     description:
       - The user name for O(auth=simple). Applications are submitted as this user.
+      - M(bigdata.platform.yarn_app) also counts only this user's applications as the same application.
       - If not set, the environment variable E(YARN_USER) is used.
     type: str
   delegation_token:

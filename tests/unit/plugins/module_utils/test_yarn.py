@@ -170,3 +170,15 @@ def test_both_rms_standby_times_out_naming_them(pair):
     with pytest.raises(PlatformError) as error:
         client(active, standby).cluster_info()
     assert "STANDBY" in str(error.value) and standby.url in str(error.value)
+
+
+def test_transient_faults_are_retried_for_reads_and_never_for_posts(pair):
+    active, dummy = pair
+    rm = client(active)
+    active.faults.add(method="GET", path=r"/apps$", count=1, status=503)
+    assert len(rm.list_apps()) == 3
+    assert [e.status for e in active.log.entries("GET", r"/apps$")] == [503, 200]
+    active.faults.add(method="POST", path="new-application", count=1, status=503)
+    with pytest.raises(ApiError) as error:
+        rm.new_application()
+    assert error.value.status == 503 and active.log.count("POST") == 1
