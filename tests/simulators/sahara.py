@@ -391,118 +391,71 @@ class SaharaSimulator(Simulator):
         self.authorize(request, project_id)
         return {"image": copy.deepcopy(self.lookup(self.images, image_id))}
 
-    # -- Sahara: node group templates --------------------------------------------------------
-    NGT_FIELDS = ("description", "flavor_id", "node_processes", "floating_ip_pool", "auto_security_group",
-                  "security_groups", "volumes_per_node", "volumes_size", "image_id", "node_configs",
-                  "availability_zone", "is_proxy_gateway", "use_autoconfig", "is_public", "is_protected")
+    # -- Sahara: node group and cluster templates --------------------------------------------
+    TEMPLATES = {
+        "node_group_template": {
+            "store": "node_group_templates", "label": "Node group template",
+            "defaults": {"description": "", "flavor_id": None, "node_processes": [], "auto_security_group": False,
+                         "security_groups": None,
+                         "floating_ip_pool": None, "volumes_per_node": 0, "volumes_size": 0, "image_id": None,
+                         "node_configs": {}, "availability_zone": None, "is_proxy_gateway": False,
+                         "use_autoconfig": True, "is_public": False, "is_protected": False}},
+        "cluster_template": {
+            "store": "cluster_templates", "label": "Cluster template",
+            "defaults": {"description": "", "node_groups": [], "cluster_configs": {}, "anti_affinity": [],
+                         "neutron_management_network": None, "default_image_id": None, "use_autoconfig": True,
+                         "is_public": False, "is_protected": False, "domain_name": None, "shares": None}},
+    }
+    TEMPLATE_FIELDS = {"name", "plugin_name", "hadoop_version", "id", "tenant_id", "created_at", "updated_at"}
 
-    @route("GET", "/v1.1/{project_id}/node-group-templates")
-    @route("GET", "/v2/node-group-templates")
-    def list_ngts(self, request, project_id=None):
+    def list_templates(self, request, project_id, kind):
         project = self.authorize(request, project_id)
-        return {"node_group_templates": self.project_items(self.node_group_templates, project, request), "markers": {}}
+        store = getattr(self, self.TEMPLATES[kind]["store"])
+        return {kind + "s": self.project_items(store, project, request), "markers": {}}
 
-    @route("GET", "/v1.1/{project_id}/node-group-templates/{template_id}")
-    @route("GET", "/v2/node-group-templates/{template_id}")
-    def get_ngt(self, request, template_id, project_id=None):
+    def get_template(self, request, project_id, kind, template_id):
         self.authorize(request, project_id)
-        return {"node_group_template": self.render(request, self.lookup(self.node_group_templates, template_id))}
+        return {kind: self.render(request, self.lookup(getattr(self, self.TEMPLATES[kind]["store"]), template_id))}
 
-    @route("POST", "/v1.1/{project_id}/node-group-templates")
-    @route("POST", "/v2/node-group-templates")
-    def create_ngt(self, request, project_id=None):
+    def create_template(self, request, project_id, kind):
         project = self.authorize(request, project_id)
-        body = self.valid_ngt(request, self.body_of(request), project)
-        template = dict({"description": "", "node_processes": [], "auto_security_group": False,
-                         "security_groups": None, "floating_ip_pool": None, "volumes_per_node": 0,
-                         "volumes_size": 0, "image_id": None, "node_configs": {}, "availability_zone": None,
-                         "is_proxy_gateway": False, "use_autoconfig": True, "is_public": False,
-                         "is_protected": False}, **body)
-        self.node_group_templates[template["id"]] = self.stamp(template, project)
-        return Response(202, {"node_group_template": self.render(request, template)})
+        body = self.valid_template(request, kind, self.body_of(request), project)
+        template = dict(self.TEMPLATES[kind]["defaults"], **body)
+        getattr(self, self.TEMPLATES[kind]["store"])[self.stamp(template, project)["id"]] = template
+        return Response(202, {kind: self.render(request, template)})
 
-    def valid_ngt(self, request, body, project, current=None):
-        if current is None or "plugin_name" in body or self.version_field(request, body)[1]:
+    def update_template(self, request, project_id, kind, template_id):
+        project = self.authorize(request, project_id)
+        current = self.lookup(getattr(self, self.TEMPLATES[kind]["store"]), template_id)
+        body = self.valid_template(request, kind, self.body_of(request), project, current)
+        current.update(body, updated_at=iso(wall_now()))
+        return Response(202, {kind: self.render(request, current)})
+
+    def valid_template(self, request, kind, body, project, current=None):
+        """Sahara's template checks: plugin and version (kept from `current` on a partial update), unique name,
+        known fields, image, network and node groups."""
+        field, version = self.version_field(request, body)
+        if current is None or "plugin_name" in body or version:
             merged = dict(current or {}, **body)
-            if current and "plugin_version" not in body and "hadoop_version" not in body:
-                merged[self.version_field(request, body)[0]] = current["hadoop_version"]
+            if current and not version:
+                merged[field] = current["hadoop_version"]
+            merged.pop("hadoop_version" if field == "plugin_version" else "plugin_version", None)
             self.check_plugin(request, merged)
             body = merged
-        if current is None and not body.get("flavor_id"):
-            raise invalid("'flavor_id' is a required property", "VALIDATION_ERROR")
-        if "node_processes" in body and not body["node_processes"]:
-            raise invalid("[] is too short", "VALIDATION_ERROR")
-        self.check_image(body.get("image_id"))
-        self.check_unique(self.node_group_templates, body.get("name"), "Node group template", project,
-                          exclude=current and current["id"])
-        unknown = set(body) - set(self.NGT_FIELDS) - {"name", "plugin_name", "hadoop_version", "id", "tenant_id",
-                                                      "created_at", "updated_at"}
+        unknown = set(body) - set(self.TEMPLATES[kind]["defaults"]) - self.TEMPLATE_FIELDS
         if unknown:
             raise invalid("Additional properties are not allowed (%s)" % ", ".join(sorted(unknown)), "VALIDATION_ERROR")
-        return body
-
-    @route("PUT", "/v1.1/{project_id}/node-group-templates/{template_id}")
-    @route("PATCH", "/v2/node-group-templates/{template_id}")
-    def update_ngt(self, request, template_id, project_id=None):
-        project = self.authorize(request, project_id)
-        current = self.lookup(self.node_group_templates, template_id)
-        body = self.valid_ngt(request, self.body_of(request), project, current)
-        current.update(body, updated_at=iso(wall_now()))
-        return Response(202, {"node_group_template": self.render(request, current)})
-
-    @route("DELETE", "/v1.1/{project_id}/node-group-templates/{template_id}")
-    @route("DELETE", "/v2/node-group-templates/{template_id}")
-    def delete_ngt(self, request, template_id, project_id=None):
-        self.authorize(request, project_id)
-        template = self.lookup(self.node_group_templates, template_id)
-        users = [ct["name"] for ct in self.cluster_templates.values()
-                 if any(ng.get("node_group_template_id") == template_id for ng in ct["node_groups"])]
-        if users:
-            raise invalid("Node group template %s is in use by cluster templates: %s" % (template["name"], ", ".join(users)),
-                          "DELETION_FAILED")
-        del self.node_group_templates[template_id]
-        return Response(204)
-
-    # -- Sahara: cluster templates -----------------------------------------------------------
-    CT_FIELDS = ("description", "node_groups", "cluster_configs", "anti_affinity", "neutron_management_network",
-                 "default_image_id", "use_autoconfig", "is_public", "is_protected", "domain_name", "shares")
-
-    @route("GET", "/v1.1/{project_id}/cluster-templates")
-    @route("GET", "/v2/cluster-templates")
-    def list_cts(self, request, project_id=None):
-        project = self.authorize(request, project_id)
-        return {"cluster_templates": self.project_items(self.cluster_templates, project, request), "markers": {}}
-
-    @route("GET", "/v1.1/{project_id}/cluster-templates/{template_id}")
-    @route("GET", "/v2/cluster-templates/{template_id}")
-    def get_ct(self, request, template_id, project_id=None):
-        self.authorize(request, project_id)
-        return {"cluster_template": self.render(request, self.lookup(self.cluster_templates, template_id))}
-
-    @route("POST", "/v1.1/{project_id}/cluster-templates")
-    @route("POST", "/v2/cluster-templates")
-    def create_ct(self, request, project_id=None):
-        project = self.authorize(request, project_id)
-        body = self.valid_ct(request, self.body_of(request), project)
-        template = dict({"description": "", "node_groups": [], "cluster_configs": {}, "anti_affinity": [],
-                         "neutron_management_network": None, "default_image_id": None, "use_autoconfig": True,
-                         "is_public": False, "is_protected": False, "domain_name": None, "shares": None}, **body)
-        self.cluster_templates[template["id"]] = self.stamp(template, project)
-        return Response(202, {"cluster_template": self.render(request, template)})
-
-    def valid_ct(self, request, body, project, current=None):
-        if current is None or "plugin_name" in body or self.version_field(request, body)[1]:
-            merged = dict(current or {}, **body)
-            if current and "plugin_version" not in body and "hadoop_version" not in body:
-                merged[self.version_field(request, body)[0]] = current["hadoop_version"]
-            self.check_plugin(request, merged)
-            body = merged
+        if kind == "node_group_template":
+            if current is None and not body.get("flavor_id"):
+                raise invalid("'flavor_id' is a required property", "VALIDATION_ERROR")
+            if "node_processes" in body and not body["node_processes"]:
+                raise invalid("[] is too short", "VALIDATION_ERROR")
         if "node_groups" in body:
             body["node_groups"] = [self.expand_node_group(ng) for ng in body["node_groups"] or []]
-        self.check_image(body.get("default_image_id"))
+        self.check_image(body.get("image_id") or body.get("default_image_id"))
         self.check_network(body.get("neutron_management_network"))
-        self.check_unique(self.cluster_templates, body.get("name"), "Cluster template", project,
-                          exclude=current and current["id"])
+        self.check_unique(getattr(self, self.TEMPLATES[kind]["store"]), body.get("name"), self.TEMPLATES[kind]["label"],
+                          project, exclude=current and current["id"])
         return body
 
     def expand_node_group(self, node_group):
@@ -524,14 +477,58 @@ class SaharaSimulator(Simulator):
                           % node_group["name"], "VALIDATION_ERROR")
         return expanded
 
+    @route("GET", "/v1.1/{project_id}/node-group-templates")
+    @route("GET", "/v2/node-group-templates")
+    def list_ngts(self, request, project_id=None):
+        return self.list_templates(request, project_id, "node_group_template")
+
+    @route("GET", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("GET", "/v2/node-group-templates/{template_id}")
+    def get_ngt(self, request, template_id, project_id=None):
+        return self.get_template(request, project_id, "node_group_template", template_id)
+
+    @route("POST", "/v1.1/{project_id}/node-group-templates")
+    @route("POST", "/v2/node-group-templates")
+    def create_ngt(self, request, project_id=None):
+        return self.create_template(request, project_id, "node_group_template")
+
+    @route("PUT", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("PATCH", "/v2/node-group-templates/{template_id}")
+    def update_ngt(self, request, template_id, project_id=None):
+        return self.update_template(request, project_id, "node_group_template", template_id)
+
+    @route("DELETE", "/v1.1/{project_id}/node-group-templates/{template_id}")
+    @route("DELETE", "/v2/node-group-templates/{template_id}")
+    def delete_ngt(self, request, template_id, project_id=None):
+        self.authorize(request, project_id)
+        template = self.lookup(self.node_group_templates, template_id)
+        users = [ct["name"] for ct in self.cluster_templates.values()
+                 if any(ng.get("node_group_template_id") == template_id for ng in ct["node_groups"])]
+        if users:
+            raise invalid("Node group template %s is in use by cluster templates: %s" % (template["name"], ", ".join(users)),
+                          "DELETION_FAILED")
+        del self.node_group_templates[template_id]
+        return Response(204)
+
+    @route("GET", "/v1.1/{project_id}/cluster-templates")
+    @route("GET", "/v2/cluster-templates")
+    def list_cts(self, request, project_id=None):
+        return self.list_templates(request, project_id, "cluster_template")
+
+    @route("GET", "/v1.1/{project_id}/cluster-templates/{template_id}")
+    @route("GET", "/v2/cluster-templates/{template_id}")
+    def get_ct(self, request, template_id, project_id=None):
+        return self.get_template(request, project_id, "cluster_template", template_id)
+
+    @route("POST", "/v1.1/{project_id}/cluster-templates")
+    @route("POST", "/v2/cluster-templates")
+    def create_ct(self, request, project_id=None):
+        return self.create_template(request, project_id, "cluster_template")
+
     @route("PUT", "/v1.1/{project_id}/cluster-templates/{template_id}")
     @route("PATCH", "/v2/cluster-templates/{template_id}")
     def update_ct(self, request, template_id, project_id=None):
-        project = self.authorize(request, project_id)
-        current = self.lookup(self.cluster_templates, template_id)
-        body = self.valid_ct(request, self.body_of(request), project, current)
-        current.update(body, updated_at=iso(wall_now()))
-        return Response(202, {"cluster_template": self.render(request, current)})
+        return self.update_template(request, project_id, "cluster_template", template_id)
 
     @route("DELETE", "/v1.1/{project_id}/cluster-templates/{template_id}")
     @route("DELETE", "/v2/cluster-templates/{template_id}")
