@@ -284,8 +284,15 @@ def find_apps(client, states=None, name=None, tags=None, user=None, queue=None, 
     raw = client.list_apps(states=states, user=user, queue=queue, tags=[t.lower() for t in tags or []],
                            types=types, name=name)
     apps = [normalize_app(app) for app in raw]
-    found = sorted((app for app in apps if matches(app, name, tags, user, queue, types)), key=lambda a: a["id"], reverse=True)
+    found = sorted((app for app in apps if matches(app, name, tags, user, queue, types)), key=submission_order, reverse=True)
     return found[:limit] if limit else found
+
+
+def submission_order(app):
+    """Start time, then the id's sequence number: ids do not sort as text (_9999 < _10000), and after a
+    failover the new active RM's ids carry another cluster timestamp."""
+    sequence = (app["id"] or "").rsplit("_", 1)[-1]
+    return (app["started_time"] or 0, int(sequence) if sequence.isdigit() else 0)
 
 
 def app_failure(app):

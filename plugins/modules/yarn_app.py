@@ -63,8 +63,9 @@ options:
     type: str
   reuse_finished:
     description:
-      - Also count a matching application that FINISHED with final status SUCCEEDED as already done, so
-        that a playbook run again after the job completed does not run it again.
+      - Also count a matching application as already done when the latest one FINISHED with final status
+        SUCCEEDED, so that a playbook run again after the job completed does not run it again. When the
+        latest one failed or was killed, the application is submitted again.
     type: bool
     default: false
   application_type:
@@ -378,10 +379,14 @@ def read_current(client, params):
         if app is None:
             raise OptionError("id", params["id"], "is not an application the ResourceManager knows")
         return app
-    states = ACTIVE_STATES + (["FINISHED"] if params["reuse_finished"] else [])
-    for app in find_apps(client, states=states, name=params["name"], tags=params["tags"], user=params["user"]):
-        if app["state"] in ACTIVE_STATES or app["final_status"] == "SUCCEEDED":
-            return app
+    states = ACTIVE_STATES + (FINAL_STATES if params["reuse_finished"] else [])
+    apps = find_apps(client, states=states, name=params["name"], tags=params["tags"], user=params["user"])
+    active = [app for app in apps if app["state"] in ACTIVE_STATES]
+    if active:
+        return active[0]
+    # Only the latest run counts: one that failed after an earlier success means "run it again".
+    if apps and apps[0]["state"] == "FINISHED" and apps[0]["final_status"] == "SUCCEEDED":
+        return apps[0]
     return None
 
 

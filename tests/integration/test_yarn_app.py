@@ -98,8 +98,9 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
             "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATE": "FINISHED", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "2 tasks failed"})),
         app_task([sim], state="finished", reuse_finished=True, user="analyst", **job("quick", run="2")),
         app_task([sim], state="finished", timeout=1, **job("endless")),
+        app_task([sim], state="submitted", reuse_finished=True, **job("broken")),
     ])
-    quick, broken, half, quick_again, endless = run.results
+    quick, broken, half, quick_again, endless, broken_again = run.results
     assert quick["changed"] and quick["app"]["state"] == "FINISHED" and quick["app"]["final_status"] == "SUCCEEDED", quick
     assert quick["app"]["user"] == "analyst"
     assert_clean_failure(broken, "FAILED", "disk full", "broken")
@@ -107,7 +108,8 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
     assert not quick_again["changed"] and quick_again["app"]["id"] == quick["app"]["id"], quick_again
     assert_clean_failure(endless, "timed out after 1s", "RUNNING")
     assert endless["last_state"]["name"] == "endless"
-    assert submits(sim) == 4
+    assert broken_again["changed"] and broken_again["app"]["id"] != broken["last_state"]["id"], broken_again
+    assert submits(sim) == 5
 
 
 def test_move_queue_then_kill_202_then_200(sim, ansible):

@@ -56,6 +56,13 @@ def test_normalise_match_and_failure():
     assert yarn.normalize_app(None) is None
 
 
+def test_newest_first_by_start_time_then_sequence():
+    apps = [{"id": "application_5_9999", "started_time": 10}, {"id": "application_5_10000", "started_time": 10},
+            {"id": "application_1_0001", "started_time": 20}]
+    assert [a["id"] for a in sorted(apps, key=yarn.submission_order, reverse=True)] == [
+        "application_1_0001", "application_5_10000", "application_5_9999"]
+
+
 def test_kerberos_without_its_library_names_the_package(monkeypatch):
     monkeypatch.setitem(sys.modules, "requests_gssapi", None)
     monkeypatch.setitem(sys.modules, "requests_kerberos", None)
