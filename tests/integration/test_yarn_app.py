@@ -99,8 +99,9 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
         app_task([sim], state="finished", reuse_finished=True, user="analyst", **job("quick", run="2")),
         app_task([sim], state="finished", timeout=1, **job("endless")),
         app_task([sim], state="submitted", reuse_finished=True, **job("broken")),
+        app_task([sim], state="submitted", queue="no-such-queue", **job("misrouted")),
     ])
-    quick, broken, half, quick_again, endless, broken_again = run.results
+    quick, broken, half, quick_again, endless, broken_again, misrouted = run.results
     assert quick["changed"] and quick["app"]["state"] == "FINISHED" and quick["app"]["final_status"] == "SUCCEEDED", quick
     assert quick["app"]["user"] == "analyst"
     assert_clean_failure(broken, "FAILED", "disk full", "broken")
@@ -109,7 +110,8 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
     assert_clean_failure(endless, "timed out after 1s", "RUNNING")
     assert endless["last_state"]["name"] == "endless"
     assert broken_again["changed"] and broken_again["app"]["id"] != broken["last_state"]["id"], broken_again
-    assert submits(sim) == 5
+    assert_clean_failure(misrouted, "misrouted", "ended FAILED", "submitted by user etl to unknown queue: no-such-queue")
+    assert submits(sim) == 6
 
 
 def test_move_queue_then_kill_202_then_200(sim, ansible):
