@@ -125,22 +125,25 @@ def test_discovery_skips_the_standby_and_reads_go_to_the_active(pair):
     assert standby.log.count(path="/apps") == 0
 
 
-def test_a_dead_active_rm_fails_over_for_reads(pair):
+@pytest.fixture
+def after_the_active_rm_died(pair):
+    """A client that found the active RM, which then stopped after handing over to the other one."""
     active, standby = pair
     rm = client(active, standby)
     rm.cluster_info()
     active.failover()
     active.stop()
-    assert yarn.normalize_app(rm.get_app(sorted(active.cluster.apps)[0]))["name"] == "nightly-etl"
+    return rm, standby
+
+
+def test_a_dead_active_rm_fails_over_for_reads(after_the_active_rm_died):
+    rm, standby = after_the_active_rm_died
+    assert yarn.normalize_app(rm.get_app(sorted(standby.cluster.apps)[0]))["name"] == "nightly-etl"
     assert rm.active_url == standby.url
 
 
-def test_a_dead_active_rm_fails_over_for_the_submission_posts(pair):
-    active, standby = pair
-    rm = client(active, standby)
-    rm.cluster_info()
-    active.failover()
-    active.stop()
+def test_a_dead_active_rm_fails_over_for_the_submission_posts(after_the_active_rm_died):
+    rm, standby = after_the_active_rm_died
     app_id = rm.new_application()["application-id"]
     submission = {"application-id": app_id, "application-name": "resent", "am-container-spec": {"commands": {"command": "x"}}}
     assert rm.submit(submission) == app_id
