@@ -190,6 +190,7 @@ app:
   description:
     - The application after the task (in check mode, the predicted one; C(id) is null for an application
       that would be submitted).
+    - Null when O(state=killed) finds no matching application at all.
   returned: always
   type: dict
   contains:
