@@ -168,10 +168,15 @@ def command_failure(command):
     return " ".join(messages)
 
 
-def check_command(command, what):
+def command_failed(command, what):
     failure = command_failure(command)
+    return "%s failed: %s" % (what, failure) if failure else None
+
+
+def check_command(command, what):
+    failure = command_failed(command, what)
     if failure:
-        raise OperationFailed("%s failed: %s" % (what, failure), last_state=command)
+        raise OperationFailed(failure, last_state=command)
     return command
 
 
@@ -215,7 +220,7 @@ class ClouderaManagerClient:
         """Wait for an ApiCommand to finish; OperationFailed with CM's message when it failed."""
         if command.get("active") and command.get("id") is not None:
             command = wait_until(lambda: self.read_command(command["id"]), lambda c: not c.get("active"),
-                                 failed=command_failure, timeout=timeout, what=what,
+                                 failed=lambda c: command_failed(c, what), timeout=timeout, what=what,
                                  describe=lambda c: "command %s still active" % c.get("name"))
         return check_command(command, what)
 

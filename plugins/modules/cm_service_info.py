@@ -1,0 +1,146 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: cm_service_info
+short_description: Read the services of a Cloudera Manager cluster
+version_added: 0.1.0
+author: bigdata.platform contributors
+description:
+  - Returns one service or every service of a cluster, with run state, health and configuration staleness,
+    in the same shape as M(bigdata.platform.cm_service) does; optionally with their configuration.
+extends_documentation_fragment:
+  - bigdata.platform.cloudera_manager
+  - bigdata.platform.tls
+  - bigdata.platform.attributes.INFO_MODULE
+options:
+  cluster:
+    description: Name of the cluster.
+    type: str
+    required: true
+  name:
+    description: Only this service. When the cluster has no such service, RV(services) is empty.
+    type: str
+  config:
+    description: Also return every configuration setting of each service, with the value in effect (defaults included).
+    type: bool
+    default: false
+seealso:
+  - module: bigdata.platform.cm_service
+"""
+
+EXAMPLES = r"""
+- name: Services that need a restart
+  bigdata.platform.cm_service_info:
+    host: cm.example.com
+    username: admin
+    password: "{{ vault_cm_password }}"
+    cluster: Cluster 1
+  register: found
+
+- name: Show them
+  ansible.builtin.debug:
+    msg: "{{ found.services | selectattr('config_staleness_status', 'equalto', 'STALE') | map(attribute='name') | list }}"
+
+- name: HDFS with its configuration
+  bigdata.platform.cm_service_info:
+    cluster: Cluster 1
+    name: hdfs
+    config: true
+"""
+
+RETURN = r"""
+services:
+  description: The services, sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    cluster:
+      description: Cluster name.
+      type: str
+    name:
+      description: Service name.
+      type: str
+    type:
+      description: Service type, such as C(HDFS).
+      type: str
+    display_name:
+      description: Name Cloudera Manager shows.
+      type: str
+    service_state:
+      description: Run state, such as C(STARTED).
+      type: str
+    health_summary:
+      description: Health, such as C(GOOD).
+      type: str
+    config_staleness_status:
+      description: C(FRESH), C(STALE_REFRESHABLE) or C(STALE).
+      type: str
+    client_config_staleness_status:
+      description: Staleness of the deployed client configuration.
+      type: str
+    maintenance_mode:
+      description: Whether the service is in maintenance mode.
+      type: bool
+    service_version:
+      description: Version of the software the service runs.
+      type: str
+    config:
+      description: Every setting with the value in effect; only with O(config=true).
+      type: dict
+"""
+
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
+    ClouderaManagerClient, cm_argument_spec, config_value, normalize_service,
+)
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
+
+
+def argument_spec():
+    return cm_argument_spec(dict(
+        cluster=dict(type="str", required=True),
+        name=dict(type="str"),
+        config=dict(type="bool", default=False),
+    ))
+
+
+def read_services(client, params):
+    cluster = params["cluster"]
+    try:
+        if params["name"]:
+            raw = client.read_service(cluster, params["name"])
+            if raw is None:
+                client.check_cluster(cluster)
+            return [raw] if raw else []
+        return client.services(cluster)
+    except NotFound:
+        client.check_cluster(cluster)
+        raise
+
+
+def run(module):
+    params = module.params
+    client = ClouderaManagerClient.from_params(params)
+    services = []
+    for raw in sorted(read_services(client, params), key=lambda s: s["name"]):
+        config = None
+        if params["config"]:
+            items = client.service_config(params["cluster"], raw["name"])
+            config = {key: config_value(item) for key, item in items.items()}
+        services.append(normalize_service(raw, config))
+    return dict(changed=False, services=services)
+
+
+def main():
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+
+
+if __name__ == "__main__":
+    main()

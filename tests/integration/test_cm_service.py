@@ -1,0 +1,208 @@
+"""cm_service and cm_service_info against the Cloudera Manager simulator, through real ansible-playbook."""
+
+import json
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
+from ansible_collections.bigdata.platform.plugins.modules import cm_service
+from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
+from simulators.cloudera_manager import CDH_7_1_8
+
+SERVICE_KEYS = {"cluster", "name", "type", "display_name", "service_state", "health_summary", "config_staleness_status",
+                "client_config_staleness_status", "maintenance_mode", "service_version"}
+
+
+@pytest.fixture
+def sim(start_simulator):
+    return start_simulator("cm", speed=100)
+
+
+def service_task(sim, name="hdfs", **args):
+    return task("cm_service", sim, name=name, **args)
+
+
+def info_task(sim, **args):
+    return task("cm_service_info", sim, **args)
+
+
+def sent_commands(sim, name):
+    return [entry.path.rsplit("/", 1)[1] for entry in sim.log.entries("POST", "/services/%s/commands/" % name)]
+
+
+def test_config_check_apply_again_and_info(sim, ansible):
+    args = dict(state="started", config={"dfs_replication": 2, "dfs_permissions": True},
+                restart_on_config_change=True, rolling=True)
+    check = ansible.run_tasks([service_task(sim, **args)], check=True, diff=True).results[0]
+    assert check["changed"] and not check.get("failed"), check
+    assert sim.log.mutating() == []
+    assert check["commands"] == ["rollingRestart"]
+    assert check["diff"] == {"before": {"service_state": "STARTED", "config": {"dfs_replication": "3", "dfs_permissions": "true"}},
+                             "after": {"service_state": "STARTED", "config": {"dfs_replication": "2", "dfs_permissions": "true"}}}
+
+    run = ansible.run_tasks([service_task(sim, **args), service_task(sim, **args), info_task(sim, name="hdfs", config=True),
+                             info_task(sim)], diff=True)
+    applied, again, hdfs, every = run.results
+    assert applied["changed"] and applied["commands"] == ["rollingRestart"], applied
+    assert set(applied) >= {"service", "commands", "diff"}
+    assert set(applied["service"]) == SERVICE_KEYS | {"config"}
+    assert applied["service"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
+    assert applied["service"]["config_staleness_status"] == "FRESH"
+    assert applied["diff"]["after"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
+    # Only the setting that differs is sent; the one already in effect (a default) is not.
+    puts = sim.log.entries("PUT", "/services/hdfs/config$")
+    assert len(puts) == 1 and json.loads(puts[0].body) == {"items": [{"name": "dfs_replication", "value": "2"}]}
+    assert not again["changed"] and again["commands"] == [], again
+    assert sent_commands(sim, "hdfs") == ["rollingRestart"]
+    assert hdfs["services"][0]["config"]["dfs_replication"] == "2"
+    assert hdfs["services"][0]["config"]["dfs_block_size"] == "134217728"
+    assert set(hdfs["services"][0]) == SERVICE_KEYS | {"config"}
+    assert [s["name"] for s in every["services"]] == ["hdfs", "yarn", "zookeeper"]
+    assert set(every["services"][0]) == SERVICE_KEYS
+    assert {k: v for k, v in applied["service"].items() if k != "config"} == every["services"][0]
+
+    reset = ansible.run_tasks([service_task(sim, config={"dfs_replication": None}),
+                               service_task(sim, config={"dfs_replication": None})]).results
+    assert reset[0]["changed"] and reset[0]["service"]["config"] == {"dfs_replication": "3"}, reset[0]
+    assert reset[0]["service"]["config_staleness_status"] == "STALE"
+    assert not reset[1]["changed"], reset[1]
+
+
+def test_lifecycle_create_start_stop_restart_delete(sim, ansible):
+    kafka = dict(name="kafka", type="KAFKA")
+    check = ansible.run_tasks([service_task(sim, state="started", **kafka)], check=True, diff=True).results[0]
+    assert check["changed"] and check["commands"] == ["start"] and sim.log.mutating() == [], check
+    assert check["diff"] == {"before": {}, "after": {"service_state": "STARTED"}}
+    run = ansible.run_tasks([
+        service_task(sim, state="started", **kafka), service_task(sim, state="started", **kafka),
+        service_task(sim, name="kafka", state="stopped"), service_task(sim, name="kafka", state="stopped"),
+        service_task(sim, name="kafka", state="restarted"), service_task(sim, name="kafka", state="restarted", rolling=True),
+        dict(service_task(sim, name="kafka", state="absent"), check_mode=True),
+        service_task(sim, name="kafka", state="absent"), service_task(sim, name="kafka", state="absent"),
+        info_task(sim, name="kafka"),
+    ], diff=True)
+    created, again, stopped, stopped_again, restarted, rolled, predicted, deleted, deleted_again, info = run.results
+    assert created["changed"] and created["commands"] == ["start"] and created["service"]["service_state"] == "STARTED"
+    assert not again["changed"]
+    assert stopped["commands"] == ["stop"] and stopped["service"]["service_state"] == "STOPPED"
+    assert not stopped_again["changed"]
+    assert restarted["changed"] and restarted["commands"] == ["restart"] and restarted["service"]["service_state"] == "STARTED"
+    assert rolled["changed"] and rolled["commands"] == ["rollingRestart"]
+    assert predicted["changed"] and predicted["commands"] == ["stop"], predicted
+    assert deleted["changed"] and deleted["commands"] == ["stop"] and deleted["service"] is None
+    assert deleted["diff"] == {"before": {"service_state": "STARTED"}, "after": {}}
+    assert not deleted_again["changed"]
+    assert info["services"] == []
+    assert sent_commands(sim, "kafka") == ["start", "stop", "restart", "rollingRestart", "stop"]
+    assert sim.log.count("DELETE", "/services/kafka$") == 1
+
+
+STARTS = ["missing", "STOPPED", "STARTED", "STARTING", "STOPPING"]
+EXPECTED = {  # (start, state) -> (commands, final service state or None when deleted)
+    ("missing", "present"): ([], "STOPPED"), ("missing", "started"): (["start"], "STARTED"),
+    ("missing", "stopped"): ([], "STOPPED"), ("missing", "restarted"): (["restart"], "STARTED"),
+    ("missing", "absent"): ([], None),
+    ("STOPPED", "present"): ([], "STOPPED"), ("STOPPED", "started"): (["start"], "STARTED"),
+    ("STOPPED", "stopped"): ([], "STOPPED"), ("STOPPED", "restarted"): (["restart"], "STARTED"),
+    ("STOPPED", "absent"): ([], None),
+    ("STARTED", "present"): ([], "STARTED"), ("STARTED", "started"): ([], "STARTED"),
+    ("STARTED", "stopped"): (["stop"], "STOPPED"), ("STARTED", "restarted"): (["restart"], "STARTED"),
+    ("STARTED", "absent"): (["stop"], None),
+    ("STARTING", "present"): ([], "STARTED"), ("STARTING", "started"): ([], "STARTED"),
+    ("STARTING", "stopped"): (["stop"], "STOPPED"), ("STARTING", "restarted"): (["restart"], "STARTED"),
+    ("STARTING", "absent"): (["stop"], None),
+    ("STOPPING", "present"): ([], "STOPPED"), ("STOPPING", "started"): (["start"], "STARTED"),
+    ("STOPPING", "stopped"): ([], "STOPPED"), ("STOPPING", "restarted"): (["restart"], "STARTED"),
+    ("STOPPING", "absent"): ([], None),
+}
+
+
+def put_service_in(sim, client, start):
+    """Kafka in `start`: missing, stopped, started, or with a start/stop command still running."""
+    if start == "missing":
+        return
+    client.create_service(CLUSTER, "kafka", "KAFKA")
+    if start != "STOPPED":
+        sim.control_set_service(CLUSTER, "kafka", state="STARTED" if start in ("STARTED", "STOPPING") else "STOPPED")
+    if start in ("STARTING", "STOPPING"):
+        client.service_command(CLUSTER, "kafka", "start" if start == "STARTING" else "stop", 60, wait=False)
+
+
+@pytest.mark.parametrize("start", STARTS)
+def test_every_starting_state_reaches_every_state(sim, start):
+    """Each run state the service can be in (a start or stop in progress included) to each `state`; 25 cases
+    run in process (the same run() ansible-playbook calls), as 25 playbooks would take minutes."""
+    client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
+    if start in ("STARTING", "STOPPING"):
+        sim.clock.set_speed(10)  # the command runs 0.2 s: still running when the module reads the service
+    for state in ["present", "started", "stopped", "restarted", "absent"]:
+        put_service_in(sim, client, start)
+        assert start == "missing" or client.read_service(CLUSTER, "kafka")["serviceState"] == start
+        sim.log.clear()
+        params = service_task(sim, name="kafka", type="KAFKA", state=state)["bigdata.platform.cm_service"]
+        result = cm_service.run(InProcessModule(cm_service.argument_spec(), params))
+        commands, final = EXPECTED[(start, state)]
+        assert result["commands"] == commands == sent_commands(sim, "kafka"), (start, state, result)
+        exists = start != "missing"
+        assert result["changed"] == (bool(commands) or exists == (state == "absent") or state == "restarted"), \
+            (start, state, result)
+        assert (result["service"] or {}).get("service_state") == final, (start, state, result)
+        if final == "STARTED":
+            client.service_command(CLUSTER, "kafka", "stop", 60)
+        if final:
+            client.delete_service(CLUSTER, "kafka")
+
+
+def test_stale_after_parcel_activation_is_restarted(sim, ansible):
+    run = ansible.run_tasks([
+        task("cm_parcel", sim, version=CDH_7_1_8, state="activated"),
+        info_task(sim),
+        dict(service_task(sim, name="yarn", restart_on_config_change=True), check_mode=True),
+        service_task(sim, name="yarn", restart_on_config_change=True),
+        service_task(sim, name="yarn", restart_on_config_change=True),
+        service_task(sim, name="zookeeper"),
+    ])
+    parcel, info, predicted, restarted, again, untouched = run.results
+    assert parcel["parcel"]["stage"] == "ACTIVATED", parcel
+    assert {s["config_staleness_status"] for s in info["services"]} == {"STALE"}
+    assert predicted["changed"] and predicted["commands"] == ["restart"], predicted
+    assert restarted["commands"] == ["restart"] and restarted["service"]["config_staleness_status"] == "FRESH"
+    assert not again["changed"], again
+    assert not untouched["changed"] and untouched["service"]["config_staleness_status"] == "STALE"
+    assert sent_commands(sim, "yarn") == ["restart"]
+
+
+def test_failed_command_fails_with_cms_message_and_its_cause(sim, ansible):
+    sim.control_fail_next_command("zookeeper", message="Address already in use: 2181")
+    result = ansible.run_tasks([service_task(sim, name="zookeeper", state="restarted")]).results[0]
+    assert_clean_failure(result, "command restart on service zookeeper", "Failed to restart service.",
+                         "Address already in use: 2181", "zookeeper-SERVER-")
+    assert result["last_state"]["success"] is False
+
+
+def test_bad_input_is_named_and_changes_nothing(sim, ansible):
+    run = ansible.run_tasks([
+        service_task(sim, config={"dfs_nope": 1}),
+        service_task(sim, name="kafka", state="started"),
+        service_task(sim, type="YARN"),
+        service_task(sim, cluster="Cluster 9"),
+        info_task(sim, cluster="Cluster 9"),
+        service_task(sim, name="kafka", type="NOT_A_TYPE"),
+    ])
+    unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type = run.results
+    assert_clean_failure(unknown_key, "option 'config'", "dfs_nope", "HDFS")
+    assert_clean_failure(no_type, "option 'type'", "kafka")
+    assert_clean_failure(wrong_type, "option 'type'", "'YARN'", "HDFS")
+    assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
+    assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
+    assert_clean_failure(bad_type, "HTTP 400", "NOT_A_TYPE")
+    assert [entry.method for entry in sim.log.mutating()] == ["POST"]
+
+
+def test_wrong_password_is_a_clear_401_without_the_password(sim, ansible):
+    args = dict(connection(sim), password="An0ther-Secret", cluster=CLUSTER, name="hdfs")
+    run = ansible.run_tasks([{"bigdata.platform.cm_service": args}, {"bigdata.platform.cm_service_info": args}],
+                            verbosity=3)
+    for result in run.results:
+        assert_clean_failure(result, "HTTP 401", "authentication failed")
+    assert "An0ther-Secret" not in run.output
