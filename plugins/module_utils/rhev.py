@@ -78,8 +78,8 @@ def vm_body(config, cluster=None, template=None, name=None):
         body["cluster"] = {"name": cluster}
     if template is not None:
         body["template"] = {"name": template}
-    topology = {key: config[field] for key, field in (("sockets", "cpu_sockets"), ("cores", "cpu_cores"),
-                                                     ("threads", "cpu_threads")) if config.get(field) is not None}
+    topology_fields = (("sockets", "cpu_sockets"), ("cores", "cpu_cores"), ("threads", "cpu_threads"))
+    topology = {key: config[field] for key, field in topology_fields if config.get(field) is not None}
     if topology:
         body["cpu"] = {"topology": topology}
     if config.get("memory") is not None:

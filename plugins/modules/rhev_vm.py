@@ -10,8 +10,8 @@ module: rhev_vm
 short_description: Create, configure, power and remove a virtual machine on oVirt / RHV
 version_added: 1.0.0
 description:
-  - Manages one virtual machine of an oVirt or Red Hat Virtualization engine through its REST API v4:
-    creation from a template, memory and CPU topology, OS type, description, high availability, and
+  - Manages one virtual machine of an oVirt or Red Hat Virtualization engine through its REST API v4,
+    from creation from a template, memory and CPU topology, OS type, description, high availability, and
     its power status (running, stopped, suspended, rebooted) or removal.
   - Configuration changes are applied with one update; changes the engine can only apply at the next start
     of a running VM (memory, CPU topology, OS type) are reported in RV(vm.next_run) and RV(vm.pending)
@@ -91,7 +91,7 @@ notes:
 seealso:
   - module: bigdata.platform.rhev_vm_info
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 """
 
 EXAMPLES = r"""
@@ -140,20 +140,62 @@ vm:
   returned: always
   type: dict
   contains:
-    id: {description: Engine identifier (null for a VM check mode would create)., type: str, sample: 6e95c1a4-1b3f-4d4e-9d7c-0a8f1d2b3c4d}
-    name: {description: Name., type: str, sample: hadoop-worker-2}
-    status: {description: Engine status, such as C(up), C(down), C(suspended), C(image_locked)., type: str, sample: up}
-    cluster: {description: Cluster name., type: str, sample: hadoop}
-    template: {description: Name of the template it was created from., type: str, sample: centos7-hadoop}
-    host: {description: Host it runs on, null when down., type: str, sample: host1}
-    memory: {description: Memory in bytes it runs with., type: int, sample: 17179869184}
-    memory_guaranteed: {description: Guaranteed memory in bytes., type: int, sample: 17179869184}
-    cpu_sockets: {description: CPU sockets., type: int, sample: 2}
-    cpu_cores: {description: Cores per socket., type: int, sample: 4}
-    cpu_threads: {description: Threads per core., type: int, sample: 1}
-    os_type: {description: Operating system type., type: str, sample: rhel_7x64}
-    description: {description: Description., type: str, sample: Hadoop worker}
-    high_availability: {description: Whether high availability is enabled., type: bool, sample: true}
+    id:
+      description: Engine identifier (null for a VM check mode would create).
+      type: str
+      sample: 6e95c1a4-1b3f-4d4e-9d7c-0a8f1d2b3c4d
+    name:
+      description: Name.
+      type: str
+      sample: hadoop-worker-2
+    status:
+      description: Engine status, such as C(up), C(down), C(suspended) or C(image_locked).
+      type: str
+      sample: up
+    cluster:
+      description: Cluster name.
+      type: str
+      sample: hadoop
+    template:
+      description: Name of the template it was created from.
+      type: str
+      sample: centos7-hadoop
+    host:
+      description: Host it runs on; null when down.
+      type: str
+      sample: host1
+    memory:
+      description: Memory in bytes it runs with.
+      type: int
+      sample: 17179869184
+    memory_guaranteed:
+      description: Guaranteed memory in bytes.
+      type: int
+      sample: 17179869184
+    cpu_sockets:
+      description: CPU sockets.
+      type: int
+      sample: 2
+    cpu_cores:
+      description: Cores per socket.
+      type: int
+      sample: 4
+    cpu_threads:
+      description: Threads per core.
+      type: int
+      sample: 1
+    os_type:
+      description: Operating system type.
+      type: str
+      sample: rhel_7x64
+    description:
+      description: Description.
+      type: str
+      sample: Hadoop worker
+    high_availability:
+      description: Whether high availability is enabled.
+      type: bool
+      sample: true
     next_run:
       description: Whether a configuration is pending until the VM next starts (a restart is needed to apply it).
       type: bool

@@ -33,7 +33,7 @@ notes:
 seealso:
   - module: bigdata.platform.rhev_vm
 author:
-  - bigdata.platform contributors
+  - bigdata.platform contributors (@bigdata-platform)
 """
 
 EXAMPLES = r"""
@@ -64,10 +64,10 @@ vms:
   contains:
     id: {description: Engine identifier., type: str}
     name: {description: Name., type: str}
-    status: {description: Engine status, such as C(up) or C(down)., type: str}
+    status: {description: Engine status (for example C(up) or C(down))., type: str}
     cluster: {description: Cluster name., type: str}
     template: {description: Template name., type: str}
-    host: {description: Host it runs on, null when down., type: str}
+    host: {description: Host it runs on; null when down., type: str}
     memory: {description: Memory in bytes it runs with., type: int}
     memory_guaranteed: {description: Guaranteed memory in bytes., type: int}
     cpu_sockets: {description: CPU sockets., type: int}

@@ -1,5 +1,7 @@
 """rhev_vm_info against the oVirt engine simulator, through real ansible-playbook."""
 
+import subprocess
+
 import pytest
 
 GIB = 1024 ** 3
@@ -16,8 +18,8 @@ def sim(start_simulator):
 
 
 def info(sim, **args):
-    return {"bigdata.platform.rhev_vm_info": dict(url=sim.url + "/ovirt-engine/api", username="admin@internal",
-                                                 password="secret", **args)}
+    args.update(url=sim.url + "/ovirt-engine/api", username="admin@internal", password="secret")
+    return {"bigdata.platform.rhev_vm_info": args}
 
 
 def test_by_name_id_pattern_and_all_in_check_mode_too(sim, ansible):
@@ -77,3 +79,28 @@ def test_bad_input_and_unreachable_engine_fail_clearly(sim, ansible):
     assert unreachable["failed"] and "cannot reach the server" in unreachable["msg"]
     for result in run.results:
         assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_tls_is_verified_unless_insecure_and_ca_file_comes_from_ovirt_cafile(start_simulator, certificate, ansible):
+    sim = start_simulator("rhev", speed=50, tls=certificate)
+    task = info(sim, name="hadoop-master")
+    run = ansible.run_tasks([
+        task,
+        dict(task, environment={"OVIRT_CAFILE": certificate[0]}),
+        {"bigdata.platform.rhev_vm_info": dict(task["bigdata.platform.rhev_vm_info"], insecure=True)},
+    ])
+    refused, with_ca, insecure = run.results
+    assert refused["failed"] and "TLS verification failed" in refused["msg"], refused
+    assert [vm["name"] for vm in with_ca["vms"]] == ["hadoop-master"], with_ca
+    assert [vm["name"] for vm in insecure["vms"]] == ["hadoop-master"], insecure
+    assert sim.log.count("POST", path="/sso/oauth/token$") == 2  # the refused task never reached the engine

@@ -561,4 +561,3 @@ class RhevSimulator(Simulator):
 
     def control_vm_by_name(self, name):
         return self.vm_by_name(name)
-

@@ -164,3 +164,26 @@ def test_json_rendering_is_the_same_model(sim):
     basic = requests.get(sim.url + "/ovirt-engine/api/clusters", auth=("admin@internal", "secret"),
                          headers={"Accept": "application/json"}, timeout=5)
     assert [c["name"] for c in basic.json()["cluster"]] == ["Default", "hadoop"]
+
+
+def test_test_hooks_work_over_the_control_api_too(sim):
+    import requests
+
+    def control(action, **body):
+        answer = requests.post(sim.url + "/_sim/control/" + action, json=body, timeout=5)
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    vm_id = control("add_vm", name="from-outside", status="suspended", cluster="hadoop")["id"]
+    assert control("vm_by_name", name="from-outside")["status"] == "suspended"
+    assert control("set_durations", powering_up=7)["powering_up"] == 7
+    assert control("set_token_lifetime", seconds=5) == {"token_lifetime": 5.0}
+    control("fail_next_start", name="from-outside", detail="[Cannot run VM. Nope.]")
+    control("ignore_shutdown", name="hadoop-master")
+    with connect(sim) as connection:
+        service = connection.system_service().vms_service().vm_service(vm_id)
+        with pytest.raises(sdk.Error) as error:
+            service.start()
+        assert error.value.fault.detail == "[Cannot run VM. Nope.]"
+        service.start()  # only the next start fails
+        wait_for(service, types.VmStatus.UP)
