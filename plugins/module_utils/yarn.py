@@ -126,7 +126,7 @@ class YarnClient:
                 info = self._client(url).get_json(API + "/info", params=self._auth_params()) or {}
                 states[url] = (info.get("clusterInfo") or {}).get("haState") or "ACTIVE"
             except ApiError as exc:
-                states[url] = "unreachable (%s)" % exc
+                states[url] = str(exc)
             if states[url] == "ACTIVE":
                 break
         return states
@@ -138,7 +138,7 @@ class YarnClient:
 
         def failed(states):
             if "ACTIVE" not in states.values() and "STANDBY" not in states.values():
-                return "no Hadoop YARN ResourceManager in rm_urls answered: %s" % describe(states)
+                return "no active Hadoop YARN ResourceManager in rm_urls: %s" % describe(states)
             return None
 
         states = wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), failed=failed,

@@ -37,6 +37,10 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
                                        whose method and path (a regex searched in it) match: "mid-run"
   control_set_standby_style(style)     "hadoop3" or "hadoop2"
   control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
+  control_set_auth(auth_type)          "simple" (default) or "kerberos": every request, reads and the
+                                       standby's too, then needs SPNEGO (simulated: "Authorization:
+                                       Negotiate sim-spnego-etl" authenticates as etl), a hadoop.auth
+                                       cookie or a delegation token, else 401 + WWW-Authenticate: Negotiate
   control_apps()                       every app as the API shows it
 """
 
@@ -183,6 +187,8 @@ class YarnCluster:
         self.queues = ["default", "etl", "adhoc"]
         self.admins = {"yarn", "hadoop"}
         self.delegation_tokens = {"sim-delegation-token-etl": "etl"}
+        self.auth_type = "simple"
+        self.spnego_tokens = {"sim-spnego-etl": "etl"}
         self.rms = {}
         self.active = None
         self.standby_style = "hadoop3"
@@ -268,6 +274,12 @@ class YarnSimulator(Simulator):
         self.cluster.standby_style = style
         return {"style": style}
 
+    def control_set_auth(self, auth_type):
+        if auth_type not in ("simple", "kerberos"):
+            raise ValueError("auth_type must be simple or kerberos")
+        self.cluster.auth_type = auth_type
+        return {"auth_type": auth_type}
+
     def control_set_rest_submissions(self, enabled):
         self.cluster.rest_submissions = bool(enabled)
         return {"enabled": self.cluster.rest_submissions}
@@ -286,6 +298,15 @@ class YarnSimulator(Simulator):
 
     # -- dispatch: standby filter, then authentication cookie --------------------------------------
     def dispatch(self, request):
+        # The authentication filter runs first, on the standby RM too; with Kerberos it lets nobody through.
+        if self.cluster.auth_type == "kerberos":
+            try:
+                authenticated = self.caller(request)
+            except HttpError as exc:
+                return exc.response
+            if not authenticated:
+                return Response(401, "<html><body><h2>HTTP ERROR 401</h2><p>Authentication required</p></body></html>",
+                                {"WWW-Authenticate": "Negotiate"}, content_type="text/html; charset=iso-8859-1")
         if not self.is_active and request.path.rstrip("/") not in NOT_REDIRECTED:
             return self.standby_answer(request)
         response = super().dispatch(request)
@@ -293,7 +314,7 @@ class YarnSimulator(Simulator):
         if trigger and trigger[0] == request.method and trigger[1].search(request.path):
             self.cluster.failover_trigger = None
             self.failover()
-        user = request.arg("user.name")
+        user = self.negotiated_user(request) if self.cluster.auth_type == "kerberos" else request.arg("user.name")
         if user:
             response.headers["Set-Cookie"] = "hadoop.auth=\"%s\"; Path=/; HttpOnly" % self.auth_token(user)
         return response
@@ -304,7 +325,7 @@ class YarnSimulator(Simulator):
 
     def auth_token(self, user):
         expires = self.cluster.epoch_ms + 36000 * 1000
-        text = "u=%s&p=%s&t=simple&e=%d" % (user, user, expires)
+        text = "u=%s&p=%s&t=%s&e=%d" % (user, user, self.cluster.auth_type, expires)
         return text + "&s=" + hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()
 
     def cookie_user(self, request):
@@ -326,7 +347,14 @@ class YarnSimulator(Simulator):
                 raise HttpError(403, self.error_body(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: "
                                                           "token can't be found in cache"))
             return self.cluster.delegation_tokens[token]
+        if self.cluster.auth_type == "kerberos":
+            return self.negotiated_user(request) or self.cookie_user(request)
         return request.arg("user.name") or self.cookie_user(request)
+
+    def negotiated_user(self, request):
+        """SPNEGO, simulated: 'Authorization: Negotiate <token>' with a token of cluster.spnego_tokens."""
+        scheme, dummy, token = (request.headers.get("Authorization") or "").partition(" ")
+        return self.cluster.spnego_tokens.get(token.strip()) if scheme == "Negotiate" else None
 
     def writer(self, request):
         user = self.caller(request)

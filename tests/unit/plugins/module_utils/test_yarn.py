@@ -5,6 +5,7 @@ import sys
 import types
 
 import pytest
+import requests
 
 from ansible_collections.bigdata.platform.plugins.module_utils import yarn
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
@@ -171,7 +172,7 @@ def test_no_rm_answering_fails_fast_with_every_reason():
     rm._client(rm.rm_urls[0]).session.get_adapter("http://").max_retries.total = 0
     with pytest.raises(PlatformError) as error:
         rm.cluster_info()
-    assert "no Hadoop YARN ResourceManager in rm_urls answered" in str(error.value) and str(port) in str(error.value)
+    assert "no active Hadoop YARN ResourceManager in rm_urls" in str(error.value) and str(port) in str(error.value)
 
 
 def test_both_rms_standby_times_out_naming_them(pair):
@@ -192,3 +193,34 @@ def test_transient_faults_are_retried_for_reads_and_never_for_posts(pair):
     with pytest.raises(ApiError) as error:
         rm.new_application()
     assert error.value.status == 503 and active.log.count("POST") == 1
+
+
+class SimulatedSpnego(requests.auth.AuthBase):
+    """Stands in for requests_gssapi.HTTPSPNEGOAuth: the simulator takes this token as etl's ticket."""
+
+    def __init__(self, mutual_authentication):
+        self.mutual_authentication = mutual_authentication
+
+    def __call__(self, request):
+        request.headers["Authorization"] = "Negotiate sim-spnego-etl"
+        return request
+
+
+def test_kerberos_reads_kills_and_fails_over_with_spnego_on_every_rm(pair, monkeypatch):
+    """What peers got wrong: the active-RM probe without credentials (401), kill under Kerberos, Kerberos + HA."""
+    active, standby = pair
+    active.control_set_auth("kerberos")
+    monkeypatch.setitem(sys.modules, "requests_gssapi", types.SimpleNamespace(HTTPSPNEGOAuth=SimulatedSpnego, OPTIONAL="optional"))
+    rm = yarn.YarnClient([standby.url, active.url], auth="kerberos", failover_timeout=2)
+    app_id = rm.submit({"application-id": rm.new_application()["application-id"], "application-name": "kerberized",
+                        "am-container-spec": {"environment": {"entry": [{"key": "SIM_RUN_SECONDS", "value": "forever"}]}}})
+    assert rm.get_app(app_id)["user"] == "etl"
+    active.failover()
+    assert rm.kill(app_id)[0] in (200, 202)
+    assert rm.active_url == standby.url and standby.log.count("PUT", "/state$") == 1
+    assert all(e.status != 401 for e in active.log.entries() + standby.log.entries())
+
+    anonymous = yarn.YarnClient([standby.url, active.url], auth="none", failover_timeout=2)
+    with pytest.raises(PlatformError) as error:
+        anonymous.cluster_info()
+    assert "HTTP 401" in str(error.value) and "Authentication required" in str(error.value)
