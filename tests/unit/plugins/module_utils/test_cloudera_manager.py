@@ -1,0 +1,106 @@
+"""Cloudera Manager client logic that needs no server: the parcel stage planner, command failures, options."""
+
+import pytest
+
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
+    PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, Deadline, as_config_string, command_failure, config_value,
+    normalize_parcel, plan_parcel_path, split_urls,
+)
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+
+# Written out by hand from CM's parcel documentation: (stage, target) -> commands; "" means only waiting.
+WALKS = {
+    "AVAILABLE_REMOTELY": {"AVAILABLE_REMOTELY": "", "DOWNLOADED": "startDownload",
+                           "DISTRIBUTED": "startDownload startDistribution",
+                           "ACTIVATED": "startDownload startDistribution activate"},
+    "DOWNLOADING": {"AVAILABLE_REMOTELY": "cancelDownload", "DOWNLOADED": "", "DISTRIBUTED": "startDistribution",
+                    "ACTIVATED": "startDistribution activate"},
+    "DOWNLOADED": {"AVAILABLE_REMOTELY": "removeDownload", "DOWNLOADED": "", "DISTRIBUTED": "startDistribution",
+                   "ACTIVATED": "startDistribution activate"},
+    "DISTRIBUTING": {"AVAILABLE_REMOTELY": "cancelDistribution removeDownload", "DOWNLOADED": "cancelDistribution",
+                     "DISTRIBUTED": "", "ACTIVATED": "activate"},
+    "DISTRIBUTED": {"AVAILABLE_REMOTELY": "startRemovalOfDistribution removeDownload",
+                    "DOWNLOADED": "startRemovalOfDistribution", "DISTRIBUTED": "", "ACTIVATED": "activate"},
+    "UNDISTRIBUTING": {"AVAILABLE_REMOTELY": "removeDownload", "DOWNLOADED": "", "DISTRIBUTED": "startDistribution",
+                       "ACTIVATED": "startDistribution activate"},
+    "ACTIVATING": {"AVAILABLE_REMOTELY": "deactivate startRemovalOfDistribution removeDownload",
+                   "DOWNLOADED": "deactivate startRemovalOfDistribution", "DISTRIBUTED": "deactivate", "ACTIVATED": ""},
+    "ACTIVATED": {"AVAILABLE_REMOTELY": "deactivate startRemovalOfDistribution removeDownload",
+                  "DOWNLOADED": "deactivate startRemovalOfDistribution", "DISTRIBUTED": "deactivate", "ACTIVATED": ""},
+}
+
+
+@pytest.mark.parametrize("stage,target", [(s, t) for s in WALKS for t in WALKS[s]])
+def test_planner_takes_the_shortest_legal_walk(stage, target):
+    path = plan_parcel_path(stage, target)
+    assert " ".join(command for command, dummy in path if command) == WALKS[stage][target]
+    here = stage
+    for step in path:
+        assert step in PARCEL_MOVES[here], (here, step)
+        here = step[1]
+    assert here == target
+
+
+def test_transient_stages_are_waited_out_going_forward():
+    assert plan_parcel_path("DOWNLOADING", "DOWNLOADED") == [(None, "DOWNLOADED")]
+    assert plan_parcel_path("ACTIVATING", "DISTRIBUTED") == [(None, "ACTIVATED"), ("deactivate", "DISTRIBUTED")]
+
+
+def test_every_state_maps_to_a_stage_the_planner_knows():
+    assert set(PARCEL_STATES.values()) <= set(PARCEL_MOVES)
+
+
+def test_unknown_stage_is_a_clear_error():
+    with pytest.raises(PlatformError, match="UNKNOWN"):
+        plan_parcel_path("UNKNOWN", "ACTIVATED")
+
+
+def test_command_failure_includes_the_children_messages():
+    command = {"active": False, "success": False, "resultMessage": "Failed to start service.",
+               "children": {"items": [
+                   {"success": True, "resultMessage": "ok"},
+                   {"success": False, "resultMessage": "Supervisor returned FATAL.", "roleRef": {"roleName": "hdfs-NN-1"}},
+                   {"success": False, "resultMessage": "Disk full.", "hostRef": {"hostname": "node-2"}},
+               ]}}
+    assert command_failure(command) == "Failed to start service. hdfs-NN-1: Supervisor returned FATAL. node-2: Disk full."
+    assert command_failure(dict(command, active=True)) is None
+    assert command_failure(dict(command, success=True)) is None
+    assert command_failure({"active": False, "success": False}) == "no message"
+
+
+def test_config_values():
+    assert config_value({"value": "2", "default": "3"}) == "2"
+    assert config_value({"default": "3"}) == "3"
+    assert [as_config_string(v) for v in (True, False, 2, "x", None)] == ["true", "false", "2", "x", None]
+    assert split_urls(" a, ,b ") == ["a", "b"]
+
+
+def test_normalize_parcel():
+    raw = {"product": "CDH", "version": "7", "stage": "DOWNLOADING", "clusterRef": {"clusterName": "c"},
+           "state": {"progress": 5, "totalProgress": 10, "errors": ["x"]}}
+    parcel = normalize_parcel(raw)
+    assert parcel["cluster"] == "c" and parcel["state"] == {
+        "progress": 5, "total_progress": 10, "count": 0, "total_count": 0, "errors": ["x"], "warnings": []}
+    assert normalize_parcel(None) is None
+
+
+def test_client_options_are_checked_without_a_request():
+    with pytest.raises(OptionError, match="option 'host'"):
+        ClouderaManagerClient("https://cm.example.com", "admin", "x")
+    with pytest.raises(OptionError, match="option 'api_version'"):
+        ClouderaManagerClient("cm.example.com", "admin", "x", api_version="41")
+    assert ClouderaManagerClient("cm", "a", "b").http.base_url == "http://cm:7180/api"
+    assert ClouderaManagerClient("cm", "a", "b", use_tls=True).http.base_url == "https://cm:7183/api"
+    assert ClouderaManagerClient("cm", "a", "b", port=8443, use_tls=True).http.base_url == "https://cm:8443/api"
+    pinned = ClouderaManagerClient("cm", "a", "b", api_version="v41")
+    assert pinned.path("clusters", "Cluster 1") == "v41/clusters/Cluster%201"
+    assert pinned.http.request_count == 0
+
+
+def test_deadline_is_shared_and_never_negative():
+    now = [100.0]
+    deadline = Deadline(30, clock=lambda: now[0])
+    now[0] += 20
+    assert deadline.left() == 10
+    now[0] += 20
+    assert deadline.left() == 0
