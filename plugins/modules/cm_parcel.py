@@ -9,7 +9,8 @@ DOCUMENTATION = r"""
 module: cm_parcel
 short_description: Download, distribute, activate or remove a parcel with Cloudera Manager
 version_added: 0.1.0
-author: bigdata.platform contributors
+author:
+  - bigdata.platform contributors (@bigdata-platform)
 description:
   - Moves one parcel (a product version, such as CDH 7.1.9) of a Cloudera Manager cluster to the stage that O(state)
     names, by the shortest legal path through Cloudera Manager's stages C(AVAILABLE_REMOTELY), C(DOWNLOADED),

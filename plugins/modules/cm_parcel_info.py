@@ -9,7 +9,8 @@ DOCUMENTATION = r"""
 module: cm_parcel_info
 short_description: List the parcels of a Cloudera Manager cluster
 version_added: 0.1.0
-author: bigdata.platform contributors
+author:
+  - bigdata.platform contributors (@bigdata-platform)
 description:
   - Lists the parcels Cloudera Manager knows for a cluster, with their stage, progress and errors.
   - Returns each parcel in the same shape as M(bigdata.platform.cm_parcel) does.

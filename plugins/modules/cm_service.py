@@ -9,7 +9,8 @@ DOCUMENTATION = r"""
 module: cm_service
 short_description: Create, configure, start, stop, restart or delete a Cloudera Manager cluster service
 version_added: 0.1.0
-author: bigdata.platform contributors
+author:
+  - bigdata.platform contributors (@bigdata-platform)
 description:
   - Manages one service (such as HDFS, YARN or ZooKeeper) of a cluster managed by Cloudera Manager.
   - Configuration is compared with the values in effect (Cloudera Manager's defaults included), and only the

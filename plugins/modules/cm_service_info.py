@@ -9,7 +9,8 @@ DOCUMENTATION = r"""
 module: cm_service_info
 short_description: Read the services of a Cloudera Manager cluster
 version_added: 0.1.0
-author: bigdata.platform contributors
+author:
+  - bigdata.platform contributors (@bigdata-platform)
 description:
   - Returns one service or every service of a cluster, with run state, health and configuration staleness,
     in the same shape as M(bigdata.platform.cm_service) does; optionally with their configuration.
