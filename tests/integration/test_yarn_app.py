@@ -1,5 +1,6 @@
 """yarn_app against the YARN ResourceManager simulator, through real ansible-playbook."""
 
+import importlib.util
 import json
 import os
 
@@ -190,6 +191,38 @@ def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, an
     assert_clean_failure(blocked, "HTTP 403", "App submission via REST is disabled", "yarn.webapp.enable-rest-app-submissions")
     assert "sim-delegation-token-etl" not in run.stdout
     assert submits(sim) == 1
+
+
+FAKE_GSSAPI = '''"""Stands in for requests-gssapi: the simulator takes this token as etl's Kerberos ticket."""
+import requests
+
+OPTIONAL = 2
+
+
+class HTTPSPNEGOAuth(requests.auth.AuthBase):
+    def __init__(self, mutual_authentication=None):
+        self.mutual_authentication = mutual_authentication
+
+    def __call__(self, request):
+        request.headers["Authorization"] = "Negotiate sim-spnego-etl"
+        return request
+'''
+
+
+def test_kerberos_needs_its_library_and_works_with_it(sim, ansible, tmp_path):
+    (tmp_path / "requests_gssapi.py").write_text(FAKE_GSSAPI)
+    sim.control_set_auth("kerberos")
+    kerberos = dict(rm_urls=[sim.url], auth="kerberos")
+    run = run_tasks(ansible, [
+        {"bigdata.platform.yarn_app": dict(kerberos, state="running", **job("kerberized")), "environment": {"PYTHONPATH": str(tmp_path)}},
+        {"bigdata.platform.yarn_app": dict(kerberos, name="kerberized", state="killed"), "environment": {"PYTHONPATH": str(tmp_path)}},
+        {"bigdata.platform.yarn_app_info": dict(kerberos, name="kerberized")},
+    ])
+    submitted, killed, without_library = run.results
+    assert submitted["changed"] and submitted["app"]["user"] == "etl" and submitted["app"]["state"] == "RUNNING", submitted
+    assert killed["changed"] and killed["app"]["state"] == "KILLED", killed
+    if importlib.util.find_spec("requests_gssapi") is None and importlib.util.find_spec("requests_kerberos") is None:
+        assert_clean_failure(without_library, "auth", "kerberos", "requests-gssapi")
 
 
 def test_bad_input_names_the_option(sim, ansible):
