@@ -37,6 +37,7 @@ CONF_TEMPLATE = """\
 fsid = {fsid}
 mon host = [v2:127.0.0.1:{port}]
 ms bind msgr1 = false
+ms bind retry delay = 1
 auth cluster required = cephx
 auth service required = cephx
 auth client required = cephx
@@ -116,6 +117,19 @@ class CephCluster:
         if missing_binaries():
             raise ClusterError("Ceph is not installed (missing %s): apt-get install ceph-mon ceph-osd ceph-mgr "
                                "ceph-common python3-rados" % ", ".join(missing_binaries()))
+        attempts = 1 if self.port else 3
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start_once()
+            except ClusterError as exc:
+                # The free port found may be taken before the monitor binds it: try another one.
+                if "Address already in use" not in str(exc) or attempt == attempts:
+                    raise
+                self._remove_files()
+                self.port = None
+        raise AssertionError("not reached")
+
+    def _start_once(self):
         started = time.monotonic()
         try:
             self._prepare()
@@ -134,6 +148,14 @@ class CephCluster:
         self._write_state(time.monotonic() - started)
         return self
 
+    def _remove_files(self):
+        for name in os.listdir(self.dir):
+            path = os.path.join(self.dir, name)
+            if os.path.isdir(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+
     def close(self):
         """Drop the admin connection (the daemons keep running)."""
         if self._admin is not None:
@@ -145,7 +167,7 @@ class CephCluster:
         self.close()
         for pid in self.pids().values():
             _signal(pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5  # memstore keeps nothing worth a clean shutdown
+        deadline = time.monotonic() + 2  # memstore keeps nothing worth a clean shutdown (the OSD takes ~5 s)
         for pid in self.pids().values():
             while _alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)

@@ -82,7 +82,6 @@ class CephClient:
             settings["key"] = key
         self.settings = settings
         self._handle = None
-        self.sent = []
 
     @classmethod
     def from_params(cls, params):
@@ -116,7 +115,6 @@ class CephClient:
 
     def mon_command(self, command, inbuf=b""):
         """Send one mon command (a dict); (ret, outbuf, outs), a non-zero ret raised as CephCommandError."""
-        self.sent.append(command["prefix"])
         try:
             ret, outbuf, outs = self.handle.mon_command(json.dumps(command), inbuf, timeout=self.connect_timeout)
         except rados.Error as exc:

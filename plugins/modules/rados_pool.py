@@ -434,10 +434,10 @@ def refuse_if_not_empty(client, name):
 
 
 def blocking_setting(pool, error):
-    if "nodelete" in pool["flags"]:
-        return "the pool's nodelete flag: unset it with 'osd pool set %s nodelete false'" % pool["name"]
     if "mon_allow_pool_delete" in error.ceph_message:
         return "the monitors' mon_allow_pool_delete setting, which is false"
+    if "nodelete" in error.ceph_message or "nodelete" in pool["flags"]:
+        return "the pool's nodelete flag: unset it with 'osd pool set %s nodelete false'" % pool["name"]
     return "the cluster"
 
 

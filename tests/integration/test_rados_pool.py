@@ -113,10 +113,8 @@ def test_erasure_pool(ansible, ceph_cluster, ceph_args, make_pool):
     options = dict(name=name, pool_type="erasure", erasure_profile="it-k2m1", application="rgw", size=3,
                    pg_autoscale_mode="warn", target_size_ratio=0.2)
 
-    predicted = ansible.run_module("rados_pool", dict(ceph_args, **options), check=True)
-    assert predicted["changed"] and ceph_cluster.pool(name) is None
-
     run = ansible.run_tasks([
+        {"bigdata.platform.rados_pool": dict(ceph_args, **options), "check_mode": True},
         pool_task(ceph_args, **options),
         pool_task(ceph_args, **options),
         pool_task(ceph_args, name=name, target_size_ratio=0.4),
@@ -126,7 +124,9 @@ def test_erasure_pool(ansible, ceph_cluster, ceph_args, make_pool):
                   erasure_profile="it-k2m1", size=4),
         pool_task(ceph_args, name=name, state="absent"),
     ])
-    created, again, ratio, size, convert, bad_size, gone = run.results
+    predicted, created, again, ratio, size, convert, bad_size, gone = run.results
+    assert predicted["changed"] and predicted["pool"]["type"] == "erasure"
+    assert created["diff"]["before"] == {}, "check mode created the pool"
     assert created["changed"] and not created.get("failed"), created
     pool = created["pool"]
     assert (pool["type"], pool["erasure_profile"], pool["size"], pool["applications"]) == ("erasure", "it-k2m1", 3, ["rgw"])
@@ -291,3 +291,36 @@ def test_missing_rados_binding_names_the_package_and_the_interpreter(ansible, ce
     python = os.path.join(str(bare), "bin", "python")
     run = ansible.run_tasks([pool_task(ceph_args, name="any")], vars={"ansible_python_interpreter": python})
     assert_clean_failure(run.results[0], "python3-rados", "ansible_python_interpreter")
+
+
+def test_the_documented_examples_run(ansible, ceph_args, make_pool):
+    """EXAMPLES of rados_pool then rados_pool_info, run as written but pointed at the test cluster."""
+    from ansible_collections.bigdata.platform.plugins.modules import rados_pool_info
+
+    for name in ("rbd-volumes", "metrics", "default.rgw.buckets.data", "scratch"):
+        make_pool(name, create=False)
+    tasks = [at_test_cluster(task, ceph_args) for module in (rados_pool, rados_pool_info)
+             for task in yaml.safe_load(module.EXAMPLES)]
+    run = ansible.run_tasks(tasks, module_defaults={"group/bigdata.platform.ceph": ceph_args})
+    for result in run.results:
+        assert not result.get("failed"), result
+    rbd, metrics, rgw, scratch, every, rbd_names, one = run.results
+    assert rbd["changed"] and metrics["changed"] and rgw["changed"] and not scratch["changed"]
+    assert metrics["pool"]["pg_num_target"] == 64 and rgw["pool"]["type"] == "erasure"
+    assert "rbd-volumes" in [pool["name"] for pool in every["pools"]]
+    assert rbd_names["msg"] == ["rbd-volumes"]
+    # The same pool, but the transient 'creating' flag may have cleared in between.
+    assert [dict(pool, flags=None) for pool in one["pools"]] == [dict(rbd["pool"], flags=None)]
+
+
+def at_test_cluster(task, ceph_args):
+    """The task with its connection options (and those of a block's module_defaults) replaced by the test cluster's."""
+    task = dict(task)
+    for key, value in task.items():
+        if key.startswith("bigdata.platform.") and isinstance(value, dict):
+            task[key] = dict(value, **{option: ceph_args[option] for option in ceph_args if option in value})
+    if "module_defaults" in task:
+        task["module_defaults"] = {group: dict(defaults, **ceph_args) for group, defaults in task["module_defaults"].items()}
+    if "block" in task:
+        task["block"] = [at_test_cluster(inner, ceph_args) for inner in task["block"]]
+    return task
