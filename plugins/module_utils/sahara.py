@@ -11,6 +11,7 @@ model and its 401 hook, which asks keystoneauth for a new token once.
 
 from __future__ import annotations
 
+import os
 import traceback
 
 try:
@@ -85,11 +86,18 @@ ERROR = "Error"
 DELETING = "Deleting"
 
 
-def auth_type_for(params):
-    """The keystoneauth plugin the given auth keys call for, unless auth_type says otherwise."""
+def auth_type_for(params, environ=None):
+    """The keystoneauth plugin the given auth keys call for, unless auth_type (or OS_AUTH_TYPE) says otherwise.
+
+    openstack.config would use "password" for an application credential or a token too, and fail.
+    Without cloud and auth, the OS_* variables are the credentials, so they decide.
+    """
     if params.get("auth_type"):
         return params["auth_type"]
     auth = params.get("auth") or {}
+    if not auth and not params.get("cloud"):
+        environ = os.environ if environ is None else environ
+        auth = {key: environ.get("OS_" + key.upper()) for key in ("application_credential_id", "token", "password")}
     if auth.get("application_credential_id") or auth.get("application_credential_secret"):
         return "v3applicationcredential"
     if auth.get("token") and not auth.get("password"):

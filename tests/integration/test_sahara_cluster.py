@@ -50,6 +50,9 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert sim.log.count("POST", "/clusters$") == 1
     assert one["clusters"] == [dict(again["cluster"])] and [c["name"] for c in everything["clusters"]] == ["analytics"]
 
+    sim.log.clear()
+    predicted = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5})], check=True).results[0]
+    assert predicted["changed"] and predicted["scaling"]["after"] == {"master": 1, "worker": 5} and sim.mutations() == []
     run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5}), cluster_task(sim, node_groups={"worker": 1}),
                              cluster_task(sim, node_groups={"worker": 1, "edge": 1})], diff=True)
     up, down, added = run.results
@@ -85,7 +88,7 @@ def test_api_v11_with_a_v11_catalog(sim, ansible):
     v11 = {"api_version": "1.1"}
     run = ansible.run_tasks([
         cluster_task(sim, plugin="vanilla", plugin_version="2.7.1", default_image="sahara-vanilla-2.7.1",
-                     neutron_management_network=NETWORK_ID, node_groups={"worker": 2}, **v11),
+                     neutron_management_network=NETWORK_ID, node_groups={"worker": 2}, is_transient=True, **v11),
         cluster_task(sim, node_groups={"worker": 3}, **v11),
         info_task(sim, **v11),
         cluster_task(sim, state="absent", **v11),
@@ -93,6 +96,7 @@ def test_api_v11_with_a_v11_catalog(sim, ansible):
     created, scaled, info, deleted = run.results
     assert created["changed"] and created["cluster"]["plugin_version"] == "2.7.1", created
     assert created["cluster"]["default_image_id"] == IMAGE_ID and created["cluster"]["node_groups"] == {"worker": 2}
+    assert created["cluster"]["is_transient"] is True
     assert scaled["scaling"]["after"] == {"worker": 3}
     assert info["clusters"][0]["project_id"] and deleted["changed"]
     assert all(entry.path.startswith(("/v1.1/", "/v3")) for entry in sim.log.entries() if entry.path != "/")
@@ -165,12 +169,17 @@ def test_auth_from_clouds_yaml_env_and_application_credential(sim, ansible, tmp_
     run = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {"cloud": "nosuch"}},
                              {"bigdata.platform.sahara_cluster_info": {"cloud": "sim", "region_name": "Nowhere"}}], env=yaml_env)
     unknown_cloud, bad_region = run.results
-    run = ansible.run_tasks([info_task(sim, auth=app), info_task(sim, region_name="Nowhere")],
+    run = ansible.run_tasks([info_task(sim, auth=app), info_task(sim, region_name="Nowhere"),
+                             info_task(sim, sahara_url=sim.url + "/v2")],
                             env={"OS_CLIENT_CONFIG_FILE": os_env["OS_CLIENT_CONFIG_FILE"]})
-    by_app, no_region = run.results
-    for result in (by_cloud, by_os_cloud, by_env, by_app):
+    by_app, no_region, by_url = run.results
+    app_env = {"OS_AUTH_URL": sim.url + "/v3", "OS_APPLICATION_CREDENTIAL_ID": "demo-app-cred",
+               "OS_APPLICATION_CREDENTIAL_SECRET": "demo-app-secret", "OS_CLIENT_CONFIG_FILE": os_env["OS_CLIENT_CONFIG_FILE"]}
+    by_app_env = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=app_env).results[0]
+    for result in (by_cloud, by_os_cloud, by_env, by_app, by_url, by_app_env):
         assert result.get("failed") is not True and result["clusters"] == [], result
+    assert sim.log.entries("GET", "/clusters$")[-2].path == "/v2/clusters", "sahara_url is used as given"
     assert_clean_failure(unknown_cloud, "nosuch")
     assert_clean_failure(bad_region, "Nowhere", "RegionTwo")
     assert_clean_failure(no_region, "data-processing", "Nowhere")
-    assert sim.log.count("POST", "/v3/auth/tokens") == 5
+    assert sim.log.count("POST", "/v3/auth/tokens") == 7

@@ -25,6 +25,13 @@ def test_auth_type_follows_the_auth_keys_given(auth, expected):
     assert sahara.auth_type_for(params(auth=auth, auth_type="v3oidcpassword")) == "v3oidcpassword"
 
 
+def test_without_cloud_or_auth_the_os_variables_choose_the_auth_type():
+    assert sahara.auth_type_for(params(), {"OS_APPLICATION_CREDENTIAL_ID": "a"}) == "v3applicationcredential"
+    assert sahara.auth_type_for(params(), {"OS_TOKEN": "t"}) == "v3token"
+    assert sahara.auth_type_for(params(), {"OS_TOKEN": "t", "OS_PASSWORD": "p"}) is None
+    assert sahara.auth_type_for(params(cloud="mine"), {"OS_TOKEN": "t"}) is None
+
+
 def test_connection_kwargs_pass_only_what_the_task_sets():
     kwargs = sahara.connection_kwargs(params(auth={"auth_url": "https://k/v3", "username": "u", "password": None},
                                              region_name="RegionTwo", ca_cert="/ca.pem", validate_certs=True))
