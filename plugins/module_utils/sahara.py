@@ -163,33 +163,42 @@ class SaharaClient:
         """Authenticate with Keystone and find the Sahara endpoint; returns the HttpClient."""
         if self._http is not None:
             return self._http
-        auth_url = ((self.params.get("auth") or {}).get("auth_url")) or "the configured auth_url"
+        region = self.cloud_region()
+        auth_url = region.config.get("auth", {}).get("auth_url") or "the configured auth_url"
         try:
-            config = openstack.config.OpenStackConfig()
-            region = config.get_one(cloud=self.params.get("cloud"), **connection_kwargs(self.params))
-            auth_url = region.config.get("auth", {}).get("auth_url") or auth_url
             self._session = region.get_session()
             token = self._session.get_token()
-            endpoint = self.endpoint(region)
-        except sdk_exceptions.ConfigException as exc:
-            raise PlatformError("OpenStack configuration: %s" % exc)
-        except TypeError as exc:
-            # keystoneauth builds its plugin from every auth key given: a key the plugin has no use for.
-            raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type_for(self.params) or "password", exc))
         except ks_exceptions.ClientException as exc:
             raise keystone_failure(exc, auth_url)
+        endpoint = self.endpoint(region)
         self._http = HttpClient(endpoint, headers={"X-Auth-Token": token}, validate_certs=self.params["validate_certs"],
                                 ca_cert=self.params.get("ca_cert"), timeout=self.params["request_timeout"],
                                 error_message=sahara_error_message, reauthenticate=self.reauthenticate)
         return self._http
 
+    def cloud_region(self):
+        """openstack.config's merge of clouds.yaml, OS_* variables and the task's options."""
+        try:
+            return openstack.config.OpenStackConfig().get_one(cloud=self.params.get("cloud"), **connection_kwargs(self.params))
+        except sdk_exceptions.ConfigException as exc:
+            raise PlatformError("OpenStack configuration: %s" % exc)
+        except ks_exceptions.ClientException as exc:
+            raise keystone_failure(exc, (self.params.get("auth") or {}).get("auth_url") or "the configured auth_url")
+        except TypeError as exc:
+            # keystoneauth builds its plugin from every auth key given, and refuses one the plugin has no use for.
+            raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type_for(self.params) or "password", exc))
+
     def endpoint(self, region):
+        """The Sahara URL: sahara_url, or the catalog's for this interface and region, through version discovery."""
         if self.params.get("sahara_url"):
             return self.params["sahara_url"]
-        endpoint = self._session.get_endpoint(
-            service_type=self.params["service_type"], interface=self.params["interface"],
-            region_name=region.region_name or None, version=self.params["api_version"],
-            allow={"allow_experimental": True})
+        try:
+            endpoint = self._session.get_endpoint(
+                service_type=self.params["service_type"], interface=self.params["interface"],
+                region_name=region.region_name or None, version=self.params["api_version"],
+                allow={"allow_experimental": True})
+        except ks_exceptions.ClientException as exc:
+            raise PlatformError("cannot find Sahara API %s from the service catalog: %s" % (self.params["api_version"], exc))
         if not endpoint:
             raise PlatformError("the service catalog has no %s endpoint for API version %s (interface %s, region %s); "
                                 "set sahara_url, or check service_type, interface and region_name"

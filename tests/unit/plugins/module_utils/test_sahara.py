@@ -1,5 +1,7 @@
 """Sahara client logic that needs no server: auth choices, error messages, normalisers, request bodies."""
 
+import os
+
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils import sahara
@@ -95,3 +97,19 @@ def test_node_group_counts_must_be_counts():
         with pytest.raises(OptionError) as error:
             wanted_counts({"node_groups": {"worker": bad}})
         assert "node_groups" in str(error.value) and repr(bad) in str(error.value)
+
+
+def test_missing_or_unreachable_keystone_gives_a_clear_error(monkeypatch, tmp_path):
+    for name in [name for name in os.environ if name.startswith("OS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "none.yaml"))
+    monkeypatch.chdir(tmp_path)
+    full = params(service_type="data-processing", sahara_url=None)
+    with pytest.raises(sahara.PlatformError) as missing:
+        sahara.SaharaClient(full).connect()
+    assert "incomplete OpenStack credentials" in str(missing.value) and "auth_url" in str(missing.value)
+    auth = {"auth_url": "http://127.0.0.1:9/v3", "username": "u", "password": "p", "project_name": "demo",
+            "user_domain_name": "Default", "project_domain_name": "Default"}
+    with pytest.raises(sahara.PlatformError) as unreachable:
+        sahara.SaharaClient(dict(full, auth=auth)).connect()
+    assert str(unreachable.value).startswith("cannot reach Keystone at http://127.0.0.1:9/v3")
