@@ -88,6 +88,9 @@ class YarnClient:
         self.rm_urls = [url.strip().rstrip("/") for url in rm_urls if url and url.strip()]
         if not self.rm_urls:
             raise OptionError("rm_urls", rm_urls, "must name at least one ResourceManager URL")
+        for url in self.rm_urls:
+            if not url.startswith(("http://", "https://")):
+                raise OptionError("rm_urls", url, "is not a URL; write it as http://host:8088 or https://host:8090")
         self.auth = auth
         self.user = user
         self.delegation_token = delegation_token

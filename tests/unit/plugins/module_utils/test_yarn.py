@@ -88,6 +88,9 @@ def test_rm_urls_must_not_be_empty():
     with pytest.raises(OptionError) as error:
         yarn.YarnClient([" ", ""])
     assert error.value.option == "rm_urls"
+    with pytest.raises(OptionError) as error:
+        yarn.YarnClient(["http://rm1:8088", "rm2:8088"])
+    assert "'rm2:8088' is not a URL" in str(error.value)
 
 
 def test_memory_and_submission_body():
