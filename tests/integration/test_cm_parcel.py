@@ -40,14 +40,17 @@ def test_check_apply_again_and_info(sim, ansible):
     assert check["parcel"]["stage"] == "ACTIVATED"
 
     run = ansible.run_tasks([parcel_task(sim, state="activated"), parcel_task(sim, state="activated"),
-                             info_task(sim, product="CDH"), info_task(sim, stage=["activated"])], diff=True)
-    applied, again, listed, active = run.results
+                             info_task(sim, product="CDH"), info_task(sim, stage=["activated"]),
+                             # cleanup
+                             dict(parcel_task(sim, state="absent"), check_mode=True),
+                             parcel_task(sim, state="absent"), parcel_task(sim, state="absent"),
+                             parcel_task(sim, version=CDH_7_1_7, state="absent")], diff=True)
+    applied, again, listed, active, predicted, removed, removed_again, shared = run.results
     assert applied["changed"] and not applied.get("failed"), applied
     assert set(applied) >= {"parcel", "commands", "diff"}
     assert set(applied["parcel"]) == PARCEL_KEYS and set(applied["parcel"]["state"]) == STATE_KEYS
     assert applied["parcel"]["stage"] == "ACTIVATED" and applied["parcel"]["state"]["total_count"] == 3
     assert applied["commands"] == ["startDownload", "startDistribution", "activate"]
-    assert posted_commands(sim) == applied["commands"]
     assert applied["diff"]["after"] == {"stage": "ACTIVATED"}
     assert not again["changed"] and again["commands"] == [], again
     # Activating 7.1.8 deactivated 7.1.7, which stays distributed.
@@ -56,17 +59,13 @@ def test_check_apply_again_and_info(sim, ansible):
     assert [p["version"] for p in active["parcels"]] == [CDH_7_1_8]
     assert applied["parcel"] == active["parcels"][0]
 
-    sim.log.clear()
-    cleanup = ansible.run_tasks([dict(parcel_task(sim, state="absent"), check_mode=True),
-                                 parcel_task(sim, state="absent"), parcel_task(sim, state="absent"),
-                                 parcel_task(sim, version=CDH_7_1_7, state="absent")])
-    predicted, removed, removed_again, shared = cleanup.results
+
     assert predicted["changed"] and predicted["commands"] == ["deactivate", "startRemovalOfDistribution", "removeDownload"]
     assert removed["commands"] == predicted["commands"] and removed["parcel"]["stage"] == "AVAILABLE_REMOTELY"
     assert not removed_again["changed"]
     # The download of 7.1.7 is shared with Cluster 2, which still runs it: CM refuses, the task says why.
     assert_clean_failure(shared, "HTTP 400", "still distributed in cluster 'Cluster 2'")
-    assert posted_commands(sim) == predicted["commands"]
+    assert posted_commands(sim) == applied["commands"] + predicted["commands"]
     assert posted_commands(sim, CDH_7_1_7) == ["startRemovalOfDistribution", "removeDownload"]
 
 
@@ -136,8 +135,9 @@ def test_bad_input_is_named(sim, ansible):
                                             version=CDH_7_1_8)},
         parcel_task(sim, version="7.9.9-1", state="absent"),
         {"bigdata.platform.cm_parcel_info": dict(connection(sim), cluster="Cluster 9")},
+        info_task(sim, api_version="41"),
     ])
-    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster = run.results
+    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster, bad_version = run.results
     assert_clean_failure(unknown, "option 'version'", "7.9.9-1", CDH_7_1_7, CDH_7_1_8)
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
     assert_clean_failure(bad_repo, "option 'repo_url'", "archive.cloudera.com/cdh7")
@@ -145,6 +145,7 @@ def test_bad_input_is_named(sim, ansible):
     assert not absent_unknown.get("failed") and not absent_unknown["changed"], absent_unknown
     assert absent_unknown["parcel"] is None
     assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
+    assert_clean_failure(bad_version, "option 'api_version'", "'41'")
     assert sim.log.mutating() == []
 
 
@@ -184,9 +185,11 @@ def test_timeout_names_the_last_stage(sim, ansible):
 
 
 def test_wrong_password_is_a_clear_401_without_the_password(sim, ansible):
-    args = dict(connection(sim), password="Sup3r-Secret-Pw", cluster=CLUSTER, version=CDH_7_1_8)
-    run = ansible.run_tasks([{"bigdata.platform.cm_parcel": args}, {"bigdata.platform.cm_parcel_info": dict(
-        args, version=None)}], verbosity=3)
+    """Every cm_* module, one playbook: the 401 is named, the password never shows, even with -vvv."""
+    wrong = dict(password="Sup3r-Secret-Pw")
+    run = ansible.run_tasks([parcel_task(sim, **wrong), info_task(sim, **wrong),
+                             task("cm_service", sim, name="hdfs", **wrong), task("cm_service_info", sim, **wrong)],
+                            verbosity=3)
     for result in run.results:
         assert_clean_failure(result, "HTTP 401", "authentication failed")
     assert "Sup3r-Secret-Pw" not in run.output
@@ -202,8 +205,6 @@ def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
     assert sim.log.count("GET", "^/api/version$") == 0
     assert sim.log.count() == discovered - 1
     assert all(entry.path.startswith("/api/v41/") for entry in sim.log.entries())
-    bad = ansible.run_tasks([info_task(sim, api_version="41")]).results[0]
-    assert_clean_failure(bad, "option 'api_version'", "'41'")
 
 
 def test_credentials_from_the_environment(sim, ansible):
