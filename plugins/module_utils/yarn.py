@@ -175,14 +175,27 @@ class YarnClient:
                     self._forget_active(url)
                     continue
                 raise explain(exc, self.auth, self.user)
-            if not is_standby_answer(response):
-                return response
-            self._forget_active(url)
+            if is_standby_answer(response):
+                self._forget_active(url)
+                continue
+            if response.is_redirect:
+                raise ApiError(response.status_code, "unexpected redirect to %s" % response.headers.get("Location"),
+                               url=response.url, method=method)
+            return response
         raise PlatformError("the Hadoop YARN ResourceManagers %s kept answering as standby" % ", ".join(self.rm_urls))
 
+    def request_json(self, method, path, params=None, body=None, resend_safe=False):
+        """The decoded JSON answer (None when empty); a body that is not JSON is an ApiError, not a traceback."""
+        response = self.request(method, path, params=params, body=body, resend_safe=resend_safe)
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(response.status_code, "the answer is not JSON: %s" % response.text[:200], url=response.url, method=method)
+
     def get_json(self, path, params=None):
-        response = self.request("GET", path, params=params)
-        return response.json() if response.content else None
+        return self.request_json("GET", path, params=params)
 
     # -- the API --------------------------------------------------------------------------------------
     def cluster_info(self):
@@ -210,7 +223,7 @@ class YarnClient:
     def new_application(self):
         """Consumes an application id: call it only when a submission is certain. Sending it twice only
         consumes one more id."""
-        return self.request("POST", "/apps/new-application", resend_safe=True).json()
+        return self.request_json("POST", "/apps/new-application", resend_safe=True)
 
     def submit(self, submission):
         """Submit (202 + Location, no body) and return the application id.
@@ -229,10 +242,10 @@ class YarnClient:
     def kill(self, app_id):
         """PUT state KILLED: 202 while the kill is under way, 200 once the app is KILLED (or already ended)."""
         response = self.request("PUT", "/apps/%s/state" % quote_path(app_id), body={"state": "KILLED"})
-        return response.status_code, response.json().get("state")
+        return response.status_code, response.json().get("state") if response.content else None
 
     def move(self, app_id, queue):
-        return self.request("PUT", "/apps/%s/queue" % quote_path(app_id), body={"queue": queue}).json().get("queue")
+        return (self.request_json("PUT", "/apps/%s/queue" % quote_path(app_id), body={"queue": queue}) or {}).get("queue")
 
 
 def split_tags(text):

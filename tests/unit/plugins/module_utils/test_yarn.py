@@ -227,3 +227,16 @@ def test_kerberos_reads_kills_and_fails_over_with_spnego_on_every_rm(pair, monke
     with pytest.raises(PlatformError) as error:
         anonymous.cluster_info()
     assert "HTTP 401" in str(error.value) and "Authentication required" in str(error.value)
+
+
+def test_an_answer_that_is_not_json_or_an_unexpected_redirect_is_an_api_error(pair):
+    active, dummy = pair
+    rm = client(active)
+    active.faults.add(method="GET", path=r"/apps$", count=1, status=200, body="<html>login page</html>")
+    with pytest.raises(ApiError) as error:
+        rm.list_apps()
+    assert "not JSON" in str(error.value) and "login page" in str(error.value)
+    active.faults.add(method="GET", path=r"/apps$", count=1, status=302, headers={"Location": "https://sso.example.com/"})
+    with pytest.raises(ApiError) as error:
+        rm.list_apps()
+    assert "unexpected redirect to https://sso.example.com/" in str(error.value)
