@@ -2,6 +2,7 @@
 HTTP for every call the cm_* modules make. If the simulator's paths, bodies or field names drift from
 the real API, cm-client's models stop deserialising them and these tests fail."""
 
+import json
 import time
 import urllib.error
 import urllib.request
@@ -233,3 +234,21 @@ def test_service_config_full_view_update_and_staleness(client):
     deploy = services.deploy_client_config_command(CLUSTER, "hdfs", body=cm_client.ApiRoleNameList(items=[]))
     assert wait_command(client, deploy).success is True
     assert services.read_service(CLUSTER, "hdfs").client_config_staleness_status == "FRESH"
+
+
+def test_test_hooks_answer_over_http(sim, client):
+    """The hooks another process (the demo, the platform playbooks) uses: POST /_sim/control/<name>."""
+    def control(action, body):
+        request = urllib.request.Request(sim.url + "/_sim/control/" + action, data=json.dumps(body).encode(),
+                                         method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return json.loads(response.read())
+
+    assert control("fail_next_command", {"service": "yarn", "message": "boom"}) == {"armed": "command"}
+    done = wait_command(client, cm_client.ServicesResourceApi(client).stop_command(CLUSTER, "yarn"))
+    assert done.success is False and done.children.items[0].result_message == "boom"
+    assert control("set_parcel_stage", {"cluster": CLUSTER, "product": "CDH", "version": CDH_7_1_8,
+                                        "stage": "DISTRIBUTED"}) == {"stage": "DISTRIBUTED"}
+    assert read_stage(client, CDH_7_1_8).stage == "DISTRIBUTED"
+    assert control("fail_next_download", {"product": "CDH", "version": CDH_7_1_9})["armed"] == "download"
+    assert control("set_service", {"cluster": CLUSTER, "service": "hdfs", "stale": "STALE"})["configStalenessStatus"] == "STALE"
