@@ -61,11 +61,12 @@ options:
       - Restart a running service whose configuration this task changed, or that Cloudera Manager reports as
         stale (C(configStalenessStatus) C(STALE)), for example after a new parcel was activated.
       - With O(rolling=true) the restart is a rolling restart.
+      - Then, when this task changed the configuration or the client configuration is stale
+        (C(clientConfigStalenessStatus)), deploy the client configuration to every role of the service.
     type: bool
     default: false
 notes:
   - O(state=restarted) always reports C(changed).
-  - The client configuration staleness is returned (RV(service.client_config_staleness_status)) but not acted upon.
 seealso:
   - module: bigdata.platform.cm_service_info
   - module: bigdata.platform.cm_parcel
@@ -142,7 +143,9 @@ service:
       type: dict
       sample: {dfs_replication: "2"}
 commands:
-  description: Cloudera Manager commands run (in check mode, that would run), such as C(stop) or C(rollingRestart).
+  description:
+    - Cloudera Manager commands run (in check mode, that would run), such as C(stop), C(rollingRestart) or
+      C(deployClientConfig).
   returned: always
   type: list
   elements: str
@@ -157,6 +160,8 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import WAI
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
 
 SETTLED = ("STARTED", "STOPPED")
+# An empty role list deploys the client configuration to every role of the service (API v6 and later).
+COMMAND_BODIES = {"rollingRestart": {}, "deployClientConfig": {"items": []}}
 
 
 def argument_spec():
@@ -198,9 +203,8 @@ class Service:
 
     def run(self, command, wait=None):
         self.commands.append(command)
-        body = {} if command == "rollingRestart" else None
         self.client.service_command(self.cluster, self.name, command, self.deadline.left(),
-                                    wait=self.params["wait"] if wait is None else wait, body=body)
+                                    wait=self.params["wait"] if wait is None else wait, body=COMMAND_BODIES.get(command))
 
     def config_items(self):
         return self.client.service_config(self.cluster, self.name)
@@ -284,16 +288,19 @@ def ensure_present(service, current, params, check_mode):
         state = service.settle(current)["service_state"]
     stale = current is not None and current["config_staleness_status"] in STALE
     command = state_command(params, state, bool(changes), stale)
-    if command and check_mode:
-        service.commands.append(command)
-    elif command:
-        service.run(command)
+    client_stale = current is not None and current["client_config_staleness_status"] in STALE
+    deploy = params["restart_on_config_change"] and (bool(changes) or client_stale)
+    for needed in [command] + (["deployClientConfig"] if deploy else []):
+        if needed and check_mode:
+            service.commands.append(needed)
+        elif needed:
+            service.run(needed)
     after = predicted(current, params, kind, command) if check_mode else service.read()
     before_config = {key: config_value((items or {}).get(key) or {}) for key in desired}
     if params["config"] is not None:
         after["config"] = dict(before_config, **{key: new for key, (old, new) in changes.items()})
     before = None if created else dict(service_state=state, **({"config": before_config} if desired else {}))
-    return dict(changed=created or bool(changes) or bool(command), service=after, commands=service.commands,
+    return dict(changed=created or bool(changes) or bool(service.commands), service=after, commands=service.commands,
                 diff=make_diff(before, diff_side(after)))
 
 

@@ -36,7 +36,7 @@ def test_config_check_apply_again_and_info(sim, ansible):
     check = ansible.run_tasks([service_task(sim, **args)], check=True, diff=True).results[0]
     assert check["changed"] and not check.get("failed"), check
     assert sim.log.mutating() == []
-    assert check["commands"] == ["rollingRestart"]
+    assert check["commands"] == ["rollingRestart", "deployClientConfig"]
     assert check["diff"] == {"before": {"service_state": "STARTED", "config": {"dfs_replication": "3", "dfs_permissions": "true"}},
                              "after": {"service_state": "STARTED", "config": {"dfs_replication": "2", "dfs_permissions": "true"}}}
 
@@ -44,18 +44,18 @@ def test_config_check_apply_again_and_info(sim, ansible):
                              info_task(sim), service_task(sim, config={"dfs_replication": None}),
                              service_task(sim, config={"dfs_replication": None})], diff=True)
     applied, again, hdfs, every, reset, reset_again = run.results
-    assert applied["changed"] and applied["commands"] == ["rollingRestart"], applied
+    assert applied["changed"] and applied["commands"] == ["rollingRestart", "deployClientConfig"], applied
     assert set(applied) >= {"service", "commands", "diff"}
     assert set(applied["service"]) == SERVICE_KEYS | {"config"}
     assert applied["service"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
-    assert applied["service"]["config_staleness_status"] == "FRESH"
+    assert applied["service"]["config_staleness_status"] == applied["service"]["client_config_staleness_status"] == "FRESH"
     assert applied["diff"]["after"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
     # Only the setting that differs is sent; the one already in effect (a default) is not.
     puts = sim.log.entries("PUT", "/services/hdfs/config$")
     assert [json.loads(put.body) for put in puts] == [{"items": [{"name": "dfs_replication", "value": "2"}]},
                                                       {"items": [{"name": "dfs_replication", "value": None}]}]
     assert not again["changed"] and again["commands"] == [], again
-    assert sent_commands(sim, "hdfs") == ["rollingRestart"]
+    assert sent_commands(sim, "hdfs") == ["rollingRestart", "deployClientConfig"]
     assert hdfs["services"][0]["config"]["dfs_replication"] == "2"
     assert hdfs["services"][0]["config"]["dfs_block_size"] == "134217728"
     assert set(hdfs["services"][0]) == SERVICE_KEYS | {"config"}
@@ -166,11 +166,13 @@ def test_stale_after_parcel_activation_is_restarted(sim, ansible):
     parcel, info, predicted, restarted, again, untouched = run.results
     assert parcel["parcel"]["stage"] == "ACTIVATED", parcel
     assert {s["config_staleness_status"] for s in info["services"]} == {"STALE"}
-    assert predicted["changed"] and predicted["commands"] == ["restart"], predicted
-    assert restarted["commands"] == ["restart"] and restarted["service"]["config_staleness_status"] == "FRESH"
+    assert predicted["changed"] and predicted["commands"] == ["restart", "deployClientConfig"], predicted
+    assert restarted["commands"] == ["restart", "deployClientConfig"]
+    assert restarted["service"]["config_staleness_status"] == restarted["service"]["client_config_staleness_status"] == "FRESH"
     assert not again["changed"], again
     assert not untouched["changed"] and untouched["service"]["config_staleness_status"] == "STALE"
-    assert sent_commands(sim, "yarn") == ["restart"]
+    assert sent_commands(sim, "yarn") == ["restart", "deployClientConfig"]
+    assert json.loads(sim.log.entries("POST", "/services/yarn/commands/deployClientConfig$")[0].body) == {"items": []}
 
 
 def test_failed_command_fails_with_cms_message_and_its_cause(sim, ansible):
