@@ -129,6 +129,9 @@ def keystone_failure(exc, auth_url):
                              % (auth_url, exc), status=401, url=auth_url)
     if isinstance(exc, ks_exceptions.MissingRequiredOptions):
         return PlatformError("incomplete OpenStack credentials: %s (set cloud, the auth option or OS_* variables)" % exc)
+    if isinstance(exc, ks_exceptions.SSLError):
+        return PlatformError("TLS verification of Keystone at %s failed (set ca_cert to the CA that signed its certificate, "
+                             "or validate_certs: false to skip the check): %s" % (auth_url, exc), url=auth_url)
     if isinstance(exc, ks_exceptions.ConnectionError):
         return PlatformError("cannot reach Keystone at %s: %s" % (auth_url, exc), url=auth_url)
     return PlatformError("OpenStack authentication failed: %s" % exc, url=auth_url)
@@ -171,8 +174,10 @@ class SaharaClient:
         except ks_exceptions.ClientException as exc:
             raise keystone_failure(exc, auth_url)
         endpoint = self.endpoint(region)
-        self._http = HttpClient(endpoint, headers={"X-Auth-Token": token}, validate_certs=self.params["validate_certs"],
-                                ca_cert=self.params.get("ca_cert"), timeout=self.params["request_timeout"],
+        # TLS as openstack.config settled it for Keystone: ca_cert, else clouds.yaml's cacert or OS_CACERT.
+        verify = region.get_requests_verify_args()[0]
+        self._http = HttpClient(endpoint, headers={"X-Auth-Token": token}, validate_certs=bool(verify),
+                                ca_cert=verify if isinstance(verify, str) else None, timeout=self.params["request_timeout"],
                                 error_message=sahara_error_message, reauthenticate=self.reauthenticate)
         return self._http
 
