@@ -58,8 +58,7 @@ def test_check_apply_again_and_info(sim, ansible):
     assert set(listed["parcels"][0]) == PARCEL_KEYS
     assert [p["version"] for p in active["parcels"]] == [CDH_7_1_8]
     assert applied["parcel"] == active["parcels"][0]
-
-
+    # cleanup: check mode predicts the walk back, the run walks it, CM refuses what another cluster still uses
     assert predicted["changed"] and predicted["commands"] == ["deactivate", "startRemovalOfDistribution", "removeDownload"]
     assert removed["commands"] == predicted["commands"] and removed["parcel"]["stage"] == "AVAILABLE_REMOTELY"
     assert not removed_again["changed"]
