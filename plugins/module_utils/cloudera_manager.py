@@ -267,6 +267,8 @@ class ClouderaManagerClient:
         """Wait until the parcel reaches `stage`; fail on its errors or when it settles elsewhere."""
         def failed(parcel):
             errors = parcel["state"]["errors"]
+            if parcel["stage"] == stage:
+                return None  # errors CM still lists from an earlier attempt do not undo an arrival
             if errors:
                 return "parcel %s %s failed on its way to %s: %s" % (product, version, stage, "; ".join(errors))
             if parcel["stage"] in STABLE_STAGES and parcel["stage"] not in (stage, left):

@@ -152,12 +152,14 @@ def test_failed_download_and_distribution_fail_with_cms_errors(sim, ansible):
     sim.control_fail_next_download("CDH", CDH_7_1_8, message="Hash verification failed for CDH-7.1.8 parcel")
     sim.control_fail_next_distribution("CDH", CDH_7_1_8, message="No space left on device on c1-node-2")
     run = ansible.run_tasks([parcel_task(sim, state="downloaded"), parcel_task(sim, state="distributed"),
-                             parcel_task(sim, state="distributed")])
-    download, distribution, retried = run.results
+                             parcel_task(sim, state="available"), parcel_task(sim, state="distributed")])
+    download, distribution, back, retried = run.results
     assert_clean_failure(download, "Hash verification failed for CDH-7.1.8 parcel", "DOWNLOADED")
     assert download["last_state"]["stage"] == "AVAILABLE_REMOTELY"
     assert_clean_failure(distribution, "No space left on device on c1-node-2")
     assert distribution["last_state"]["state"]["errors"] == ["No space left on device on c1-node-2"]
+    # Errors CM still lists from the failed attempt do not fail a later walk that arrives.
+    assert back["commands"] == ["removeDownload"] and not back.get("failed"), back
     assert retried["changed"] and retried["parcel"]["stage"] == "DISTRIBUTED", retried
 
 
