@@ -66,8 +66,9 @@ class CephClient:
     """One librados connection, made on first use (never in the constructor)."""
 
     def __init__(self, cluster="ceph", conf_file=None, keyring=None, key=None, client_name="client.admin",
-                 conf=None, connect_timeout=10):
+                 conf=None, connect_timeout=10, read_only=False):
         self.cluster = cluster
+        self.read_only = read_only
         self.conf_file = conf_file
         self.client_name = client_name if "." in client_name else "client." + client_name
         self.connect_timeout = connect_timeout
@@ -82,11 +83,14 @@ class CephClient:
             settings["key"] = key
         self.settings = settings
         self._handle = None
+        self.changes_made = 0
 
     @classmethod
-    def from_params(cls, params):
+    def from_params(cls, params, read_only=False):
+        """The client for a module's params; read_only=module.check_mode refuses every changing command."""
         return cls(cluster=params["cluster"], conf_file=params["conf_file"], keyring=params["keyring"], key=params["key"],
-                   client_name=params["client_name"], conf=params["conf"], connect_timeout=params["connect_timeout"])
+                   client_name=params["client_name"], conf=params["conf"], connect_timeout=params["connect_timeout"],
+                   read_only=read_only)
 
     @property
     def handle(self):
@@ -158,25 +162,32 @@ class CephClient:
             ioctx.close()
 
     def create_pool(self, **args):
-        self.mon_command(dict(args, prefix="osd pool create"))
+        self._change(dict(args, prefix="osd pool create"))
 
     def set_pool(self, pool, var, value, really=False):
         command = dict(prefix="osd pool set", pool=pool, var=var, val=str(value))
         if really:
             command["yes_i_really_mean_it"] = True
-        self.mon_command(command)
+        self._change(command)
 
     def set_quota(self, pool, field, value):
-        self.mon_command(dict(prefix="osd pool set-quota", pool=pool, field=field, val=str(value)))
+        self._change(dict(prefix="osd pool set-quota", pool=pool, field=field, val=str(value)))
 
     def enable_application(self, pool, app, really=False):
-        self.mon_command(dict(prefix="osd pool application enable", pool=pool, app=app, yes_i_really_mean_it=really))
+        self._change(dict(prefix="osd pool application enable", pool=pool, app=app, yes_i_really_mean_it=really))
 
     def disable_application(self, pool, app):
-        self.mon_command(dict(prefix="osd pool application disable", pool=pool, app=app, yes_i_really_mean_it=True))
+        self._change(dict(prefix="osd pool application disable", pool=pool, app=app, yes_i_really_mean_it=True))
 
     def delete_pool(self, pool):
-        self.mon_command(dict(prefix="osd pool delete", pool=pool, pool2=pool, yes_i_really_really_mean_it=True))
+        self._change(dict(prefix="osd pool delete", pool=pool, pool2=pool, yes_i_really_really_mean_it=True))
+
+    def _change(self, command):
+        # A safety net under check mode: the modules never get here then, and must never.
+        if self.read_only:
+            raise PlatformError("internal error: '%s' would change the cluster in check mode; nothing was sent" % describe(command))
+        self.mon_command(command)
+        self.changes_made += 1
 
 
 def describe(command):

@@ -396,7 +396,12 @@ def ensure_present(module, client, current):
         create_pool(client, params, desired)
         current = client.pool(params["name"])
         changes = differences(current, desired, same)
-    apply_settings(client, params["name"], current, changes, params["force"])
+    try:
+        apply_settings(client, params["name"], current, changes, params["force"])
+    except PlatformError as exc:
+        if before is None:
+            raise PlatformError("pool '%s' was created, but %s" % (params["name"], exc), **exc.details) from None
+        raise
     after = client.pool(params["name"])
     not_applied = differences(after, desired, same)
     if not_applied:
@@ -442,12 +447,17 @@ def blocking_setting(pool, error):
 
 
 def run(module):
-    client = CephClient.from_params(module.params)
+    client = CephClient.from_params(module.params, read_only=module.check_mode)
     try:
         current = client.pool(module.params["name"])
         if module.params["state"] == "absent":
             return ensure_absent(module, client, current)
         return ensure_present(module, client, current)
+    except PlatformError as exc:
+        # A later command failed after earlier ones changed the pool: the task did change something.
+        if client.changes_made:
+            exc.details["changed"] = True
+        raise
     finally:
         client.close()
 

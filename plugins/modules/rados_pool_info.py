@@ -134,7 +134,7 @@ def argument_spec():
 
 
 def run(module):
-    client = CephClient.from_params(module.params)
+    client = CephClient.from_params(module.params, read_only=True)
     try:
         return dict(changed=False, pools=sorted(client.pools(module.params["name"]), key=lambda pool: pool["id"]))
     finally:

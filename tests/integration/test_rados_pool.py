@@ -174,8 +174,9 @@ def test_requests_ceph_rejects_name_the_option(ansible, ceph_cluster, ceph_args,
         pool_task(ceph_args, name=new, pg_autoscale_mode="off", pg_num=8, pgp_num=16),
         pool_task(ceph_args, name=new, pool_type="erasure", erasure_profile="no-such-profile"),
         pool_task(ceph_args, name=new, erasure_profile="it-k2m1"),
+        pool_task(ceph_args, name=make_pool("it-rejects-partial", create=False), size=2, min_size=3),
     ])
-    size, pgp, rule, min_size, ratio, quota, new_rule, new_pgp, profile, profile_on_replicated = run.results
+    size, pgp, rule, min_size, ratio, quota, new_rule, new_pgp, profile, profile_on_replicated, partial = run.results
     assert_clean_failure(size, "option 'size'", "EPERM", "configuring pool size as 1 is disabled", "mon_allow_pool_size_one")
     assert_clean_failure(pgp, "option 'pgp_num'", "EINVAL", "specified pgp_num 64 > pg_num 8")
     assert_clean_failure(rule, "option 'rule'", "ENOENT", "no-such-rule does not exist")
@@ -187,6 +188,10 @@ def test_requests_ceph_rejects_name_the_option(ansible, ceph_cluster, ceph_args,
     assert_clean_failure(profile, "option 'erasure_profile'", "ENOENT", "unknown erasure code profile 'no-such-profile'")
     assert_clean_failure(profile_on_replicated, "option 'erasure_profile'", "pool_type: erasure")
     assert size["errno"] == "EPERM" and "configuring pool size as 1" in size["ceph_message"]
+    assert not size["changed"] and not new_rule["changed"]
+    # min_size is set right after 'osd pool create': the pool exists, and the task says so.
+    assert_clean_failure(partial, "pool 'it-rejects-partial' was created, but option 'min_size': 3 was refused by Ceph")
+    assert partial["changed"] and ceph_cluster.pool("it-rejects-partial")["size"] == 2
     assert ceph_cluster.pool(new) is None
     assert ceph_cluster.pool(name) == before
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils import ceph
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 
 RAW_POOL = {
     "pool_id": 7, "pool_name": "rbd-volumes", "type": 1, "size": 3, "min_size": 2, "crush_rule": 0,
@@ -87,3 +87,15 @@ def test_connect_hint(number, words):
 
 def test_the_missing_binding_message_names_the_package_and_the_interpreter():
     assert "python3-rados" in ceph.RADOS_LIBRARY and "ansible_python_interpreter" in ceph.RADOS_LIBRARY
+
+
+def test_a_read_only_client_sends_no_changing_command():
+    client = client_with((0, b"[]", ""))
+    client.read_only = True
+    assert client.mon_json("osd pool ls", detail="detail") == []
+    for change in (lambda: client.create_pool(pool="p"), lambda: client.set_pool("p", "size", 2),
+                   lambda: client.set_quota("p", "max_bytes", 1), lambda: client.enable_application("p", "rbd"),
+                   lambda: client.disable_application("p", "rbd"), lambda: client.delete_pool("p")):
+        with pytest.raises(PlatformError, match="in check mode; nothing was sent"):
+            change()
+    assert len(client._handle.commands) == 1  # pylint: disable=protected-access
