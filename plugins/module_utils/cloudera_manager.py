@@ -206,7 +206,11 @@ class ClouderaManagerClient:
     @property
     def version(self):
         if self.api_version is None:
-            self.api_version = self.http.request("GET", "version").text.strip()
+            answer = self.http.request("GET", "version").text.strip()
+            if not re.match(r"^v\d+$", answer):
+                raise PlatformError("%s answered %r, not an API version: is this Cloudera Manager's address?"
+                                    % (self.http.url("version"), answer[:80]))
+            self.api_version = answer
         return self.api_version
 
     def path(self, *segments):

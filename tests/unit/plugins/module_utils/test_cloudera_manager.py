@@ -104,3 +104,20 @@ def test_deadline_is_shared_and_never_negative():
     assert deadline.left() == 10
     now[0] += 20
     assert deadline.left() == 0
+
+
+class FakeAnswer:
+    def __init__(self, text):
+        self.text = text
+
+
+def test_the_version_is_discovered_once_and_must_look_like_one():
+    client = ClouderaManagerClient("cm", "a", "b")
+    answers = [FakeAnswer("v51\n")]
+    client.http.request = lambda method, path: answers.pop(0)
+    assert client.path("clusters") == "v51/clusters"
+    assert client.path("commands", 7) == "v51/commands/7"
+    proxy = ClouderaManagerClient("cm", "a", "b")
+    proxy.http.request = lambda method, path: FakeAnswer("<html>Login</html>")
+    with pytest.raises(PlatformError, match="not an API version"):
+        proxy.path("clusters")
