@@ -50,7 +50,7 @@ options:
       - Service-level configuration settings, by Cloudera Manager's name, such as V(dfs_replication).
       - Values are compared as strings with the value in effect (the default when none is set); V(true) and
         V(false) are sent in lower case. A V(null) value removes the setting, so the default applies.
-      - A name that the service does not have fails the task before anything changes.
+      - A name that the service does not have fails the task before any setting changes.
     type: dict
   rolling:
     description: Use a rolling restart (one host at a time) when the service is restarted while it runs.
@@ -299,7 +299,7 @@ def ensure_present(service, current, params, check_mode):
     before_config = {key: config_value((items or {}).get(key) or {}) for key in desired}
     if params["config"] is not None:
         after["config"] = dict(before_config, **{key: new for key, (old, new) in changes.items()})
-    before = None if created else dict(service_state=state, **({"config": before_config} if desired else {}))
+    before = None if created else dict(service_state=current["service_state"], **({"config": before_config} if desired else {}))
     return dict(changed=created or bool(changes) or bool(service.commands), service=after, commands=service.commands,
                 diff=make_diff(before, diff_side(after)))
 
