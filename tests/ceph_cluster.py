@@ -72,8 +72,7 @@ keyring = {dir}/data/$name/keyring
 keyring = {dir}/data/$name/keyring
 
 [client]
-# Clients (the modules under test) must be told their keyring: none is found by default.
-keyring = {dir}/no-default-keyring
+# No keyring here: clients (the modules under test) must be given theirs.
 admin socket =
 """
 

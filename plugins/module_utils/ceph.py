@@ -204,7 +204,8 @@ def connect_hint(error_number, timeout):
     if error_number == errno.ETIMEDOUT:
         return "No monitor answered within connect_timeout=%s s: check mon_host and that the monitors run." % timeout
     if error_number == errno.ENOENT:
-        return "No monitor address found: give conf_file (or CEPH_CONF) or conf: {mon_host: ...}."
+        return ("No monitor address or no keyring was found: give conf_file (or CEPH_CONF) or conf: {mon_host: ...}, "
+                "and keyring (or CEPH_KEYRING) or key.")
     if error_number in (errno.EACCES, errno.EPERM, errno.EINVAL):
         return "Authentication failed: check client_name and its keyring or key."
     return ""

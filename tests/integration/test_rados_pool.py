@@ -282,11 +282,13 @@ def test_connection_from_environment_key_and_user_alias(ansible, ceph_cluster, c
         {"bigdata.platform.rados_pool_info": {"name": name, "conf_file": ceph_args["conf_file"], "key": key, "user": "ansible"}},
         {"bigdata.platform.rados_pool_info": {"name": name, "conf_file": ceph_args["conf_file"], "user": "ansible",
                                               "key": wrong_key}},
+        {"bigdata.platform.rados_pool_info": {"name": name, "conf_file": ceph_args["conf_file"], "keyring": "/nonexistent"}},
     ], env=env, verbosity=3)
-    from_env, with_key, wrong_key = run.results
+    from_env, with_key, wrong_key, no_keyring = run.results
     assert [pool["name"] for pool in from_env["pools"]] == [name], from_env
     assert with_key["pools"] == from_env["pools"]
     assert_clean_failure(wrong_key, "cannot connect", "client.ansible", "Authentication failed")
+    assert_clean_failure(no_keyring, "cannot connect", "no keyring was found")
     assert key not in run.output, "the key option must be no_log"
 
 
