@@ -393,8 +393,10 @@ class VmTask:
             if vm is None:
                 return "VM %s disappeared while waiting for it to be %s" % (self.name, status)
             seen.append(vm.get("status"))
-            if starting and vm.get("status") == "down" and any(s != "down" for s in seen):
-                return "VM %s went down while starting (statuses seen: %s)" % (self.name, ", ".join(seen))
+            # The engine answers a start only once the VM is wait_for_launch: down afterwards means it failed.
+            if starting and vm.get("status") == "down":
+                return "VM %s went down while starting (statuses seen: %s); see the engine's events for why" % (
+                    self.name, ", ".join(seen))
             return None
 
         return wait_until(lambda: self.client.get_vm(vm_id), lambda vm: vm.get("status") == status, failed,

@@ -177,10 +177,13 @@ def test_present_never_powers_on_and_config_of_a_running_vm_waits_for_next_run(s
 
 def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
     sim.fail_next_start("hadoop-worker-1", "[Cannot run VM. There is no host that satisfies current scheduling constraints.]")
+    sim.add_vm("crashes-on-launch", status="down")
+    sim.fail_next_start("crashes-on-launch", when="launch")
     sim.set_durations(powering_up=100000)
     sim.add_vm("slow-starter", status="down")
     run = ansible.run_tasks([
         vm_task(sim, name="hadoop-worker-1", state="running"),
+        vm_task(sim, name="crashes-on-launch", state="running", timeout=60),
         vm_task(sim, name="slow-starter", state="running", timeout=2),
         vm_task(sim, name="new-vm", cluster="Default", memory="2 gigs"),
         vm_task(sim, name="new-vm", cluster="Default", memory="1GiB", memory_guaranteed="lots"),
@@ -192,9 +195,10 @@ def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
         {"bigdata.platform.rhev_vm": {"url": sim.url + "/ovirt-engine/api", "name": "new-vm"}},
         vm_task(sim, name="hadoop-worker-1", state="sleeping"),
     ])
-    refused, slow, memory, guaranteed, cores, no_cluster, moved, engine_memory, no_such, no_user, bad_state = run.results
+    refused, crashed, slow, memory, guaranteed, cores, no_cluster, moved, engine_memory, no_such, no_user, bad_state = run.results
     assert_clean_failure(refused, "HTTP 409", "Operation Failed: [Cannot run VM. There is no host that satisfies")
     assert sim.vm_by_name("hadoop-worker-1")["status"] == "down"
+    assert_clean_failure(crashed, "VM crashes-on-launch went down while starting", "statuses seen:")
     assert_clean_failure(slow, "timed out after 2s", "last state seen: status powering_up")
     assert slow["last_state"]["status"] == "powering_up"
     assert_clean_failure(memory, "option 'memory'", "2 gigs")

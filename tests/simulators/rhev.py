@@ -485,10 +485,13 @@ class RhevSimulator(Simulator):
     def do_start(self, request, vm, status):
         self.refuse(request, "run", status, ("down", "suspended"), "VM is running")
         failure = next((f for f in self.start_failures if f[0] in (None, vm["name"])), None)
+        d = self.durations
         if failure:
             self.start_failures.remove(failure)
+            if failure[2] == "launch":  # accepted, but the host fails to run it: back to down
+                self.move(vm, [("wait_for_launch", d["wait_for_launch"]), ("down", 0)])
+                return
             self.fault(request, 409, failure[1])
-        d = self.durations
         if status == "suspended":
             self.move(vm, [("restoring_state", d["restoring_state"]), ("up", 0)])
         else:
@@ -515,12 +518,15 @@ class RhevSimulator(Simulator):
         self.move(vm, [("reboot_in_progress", duration), ("up", 0)], duration)
 
     # -- test hooks (Python and /_sim/control/<name>) ----------------------------------------------
-    def fail_next_start(self, name=None, detail=None):
-        """The next start of VM `name` (any VM when None) is refused with the engine's fault."""
+    def fail_next_start(self, name=None, detail=None, when="request"):
+        """The next start of VM `name` (any VM when None) fails: refused with the engine's fault
+        (when="request"), or accepted and then back to down from wait_for_launch (when="launch")."""
+        if when not in ("request", "launch"):
+            raise ValueError("when must be request or launch")
         self.start_failures.append((name, detail or "[Cannot run VM. There is no host that satisfies current "
                                                     "scheduling constraints. See below for details:, The host host1 did "
                                                     "not satisfy internal filter Memory because it has insufficient free "
-                                                    "memory to run the VM.]"))
+                                                    "memory to run the VM.]", when))
 
     def ignore_shutdown(self, name):
         """VM `name`'s guest ignores shutdown: it stays powering_down until stopped."""
@@ -543,8 +549,8 @@ class RhevSimulator(Simulator):
     def control_add_vm(self, **kwargs):
         return {"id": self.add_vm(**kwargs)}
 
-    def control_fail_next_start(self, name=None, detail=None):
-        self.fail_next_start(name, detail)
+    def control_fail_next_start(self, name=None, detail=None, when="request"):
+        self.fail_next_start(name, detail, when)
         return {}
 
     def control_ignore_shutdown(self, name):
