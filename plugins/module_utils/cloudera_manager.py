@@ -16,7 +16,7 @@ from collections import deque
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError, WaitTimeout
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
@@ -220,12 +220,12 @@ class ClouderaManagerClient:
     def read_command(self, command_id):
         return self.http.get_json(self.path("commands", command_id))
 
-    def wait_command(self, command, what, timeout):
+    def wait_command(self, command, what, deadline):
         """Wait for an ApiCommand to finish; OperationFailed with CM's message when it failed."""
         if command.get("active") and command.get("id") is not None:
-            command = wait_until(lambda: self.read_command(command["id"]), lambda c: not c.get("active"),
-                                 failed=lambda c: command_failed(c, what), timeout=timeout, what=what,
-                                 describe=lambda c: "command %s still active" % c.get("name"))
+            command = deadline.wait_until(lambda: self.read_command(command["id"]), lambda c: not c.get("active"),
+                                          failed=lambda c: command_failed(c, what), what=what,
+                                          describe=lambda c: "command %s still active" % c.get("name"))
         return check_command(command, what)
 
     # -- clusters and Cloudera Manager settings --------------------------------------------------
@@ -247,13 +247,13 @@ class ClouderaManagerClient:
     def parcel_repositories(self):
         return split_urls(config_value(self.cm_config().get(REPO_URLS) or {}))
 
-    def set_parcel_repositories(self, urls, timeout):
+    def set_parcel_repositories(self, urls, deadline):
         self.http.put_json(self.path("cm", "config"), {"items": [{"name": REPO_URLS, "value": ",".join(urls)}]})
-        self.refresh_parcel_repositories(timeout)
+        self.refresh_parcel_repositories(deadline)
 
-    def refresh_parcel_repositories(self, timeout):
+    def refresh_parcel_repositories(self, deadline):
         command = self.http.post_json(self.path("cm", "commands", "refreshParcelRepos"))
-        self.wait_command(command, "refreshing the parcel repositories", timeout)
+        self.wait_command(command, "refreshing the parcel repositories", deadline)
 
     # -- parcels ---------------------------------------------------------------------------------
     def parcels(self, cluster):
@@ -267,7 +267,7 @@ class ClouderaManagerClient:
         # Parcel commands are synchronous: the stage, not the command, shows how the work goes.
         return check_command(self.http.post_json(path), "command %s on parcel %s %s" % (command, product, version))
 
-    def wait_parcel(self, cluster, product, version, stage, left, timeout):
+    def wait_parcel(self, cluster, product, version, stage, left, deadline):
         """Wait until the parcel reaches `stage`; fail on its errors or when it settles elsewhere."""
         def failed(parcel):
             errors = parcel["state"]["errors"]
@@ -279,9 +279,9 @@ class ClouderaManagerClient:
                 return "parcel %s %s went to stage %s instead of %s" % (product, version, parcel["stage"], stage)
             return None
 
-        return wait_until(lambda: normalize_parcel(self.read_parcel(cluster, product, version)),
-                          lambda parcel: parcel["stage"] == stage, failed=failed, timeout=timeout,
-                          what="parcel %s %s to reach %s" % (product, version, stage), describe=describe_parcel)
+        return deadline.wait_until(lambda: normalize_parcel(self.read_parcel(cluster, product, version)),
+                                   lambda parcel: parcel["stage"] == stage, failed=failed,
+                                   what="parcel %s %s to reach %s" % (product, version, stage), describe=describe_parcel)
 
     # -- services --------------------------------------------------------------------------------
     def service_path(self, cluster, name, *rest):
@@ -309,19 +309,29 @@ class ClouderaManagerClient:
         items = [{"name": key, "value": value} for key, value in sorted(values.items())]
         return self.http.put_json(self.service_path(cluster, name, "config"), {"items": items})
 
-    def service_command(self, cluster, name, command, timeout, wait=True, body=None):
+    def service_command(self, cluster, name, command, deadline, wait=True, body=None):
         started = self.http.post_json(self.service_path(cluster, name, "commands", command), body)
         if not wait:
             return started
-        return self.wait_command(started, "command %s on service %s in cluster %s" % (command, name, cluster), timeout)
+        return self.wait_command(started, "command %s on service %s in cluster %s" % (command, name, cluster), deadline)
 
 
 class Deadline:
-    """One timeout shared by the several waits of a task."""
+    """One timeout (the task's) shared by the several waits of a task."""
 
     def __init__(self, seconds, clock=time.monotonic):
+        self.seconds = seconds
         self.clock = clock
         self.end = clock() + seconds
 
     def left(self):
         return max(0.0, self.end - self.clock())
+
+    def wait_until(self, read, done, what, describe=repr, failed=None):
+        """waiting.wait_until for the time left; a timeout names the task's timeout, not the time left."""
+        try:
+            return wait_until(read, done, failed=failed, timeout=self.left(), what=what, describe=describe)
+        except WaitTimeout as exc:
+            raise WaitTimeout("timed out: the task's timeout of %ss ran out waiting for %s; last state seen: %s"
+                              % (self.seconds, what, describe(exc.last_state)), last_state=exc.last_state,
+                              timeout=self.seconds)

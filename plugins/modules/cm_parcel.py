@@ -182,7 +182,7 @@ def ensure_repositories(client, urls, check_mode, deadline):
     known = set(url.rstrip("/") for url in before)
     after = before + [url for url in urls if url.rstrip("/") not in known]
     if after != before and not check_mode:
-        client.set_parcel_repositories(after, deadline.left())
+        client.set_parcel_repositories(after, deadline)
     return before, after
 
 
@@ -199,7 +199,7 @@ def walk(client, params, parcel, target, deadline):
             sent.append(command)
         if not params["wait"]:
             return normalize_parcel(client.read_parcel(cluster, product, version)), sent
-        parcel = client.wait_parcel(cluster, product, version, stage, parcel["stage"], deadline.left())
+        parcel = client.wait_parcel(cluster, product, version, stage, parcel["stage"], deadline)
     raise PlatformError("parcel %s %s did not reach %s within %d steps; last stage seen: %s"
                         % (product, version, target, MAX_STEPS, parcel["stage"]), last_state=parcel)
 
@@ -214,7 +214,7 @@ def locate(client, params, check_mode, deadline):
     if repositories and not check_mode and (added or parcel is None):
         if not added:
             # The URLs were there already, but CM has not read them since: refresh once.
-            client.refresh_parcel_repositories(deadline.left())
+            client.refresh_parcel_repositories(deadline)
         parcel = read_current(client, params)
     if parcel is None and added and check_mode:
         # The parcel would appear, available, once its repository is added.

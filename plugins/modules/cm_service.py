@@ -157,7 +157,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
 
 SETTLED = ("STARTED", "STOPPED")
 # An empty role list deploys the client configuration to every role of the service (API v6 and later).
@@ -197,13 +196,13 @@ class Service:
         """Wait out a start or stop someone else began: commands are refused while one runs."""
         if service["service_state"] not in ("STARTING", "STOPPING"):
             return service
-        return wait_until(self.read, lambda s: s["service_state"] in SETTLED, timeout=self.deadline.left(),
-                          what="service %s to finish %s" % (self.name, service["service_state"].lower()),
-                          describe=lambda s: "service state %s" % s["service_state"])
+        return self.deadline.wait_until(self.read, lambda s: s["service_state"] in SETTLED,
+                                        what="service %s to finish %s" % (self.name, service["service_state"].lower()),
+                                        describe=lambda s: "service state %s" % s["service_state"])
 
     def run(self, command, wait=None):
         self.commands.append(command)
-        self.client.service_command(self.cluster, self.name, command, self.deadline.left(),
+        self.client.service_command(self.cluster, self.name, command, self.deadline,
                                     wait=self.params["wait"] if wait is None else wait, body=COMMAND_BODIES.get(command))
 
     def config_items(self):

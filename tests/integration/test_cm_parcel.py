@@ -182,7 +182,7 @@ def test_wait_false_sends_one_command_and_returns(sim, ansible):
 def test_timeout_names_the_last_stage(sim, ansible):
     sim.clock.set_speed(0.01)
     result = ansible.run_module("cm_parcel", parcel_task(sim, state="downloaded", timeout=1)["bigdata.platform.cm_parcel"])
-    assert_clean_failure(result, "timed out after", "DOWNLOADING")
+    assert_clean_failure(result, "the task's timeout of 1s ran out", "last state seen: stage DOWNLOADING")
 
 
 def test_wrong_password_is_a_clear_401_without_the_password(sim, ansible):

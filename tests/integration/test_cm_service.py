@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient, Deadline
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import WaitTimeout
 from ansible_collections.bigdata.platform.plugins.modules import cm_service
 from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, task
 from simulators.cloudera_manager import CDH_7_1_8
@@ -126,7 +127,7 @@ def put_service_in(sim, client, start):
     if start != "STOPPED":
         sim.control_set_service(CLUSTER, "kafka", state="STARTED" if start in ("STARTED", "STOPPING") else "STOPPED")
     if start in ("STARTING", "STOPPING"):
-        client.service_command(CLUSTER, "kafka", "start" if start == "STARTING" else "stop", 60, wait=False)
+        client.service_command(CLUSTER, "kafka", "start" if start == "STARTING" else "stop", Deadline(60), wait=False)
 
 
 @pytest.mark.parametrize("start", STARTS)
@@ -149,7 +150,7 @@ def test_every_starting_state_reaches_every_state(sim, start):
             (start, state, result)
         assert (result["service"] or {}).get("service_state") == final, (start, state, result)
         if final == "STARTED":
-            client.service_command(CLUSTER, "kafka", "stop", 60)
+            client.service_command(CLUSTER, "kafka", "stop", Deadline(60))
         if final:
             client.delete_service(CLUSTER, "kafka")
 
@@ -200,3 +201,17 @@ def test_bad_input_is_named_and_changes_nothing(sim, ansible):
     assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
     assert_clean_failure(bad_type, "HTTP 400", "NOT_A_TYPE")
     assert [entry.method for entry in sim.log.mutating()] == ["POST"]
+
+
+def run_in_process(sim, **args):
+    params = service_task(sim, **args)["bigdata.platform.cm_service"]
+    return cm_service.run(InProcessModule(cm_service.argument_spec(), params))
+
+
+def test_wait_false_returns_while_the_command_runs_and_a_timeout_names_it(sim):
+    sim.clock.set_speed(1)
+    result = run_in_process(sim, name="zookeeper", state="stopped", wait=False)
+    assert result["commands"] == ["stop"] and result["service"]["service_state"] == "STOPPING", result
+    sim.clock.set_speed(0.01)
+    with pytest.raises(WaitTimeout, match="the task's timeout of 1s ran out .* last state seen: command Restart still active"):
+        run_in_process(sim, name="hdfs", state="restarted", timeout=1)

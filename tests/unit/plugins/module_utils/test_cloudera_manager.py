@@ -6,7 +6,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager 
     PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, Deadline, as_config_string, command_failure, config_value,
     normalize_parcel, plan_parcel_path, split_urls,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError, WaitTimeout
 
 # Written out by hand from CM's parcel documentation: (stage, target) -> commands; "" means only waiting.
 WALKS = {
@@ -121,3 +121,8 @@ def test_the_version_is_discovered_once_and_must_look_like_one():
     proxy.http.request = lambda method, path: FakeAnswer("<html>Login</html>")
     with pytest.raises(PlatformError, match="not an API version"):
         proxy.path("clusters")
+
+
+def test_a_timeout_names_the_tasks_timeout_and_the_last_state():
+    with pytest.raises(WaitTimeout, match=r"the task's timeout of 0s ran out waiting for the parcel; last state seen: DOWNLOADING"):
+        Deadline(0).wait_until(lambda: "DOWNLOADING", lambda state: False, what="the parcel", describe=str)
