@@ -265,13 +265,14 @@ def create(module, client, counts):
             "description": params["description"]}
     if params["default_image"]:
         body["default_image_id"] = client.find_by_name_or_id("image", params["default_image"], "default_image")
+    merged = {group["name"]: group["count"] for group in (template or {}).get("node_groups", [])}
+    merged.update(counts)
     if counts:
-        merged = {group["name"]: group["count"] for group in (template or {}).get("node_groups", [])}
-        merged.update(counts)
         body["node_groups"] = [node_group_entry(client, name, count, template) for name, count in sorted(merged.items())]
     body = client.with_plugin({key: value for key, value in body.items() if value is not None}, plugin, version)
     if module.check_mode:
-        return dict(name=params["name"], status=ACTIVE, plugin=plugin, plugin_version=version, node_groups=counts)
+        return dict(name=params["name"], status=ACTIVE, plugin=plugin, plugin_version=version, node_groups=merged,
+                    cluster_template_id=template_id)
     cluster = normalize_cluster(client.create("cluster", body))
     if module.params["wait"]:
         cluster = wait_for(client, module, cluster, is_active, "to become Active")

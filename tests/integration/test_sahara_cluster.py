@@ -37,11 +37,12 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     create = cluster_task(sim, cluster_template="small", keypair="ops", node_groups={"worker": 3})
     predicted = ansible.run_tasks([create], check=True, diff=True).results[0]
     assert predicted["changed"] and not predicted.get("failed"), predicted
-    assert predicted["diff"]["before"] == {} and predicted["diff"]["after"]["node_groups"] == {"worker": 3}
+    assert predicted["diff"]["before"] == {} and predicted["diff"]["after"]["node_groups"] == {"master": 1, "worker": 3}
     assert sim.mutations() == [] and sim.clusters == {}
 
-    run = ansible.run_tasks([create, create, info_task(sim, name="analytics"), info_task(sim)])
-    created, again, one, everything = run.results
+    check_scale = dict(cluster_task(sim, node_groups={"worker": 5}), check_mode=True)
+    run = ansible.run_tasks([create, create, info_task(sim, name="analytics"), info_task(sim), check_scale])
+    created, again, one, everything, predicted = run.results
     assert created["changed"] and not created.get("failed"), created
     assert created["cluster"]["status"] == "Active"
     assert created["cluster"]["node_groups"] == {"master": 1, "worker": 3}
@@ -51,13 +52,15 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert again["changed"] is False and "scaling" not in again
     assert sim.log.count("POST", "/clusters$") == 1
     assert one["clusters"] == [dict(again["cluster"])] and [c["name"] for c in everything["clusters"]] == ["analytics"]
+    assert predicted["changed"] and predicted["scaling"]["after"] == {"master": 1, "worker": 5}
+    assert sim.log.count("PUT") == 0, "check mode predicts the scaling and sends nothing"
 
-    sim.log.clear()
-    predicted = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5})], check=True).results[0]
-    assert predicted["changed"] and predicted["scaling"]["after"] == {"master": 1, "worker": 5} and sim.mutations() == []
     run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5}), cluster_task(sim, node_groups={"worker": 1}),
-                             cluster_task(sim, node_groups={"worker": 1, "edge": 1})], diff=True)
-    up, down, added = run.results
+                             cluster_task(sim, node_groups={"worker": 1, "edge": 1}),
+                             cluster_task(sim, node_groups={"worker": -1}), cluster_task(sim, node_groups={"nosuch": 2}),
+                             cluster_task(sim, name="other", default_image="no-such-image", cluster_template="small")],
+                            diff=True)
+    up, down, added, negative, unknown, image = run.results
     assert up["changed"] and up["scaling"] == {"before": {"master": 1, "worker": 3}, "after": {"master": 1, "worker": 5}}
     assert up["diff"]["before"]["node_groups"]["worker"] == 3 and up["diff"]["after"]["node_groups"]["worker"] == 5
     assert up["cluster"]["status"] == "Active" and down["cluster"]["node_groups"]["worker"] == 1
@@ -67,10 +70,7 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert '"resize_node_groups": [{"name": "worker", "count": 5}]' in scale_bodies[0]
     assert '"add_node_groups"' in scale_bodies[2] and "resize_node_groups" not in scale_bodies[2]
     assert any(entry.path.endswith("/clusters/" + up["cluster"]["id"]) for entry in sim.log.entries("PUT"))
-
-    run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": -1}), cluster_task(sim, node_groups={"nosuch": 2}),
-                             cluster_task(sim, name="other", default_image="no-such-image", cluster_template="small")])
-    negative, unknown, image = run.results
+    assert len(scale_bodies) == 3 and sim.log.count("POST", "/clusters$") == 1, "bad input sends nothing"
     assert_clean_failure(negative, "node_groups", "-1")
     assert_clean_failure(unknown, "node_groups", "nosuch")
     assert_clean_failure(image, "default_image", "no-such-image")
@@ -161,26 +161,24 @@ def test_auth_from_clouds_yaml_env_and_application_credential(sim, ansible, tmp_
                       "      project_domain_name: Default\n" % sim.url)
     yaml_env = {"OS_CLIENT_CONFIG_FILE": str(clouds)}
     os_env = {"OS_AUTH_URL": sim.url + "/v3", "OS_USERNAME": "demo", "OS_PASSWORD": "secret", "OS_PROJECT_NAME": "demo",
-              "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_INTERFACE": "internal",
-              "OS_CLIENT_CONFIG_FILE": str(tmp_path / "none.yaml")}
-    by_cloud = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {"cloud": "sim"}}], env=yaml_env).results[0]
-    by_os_cloud = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=dict(yaml_env, OS_CLOUD="sim")).results[0]
-    by_env = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=os_env).results[0]
+              "OS_USER_DOMAIN_NAME": "Default", "OS_PROJECT_DOMAIN_NAME": "Default", "OS_INTERFACE": "internal"}
+    app_env = {"OS_AUTH_URL": sim.url + "/v3", "OS_APPLICATION_CREDENTIAL_ID": "demo-app-cred",
+               "OS_APPLICATION_CREDENTIAL_SECRET": "demo-app-secret"}
     app = {"auth_url": sim.url + "/v3", "application_credential_id": "demo-app-cred",
            "application_credential_secret": "demo-app-secret"}
-    run = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {"cloud": "nosuch"}},
-                             {"bigdata.platform.sahara_cluster_info": {"cloud": "sim", "region_name": "Nowhere"}}], env=yaml_env)
-    unknown_cloud, bad_region = run.results
-    run = ansible.run_tasks([info_task(sim, auth=app), info_task(sim, region_name="Nowhere"),
-                             info_task(sim, sahara_url=sim.url + "/v2")],
-                            env={"OS_CLIENT_CONFIG_FILE": os_env["OS_CLIENT_CONFIG_FILE"]})
-    by_app, no_region, by_url = run.results
-    app_env = {"OS_AUTH_URL": sim.url + "/v3", "OS_APPLICATION_CREDENTIAL_ID": "demo-app-cred",
-               "OS_APPLICATION_CREDENTIAL_SECRET": "demo-app-secret", "OS_CLIENT_CONFIG_FILE": os_env["OS_CLIENT_CONFIG_FILE"]}
-    by_app_env = ansible.run_tasks([{"bigdata.platform.sahara_cluster_info": {}}], env=app_env).results[0]
-    for result in (by_cloud, by_os_cloud, by_env, by_app, by_url, by_app_env):
+
+    def bare(environment, **args):
+        return {"bigdata.platform.sahara_cluster_info": args, "environment": environment}
+
+    run = ansible.run_tasks([
+        bare(yaml_env, cloud="sim"), bare(dict(yaml_env, OS_CLOUD="sim")), bare(os_env), bare(app_env),
+        info_task(sim, auth=app), info_task(sim, sahara_url=sim.url + "/v2"),
+        bare(yaml_env, cloud="nosuch"), bare(yaml_env, cloud="sim", region_name="Nowhere"), info_task(sim, region_name="Nowhere"),
+    ], env={"OS_CLIENT_CONFIG_FILE": str(tmp_path / "none.yaml")})
+    unknown_cloud, bad_region, no_region = run.results[6:]
+    for result in run.results[:6]:
         assert result.get("failed") is not True and result["clusters"] == [], result
-    assert sim.log.entries("GET", "/clusters$")[-2].path == "/v2/clusters", "sahara_url is used as given"
+    assert sim.log.entries("GET", "/clusters$")[-1].path == "/v2/clusters", "sahara_url is used as given"
     assert_clean_failure(unknown_cloud, "nosuch")
     assert_clean_failure(bad_region, "Nowhere", "RegionTwo")
     assert_clean_failure(no_region, "data-processing", "Nowhere")

@@ -59,24 +59,24 @@ def test_templates_create_update_delete_idempotently(sim, ansible):
     assert len(sim.log.mutating("/(node-group|cluster)-templates")) == 3
 
     sim.log.clear()
-    checked = ansible.run_tasks(templates(sim, workers=4, flavor="3"), check=True, diff=True).results
-    assert [r["changed"] for r in checked] == [False, True, True] and sim.mutations() == []
-    run = ansible.run_tasks(templates(sim, workers=4, flavor="3"), diff=True)
-    dummy, worker, small = run.results
-    assert worker["diff"]["before"]["flavor_id"] == "2" and worker["diff"]["after"]["flavor_id"] == "3"
-    assert small["cluster_template"]["node_groups"][1]["count"] == 4
-    updates = sim.mutations()
-    assert [entry.method for entry in updates] == ["PATCH", "PATCH"]
-    assert json.loads(updates[-2].body) == {"flavor_id": "3"}, "only the changed field is sent"
-    assert list(json.loads(updates[-1].body)) == ["node_groups"]
-
-    run = ansible.run_tasks([
+    changed = templates(sim, workers=4, flavor="3")[1:]
+    checked = ansible.run_tasks(changed, check=True, diff=True).results
+    assert [r["changed"] for r in checked] == [True, True] and sim.mutations() == []
+    assert checked[0]["diff"]["after"]["flavor_id"] == "3" and checked[1]["cluster_template"]["node_groups"][1]["count"] == 4
+    run = ansible.run_tasks(changed + [
         ngt(sim, "incomplete", flavor_id="2"),
         cluster_template(sim, name="broken", node_groups=[{"name": "w", "node_group_template": "nosuch", "count": 1}],
                          **VANILLA),
         ngt(sim, "bad-plugin", plugin="nosuch", plugin_version="1", flavor_id="2", node_processes=["datanode"]),
-    ])
-    incomplete, broken, bad_plugin = run.results
+    ], diff=True)
+    worker, small, incomplete, broken, bad_plugin = run.results
+    assert worker["diff"]["before"]["flavor_id"] == "2" and worker["diff"]["after"]["flavor_id"] == "3"
+    assert small["cluster_template"]["node_groups"][1]["count"] == 4
+    updates = sim.mutations()
+    assert [(entry.method, entry.status) for entry in updates] == [("PATCH", 202), ("PATCH", 202), ("POST", 400)], \
+        "bad input is refused before any request, except what only Sahara can judge (the plugin)"
+    assert json.loads(updates[0].body) == {"flavor_id": "3"}, "only the changed field is sent"
+    assert list(json.loads(updates[1].body)) == ["node_groups"]
     for result, fragments in ((incomplete, ("option 'plugin'", "required")),
                               (broken, ("node_groups.node_group_template", "nosuch")),
                               (bad_plugin, ("HTTP 400", "doesn't contain plugin with name 'nosuch'"))):
