@@ -5,6 +5,7 @@ call the sahara_* modules make, on API v1.1 and v2.
 """
 
 import pytest
+import requests
 
 pytest.importorskip("saharaclient")
 
@@ -120,7 +121,9 @@ def test_sahara_errors_have_sahara_bodies(sim, version):
 
 def test_creation_can_be_made_to_end_in_error(sim):
     client = ClientV2(session=password_session(sim))
-    sim.fail_next_create("Heat stack failed: quota exceeded", at="Spawning")
+    control = requests.post(sim.url + "/_sim/control/fail_next_create", timeout=5,
+                            json={"description": "Heat stack failed: quota exceeded", "at": "Spawning"})
+    assert control.status_code == 200, "the hook is reachable from another process too"
     cluster = client.clusters.create("broken", "vanilla", "2.7.1", default_image_id=IMAGE_ID, net_id=NETWORK_ID,
                                      node_groups=[{"name": "w", "count": 1, "flavor_id": "2", "node_processes": ["datanode"]}])
     failed = wait_status(sim, client, cluster.id, "Error")
@@ -129,8 +132,9 @@ def test_creation_can_be_made_to_end_in_error(sim):
 
 
 def test_keystone_methods_catalog_and_expiry(sim):
-    with pytest.raises(ks_exceptions.Unauthorized):
+    with pytest.raises(ks_exceptions.Unauthorized) as refused:
         password_session(sim, password="wrong").get_token()
+    assert "The request you have made requires authentication." in str(refused.value)
     assert sim.log.entries("POST", "/v3/auth/tokens")[-1].status == 401
 
     by_id = password_session(sim, project_id=PROJECT_ID)
