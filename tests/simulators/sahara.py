@@ -9,13 +9,16 @@ Seeded fixture (documented here for the demo and tests):
   domain Default (id default); project demo (id 8f1e2b6d...); user demo / secret;
   application credential id demo-app-cred / secret demo-app-secret (scoped to demo);
   plugins vanilla 2.7.1, spark 2.3, cdh 5.13; image sahara-vanilla-2.7.1 (tags vanilla, 2.7.1);
-  network private (id NETWORK_ID); flavors m1.small, m1.medium, m1.large (any flavor id is accepted);
-  no templates, no clusters.
+  network private (id 5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10); any flavor id is accepted (m1.medium, "2", ...);
+  no templates, no clusters (seed_templates() adds vanilla ones for tests).
 
 Clusters move through Sahara's statuses over simulated time (stage_seconds per status):
   create:  Validating, InfraUpdating, Spawning, Waiting, Preparing, Configuring, Starting -> Active
   scale:   Decommissioning (when shrinking), Scaling, Adding Instances (when growing), Configuring -> Active
   delete:  Deleting -> gone (404)
+Errors have Sahara's body {"error_code", "error_name", "error_message"}: unknown ids 404 NOT_FOUND; validation 400,
+and so is a duplicate name (400 NAME_ALREADY_EXISTS, as Sahara's check_*_unique_name validators and its REST API
+reference answer; Sahara has no 409). Keystone refusals are 401 with Keystone's {"error": {...}} body.
 Test hooks (also POST /_sim/control/<name>): fail_next_create(description, at), set_token_lifetime(seconds),
 expire_tokens(), set_stage_seconds(seconds).
 Token lifetimes are in real seconds (expires_at must mean what it says to keystoneauth).
