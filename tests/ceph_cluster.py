@@ -162,16 +162,29 @@ class CephCluster:
             self._admin = None
 
     def stop(self):
-        """Stop every daemon this cluster started, by the pids in its pid files."""
+        """Stop every daemon this cluster started, by the pids in its pid files; returns the pids still alive (none)."""
         self.close()
-        for pid in self.pids().values():
+        # A pid file can outlive its daemon, and the pid be reused: signal only processes running on our ceph.conf.
+        pids = [pid for pid in self.pids().values() if self._runs_here(pid)]
+        for pid in pids:
             _signal(pid, signal.SIGTERM)
         deadline = time.monotonic() + 2  # memstore keeps nothing worth a clean shutdown (the OSD takes ~5 s)
-        for pid in self.pids().values():
+        for pid in pids:
             while _alive(pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
             if _alive(pid):
                 _signal(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return [pid for pid in pids if _alive(pid)]
+
+    def _runs_here(self, pid):
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as handle:
+                return self.conf_file.encode() in handle.read().split(b"\0")
+        except OSError:
+            return False
 
     def info(self):
         return {"dir": self.dir, "conf_file": self.conf_file, "keyring": self.keyring,
@@ -346,7 +359,10 @@ def main(argv=None):
         print(json.dumps(cluster.info(), indent=2))
         cluster.close()
         return 0
-    cluster.stop()
+    left = cluster.stop()
+    if left:
+        print("still running after SIGKILL: %s" % left, file=sys.stderr)
+        return 1
     state = os.path.join(cluster.dir, STATE_FILE)
     if os.path.exists(state):
         os.remove(state)

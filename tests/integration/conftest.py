@@ -24,7 +24,7 @@ def ceph_cluster():
     directory = tempfile.mkdtemp(prefix="bigdata-ceph-")
     cluster = CephCluster(directory).start()
     yield cluster
-    cluster.stop()
+    assert cluster.stop() == [], "Ceph daemons still running after SIGKILL"
     if os.environ.get("CEPH_KEEP_DIR") != "1":
         shutil.rmtree(directory, ignore_errors=True)
 

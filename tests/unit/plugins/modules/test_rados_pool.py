@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import CephCommandError
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import differences
 from ansible_collections.bigdata.platform.plugins.modules import rados_pool
 
@@ -96,3 +96,37 @@ def test_create_sends_what_ceph_takes_at_create_and_names_the_option_it_refuses(
     refused = CephCommandError("osd pool create", -2, "specified rule fast doesn't exist")
     with pytest.raises(OptionError, match="option 'rule': 'fast' was refused by Ceph creating pool 'p': ENOENT"):
         rados_pool.create_pool(FakeClient(create_error=refused), request, rados_pool.desired_from(request, False))
+
+
+class FakeModule:
+    def __init__(self, check_mode=False, **given):
+        self.params = params(**given)
+        self.check_mode = check_mode
+
+
+class StubbornClient:
+    """Accepts every command but the pool never changes: what a silently ignored setting looks like."""
+
+    def __init__(self, pool):
+        self.current = pool
+        self.sent = []
+
+    def pool(self, name):
+        return dict(self.current)
+
+    def set_pool(self, *args):
+        self.sent.append(args)
+
+
+def test_a_setting_ceph_accepts_but_does_not_apply_fails_the_task():
+    client = StubbornClient(dict(CURRENT, size=3, min_size=2))
+    with pytest.raises(OperationFailed, match=r"Ceph accepted the commands but reports size 3 \(wanted 2\)"):
+        rados_pool.ensure_present(FakeModule(size=2), client, client.pool("p"))
+    assert client.sent == [("p", "size", 2, False)]
+
+
+def test_check_mode_predicts_without_sending():
+    client = StubbornClient(dict(CURRENT, size=3))
+    result = rados_pool.ensure_present(FakeModule(check_mode=True, size=2, application="rgw"), client, client.pool("p"))
+    assert result["changed"] and client.sent == []
+    assert result["diff"]["before"]["size"] == 3 and result["pool"]["size"] == 2 and result["pool"]["applications"] == ["rgw"]
