@@ -313,7 +313,10 @@ def scale(module, client, current, counts):
 def ensure_present(module, client, current):
     counts = wanted_counts(module.params)
     waiting = module.params["wait"] and not module.check_mode
-    if current is not None and current["status"] == DELETING and waiting:
+    if current is not None and current["status"] == DELETING and not module.check_mode:
+        if not waiting:
+            raise PlatformError("Sahara cluster %s is being deleted; it can be created again once it is gone "
+                                "(use wait: true to wait for it)" % current["name"])
         wait_for(client, module, current, lambda cluster: cluster is None, "to be deleted before it is created again")
         current = None
     if current is not None and current["status"] not in (ACTIVE, ERROR, DELETING) and waiting:
