@@ -130,9 +130,21 @@ def test_timeout_names_the_last_status_and_a_later_run_waits_instead_of_creating
     assert [e.status for e in sim.log.entries("GET", "/clusters/")][-2:] == [200, 200], "waited with reads only"
 
 
-def test_wait_false_returns_at_once(sim, ansible):
-    result = ansible.run_tasks([cluster_task(sim, cluster_template="small", wait=False)]).results[0]
-    assert result["changed"] and result["cluster"]["status"] == "Validating"
+def test_wait_false_returns_at_once_and_a_cluster_being_deleted_is_waited_for(sim, ansible):
+    sim.set_stage_seconds(600)
+    run = ansible.run_tasks([cluster_task(sim, cluster_template="small", wait=False),
+                             cluster_task(sim, state="absent", wait=False),
+                             cluster_task(sim, cluster_template="small", wait=False)])
+    created, deleting, refused = run.results
+    sim.set_stage_seconds(1)
+    timeline = next(iter(sim.clusters.values()))["_timeline"]
+    sim.clock.advance(timeline.start + 600 - sim.now() - 10)  # 10 simulated seconds before it is gone
+    recreated = ansible.run_tasks([cluster_task(sim, cluster_template="small")]).results[0]
+    assert created["changed"] and created["cluster"]["status"] == "Validating"
+    assert deleting["changed"] and sim.log.count("DELETE") == 1
+    assert_clean_failure(refused, "being deleted", "wait: true")
+    assert recreated["changed"] and recreated["cluster"]["status"] == "Active", recreated
+    assert recreated["cluster"]["id"] != created["cluster"]["id"] and sim.log.count("POST", "/clusters$") == 2
 
 
 def test_expired_token_is_renewed_during_the_wait(sim, ansible):
