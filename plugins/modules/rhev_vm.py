@@ -88,6 +88,7 @@ notes:
     it can be suspended) the module always waits; O(wait=false) only skips waiting for the last one.
   - A VM in a transient status (V(image_locked), V(powering_up), V(saving_state)...) is waited for until it
     is stable before anything is done to it.
+  - All the waits of one task share O(timeout); when it runs out the task fails and names the last status seen.
 seealso:
   - module: bigdata.platform.rhev_vm_info
 author:
@@ -218,6 +219,8 @@ diff:
   type: dict
 """
 
+import time
+
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, WaitTimeout
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
@@ -279,6 +282,7 @@ class VmTask:
         self.params = module.params
         self.name = module.params["name"]
         self.sent = []
+        self.deadline = time.monotonic() + module.params["timeout"]
 
     def run(self):
         raw = self.settle(self.client.find_vm(self.name))
@@ -358,6 +362,8 @@ class VmTask:
             return self.wait_for(raw["id"], "down", "VM %s to shut down" % self.name,
                                  timeout=self.params["shutdown_timeout"])
         except WaitTimeout:
+            if time.monotonic() >= self.deadline:
+                raise  # the task's own timeout ran out, not the guest's chance to shut down
             self.send(raw, "stop")
             return self.wait_for(raw["id"], "down", "VM %s to power off" % self.name)
 
@@ -368,8 +374,7 @@ class VmTask:
                 self.wait_for(raw["id"], "down", "VM %s to power off before removal" % self.name)
             self.client.remove_vm(raw["id"])
             if self.params["wait"]:
-                wait_until(lambda: self.client.get_vm(raw["id"]), lambda vm: vm is None, timeout=self.params["timeout"],
-                           what="VM %s to be removed" % self.name, describe=describe)
+                self.wait(raw["id"], lambda vm: vm is None, "VM %s to be removed" % self.name)
         return dict(changed=True, vm={}, actions=actions + ["remove"], diff=make_diff(view(before), None))
 
     def send(self, raw, action):
@@ -381,10 +386,8 @@ class VmTask:
         """Wait until a VM in a transient status (image_locked, powering_up...) is stable; None if it vanishes."""
         if raw is None or raw.get("status") not in TRANSIENT_STATUSES:
             return raw
-        return wait_until(lambda: self.client.get_vm(raw["id"]),
-                          lambda vm: vm is None or vm.get("status") not in TRANSIENT_STATUSES,
-                          timeout=self.params["timeout"], what="VM %s to leave status %s" % (self.name, raw["status"]),
-                          describe=describe)
+        return self.wait(raw["id"], lambda vm: vm is None or vm.get("status") not in TRANSIENT_STATUSES,
+                         "VM %s to leave status %s" % (self.name, raw["status"]))
 
     def wait_for(self, vm_id, status, what, timeout=None, starting=False):
         seen = []
@@ -399,8 +402,21 @@ class VmTask:
                     self.name, ", ".join(seen))
             return None
 
-        return wait_until(lambda: self.client.get_vm(vm_id), lambda vm: vm.get("status") == status, failed,
-                          timeout=timeout or self.params["timeout"], what=what, describe=describe)
+        return self.wait(vm_id, lambda vm: vm.get("status") == status, what, failed, timeout)
+
+    def wait(self, vm_id, done, what, failed=None, timeout=None):
+        """Poll the VM until done(vm); all waits of a task share its `timeout` (a shorter `timeout` may be given)."""
+        remaining = max(self.deadline - time.monotonic(), 0)
+        limit = min(timeout, remaining) if timeout is not None else remaining
+        try:
+            return wait_until(lambda: self.client.get_vm(vm_id), done, failed, timeout=limit, what=what,
+                              describe=describe)
+        except WaitTimeout as exc:
+            if timeout is not None and timeout <= remaining:
+                raise
+            raise WaitTimeout("the task's timeout of %ss ran out waiting for %s; last state seen: %s"
+                              % (self.params["timeout"], what, describe(exc.last_state)),
+                              last_state=exc.last_state, timeout=self.params["timeout"])
 
 
 def describe(vm):

@@ -199,7 +199,7 @@ def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
     assert_clean_failure(refused, "HTTP 409", "Operation Failed: [Cannot run VM. There is no host that satisfies")
     assert sim.vm_by_name("hadoop-worker-1")["status"] == "down"
     assert_clean_failure(crashed, "VM crashes-on-launch went down while starting", "statuses seen:")
-    assert_clean_failure(slow, "timed out after 2s", "last state seen: status powering_up")
+    assert_clean_failure(slow, "timeout of 2s ran out waiting for VM slow-starter to start", "last state seen: status powering_up")
     assert slow["last_state"]["status"] == "powering_up"
     assert_clean_failure(memory, "option 'memory'", "2 gigs")
     assert_clean_failure(guaranteed, "option 'memory_guaranteed'", "lots")
