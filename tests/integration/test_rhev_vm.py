@@ -32,6 +32,8 @@ def connection(sim, **args):
 
 def api_mutations(sim):
     """Mutating requests to the engine API (SSO login and logout are POSTs but change nothing)."""
+    sso = {"/ovirt-engine/sso/oauth/token", "/ovirt-engine/services/sso-logout"}
+    assert {e.path for e in sim.log.mutating() if not e.path.startswith("/ovirt-engine/api")} <= sso
     return sim.log.mutating(path="^/ovirt-engine/api")
 
 
