@@ -128,7 +128,9 @@ parcel:
       type: dict
       sample: {progress: 0, total_progress: 0, count: 3, total_count: 3, errors: [], warnings: []}
 commands:
-  description: Parcel commands sent (in check mode, that would be sent), in order.
+  description:
+    - Parcel commands sent (in check mode, that would be sent), in order.
+    - Also in the result of a task that fails on the way, with C(changed=true) when CM accepted some.
   returned: always
   type: list
   elements: str
@@ -190,18 +192,23 @@ def walk(client, params, parcel, target, deadline):
     """Step by step to `target`, each command chosen from the stage read just before it."""
     product, version, cluster = params["product"], params["version"], params["cluster"]
     sent = []
-    for dummy in range(MAX_STEPS):
-        if parcel["stage"] == target:
-            return parcel, sent
-        command, stage = plan_parcel_path(parcel["stage"], target)[0]
-        if command:
-            client.parcel_command(cluster, product, version, command)
-            sent.append(command)
-        if not params["wait"]:
-            return normalize_parcel(client.read_parcel(cluster, product, version)), sent
-        parcel = client.wait_parcel(cluster, product, version, stage, parcel["stage"], deadline)
-    raise PlatformError("parcel %s %s did not reach %s within %d steps; last stage seen: %s"
-                        % (product, version, target, MAX_STEPS, parcel["stage"]), last_state=parcel)
+    try:
+        for dummy in range(MAX_STEPS):
+            if parcel["stage"] == target:
+                return parcel, sent
+            command, stage = plan_parcel_path(parcel["stage"], target)[0]
+            if command:
+                client.parcel_command(cluster, product, version, command)
+                sent.append(command)
+            if not params["wait"]:
+                return normalize_parcel(client.read_parcel(cluster, product, version)), sent
+            parcel = client.wait_parcel(cluster, product, version, stage, parcel["stage"], deadline)
+        raise PlatformError("parcel %s %s did not reach %s within %d steps; last stage seen: %s"
+                            % (product, version, target, MAX_STEPS, parcel["stage"]), last_state=parcel)
+    except PlatformError as exc:
+        # A failure after CM accepted commands: the task still changed the parcel, say so and how.
+        exc.details.update(changed=bool(sent), commands=sent)
+        raise
 
 
 def locate(client, params, check_mode, deadline):

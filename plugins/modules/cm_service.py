@@ -146,6 +146,7 @@ commands:
   description:
     - Cloudera Manager commands run (in check mode, that would run), such as C(stop), C(rollingRestart) or
       C(deployClientConfig).
+    - Also in the result of a task that fails on the way, with C(changed=true) when CM accepted a change.
   returned: always
   type: list
   elements: str
@@ -154,7 +155,7 @@ commands:
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
     STALE, ClouderaManagerClient, Deadline, as_config_string, cm_argument_spec, config_value, normalize_service,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
 
@@ -185,6 +186,7 @@ class Service:
         self.name = params["name"]
         self.deadline = deadline
         self.commands = []
+        self.changed = False
 
     def read(self):
         raw = self.client.read_service(self.cluster, self.name)
@@ -202,6 +204,7 @@ class Service:
 
     def run(self, command, wait=None):
         self.commands.append(command)
+        self.changed = True
         self.client.service_command(self.cluster, self.name, command, self.deadline,
                                     wait=self.params["wait"] if wait is None else wait, body=COMMAND_BODIES.get(command))
 
@@ -267,6 +270,7 @@ def ensure_absent(service, current, check_mode):
         service.run("stop", wait=True)
     if not check_mode:
         service.client.delete_service(service.cluster, service.name)
+        service.changed = True
     return dict(changed=True, service=None, commands=service.commands,
                 diff=make_diff({"service_state": current["service_state"]}, None))
 
@@ -276,12 +280,14 @@ def ensure_present(service, current, params, check_mode):
     created = current is None
     if created and not check_mode:
         service.client.create_service(service.cluster, service.name, kind)
+        service.changed = True
         current = service.read()
     items = service.config_items() if current is not None and params["config"] is not None else None
     desired = desired_config(params, kind, items)
     changes = config_changes(desired, items or {})
     if changes and not check_mode:
         service.client.update_service_config(service.cluster, service.name, {k: desired[k] for k in changes})
+        service.changed = True
     state = "STOPPED" if current is None else current["service_state"]
     if current is not None and not check_mode:
         state = service.settle(current)["service_state"]
@@ -324,9 +330,14 @@ def run(module):
     client = ClouderaManagerClient.from_params(params)
     service = Service(client, params, Deadline(params["timeout"]))
     current = service.read()
-    if params["state"] == "absent":
-        return ensure_absent(service, current, module.check_mode)
-    return ensure_present(service, current, params, module.check_mode)
+    try:
+        if params["state"] == "absent":
+            return ensure_absent(service, current, module.check_mode)
+        return ensure_present(service, current, params, module.check_mode)
+    except PlatformError as exc:
+        # A failure after CM accepted a change (a created service, new settings, a command): say so.
+        exc.details.update(changed=service.changed, commands=service.commands)
+        raise
 
 
 def main():

@@ -158,6 +158,7 @@ def test_failed_download_and_distribution_fail_with_cms_errors(sim, ansible):
     download, distribution, back, retried = run.results
     assert_clean_failure(download, "Hash verification failed for CDH-7.1.8 parcel", "DOWNLOADED")
     assert download["last_state"]["stage"] == "AVAILABLE_REMOTELY"
+    assert download["changed"] is True and download["commands"] == ["startDownload"]
     assert_clean_failure(distribution, "No space left on device on c1-node-2")
     assert distribution["last_state"]["state"]["errors"] == ["No space left on device on c1-node-2"]
     # Errors CM still lists from the failed attempt do not fail a later walk that arrives.
@@ -171,6 +172,7 @@ def test_transient_400_is_reported_never_retried(sim, ansible):
                    body={"message": "Parcel CDH-7.1.8 is being distributed; try again later."})
     result = ansible.run_module("cm_parcel", parcel_task(sim, state="activated")["bigdata.platform.cm_parcel"])
     assert_clean_failure(result, "HTTP 400", "try again later")
+    assert result["changed"] is False and result["commands"] == []
     assert posted_commands(sim) == ["activate"]
 
 

@@ -182,6 +182,7 @@ def test_failed_command_fails_with_cms_message_and_its_cause(sim, ansible):
     assert_clean_failure(result, "command restart on service zookeeper", "Failed to restart service.",
                          "Address already in use: 2181", "zookeeper-SERVER-")
     assert result["last_state"]["success"] is False
+    assert result["changed"] is True and result["commands"] == ["restart"]
 
 
 def test_bad_input_is_named_and_changes_nothing(sim, ansible):
@@ -194,6 +195,7 @@ def test_bad_input_is_named_and_changes_nothing(sim, ansible):
         service_task(sim, name="kafka", type="NOT_A_TYPE"),
     ])
     unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type = run.results
+    assert unknown_key["changed"] is False and unknown_key["commands"] == []
     assert_clean_failure(unknown_key, "option 'config'", "dfs_nope", "HDFS")
     assert_clean_failure(no_type, "option 'type'", "kafka")
     assert_clean_failure(wrong_type, "option 'type'", "'YARN'", "HDFS")
