@@ -148,6 +148,15 @@ class CephClient:
     def erasure_profile(self, name):
         return self.mon_json("osd erasure-code-profile get", name=name)
 
+    def pool_variable(self, pool, var):
+        """One 'osd pool get' variable (None when the pool has no value of its own for it)."""
+        try:
+            return self.mon_json("osd pool get", pool=pool, var=var)[var]
+        except CephCommandError as exc:
+            if exc.errno_name == "ENOENT" and "is not set" in exc.ceph_message:
+                return None
+            raise
+
     def first_object(self, pool):
         """The name of one object in the pool (any namespace), or None when it is empty."""
         ioctx = self.handle.open_ioctx(pool)

@@ -89,6 +89,12 @@ options:
       - Maximum bytes in the pool; V(0) means no quota. A number of bytes or a size with a unit, such as V(10G) or V(512MiB)
         (K, M, G, T, P and KiB... are powers of 1024; kB, MB, GB... powers of 1000).
     type: raw
+  settings:
+    description:
+      - "Other C(osd pool set) variables, by Ceph's name, such as C({bulk: true, compression_mode: aggressive, nodelete: true})."
+      - Each is read with C(osd pool get) and compared with a tolerance for numbers, so a second run changes nothing.
+      - Variables that have an option of their own (O(size), O(pg_num), O(rule)...) are refused here.
+    type: dict
   force:
     description:
       - With O(state=absent), delete the pool even though it holds objects (they are lost).
@@ -121,6 +127,15 @@ EXAMPLES = r"""
     pg_num: 64
     quota_max_bytes: 500G
     quota_max_objects: 1000000
+
+- name: Other pool variables, for example a bulk pool with compression that cannot be deleted by mistake
+  bigdata.platform.rados_pool:
+    name: archive
+    settings:
+      bulk: true
+      compression_mode: aggressive
+      compression_algorithm: zstd
+      nodelete: true
 
 - name: An erasure-coded pool for RGW data with the default profile
   bigdata.platform.rados_pool:
@@ -204,6 +219,10 @@ pool:
       description: Pool flags such as C(hashpspool) or C(nodelete).
       type: list
       elements: str
+    settings:
+      description: The values of the variables given in O(settings), as C(osd pool get) reports them (null when not set).
+      type: dict
+      returned: when O(settings) is given
   sample:
     name: rbd-volumes
     id: 3
@@ -247,6 +266,9 @@ QUOTAS = (("quota_max_objects", "max_objects"), ("quota_max_bytes", "max_bytes")
 CREATE_ERROR_WORDS = (("pgp_num", "pgp_num"), ("pg_num", "pg_num"), ("rule", "rule"), ("erasure", "erasure_profile"),
                       ("size", "size"), ("autoscale", "pg_autoscale_mode"))
 RATIO_TOLERANCE = 1e-6
+# 'osd pool set' variables that have an option of their own.
+OWN_OPTION = {"size": "size", "min_size": "min_size", "pg_num": "pg_num", "pgp_num": "pgp_num", "crush_rule": "rule",
+              "pg_autoscale_mode": "pg_autoscale_mode", "target_size_ratio": "target_size_ratio"}
 
 
 def argument_spec():
@@ -265,6 +287,7 @@ def argument_spec():
         application=dict(type="str"),
         quota_max_objects=dict(type="int"),
         quota_max_bytes=dict(type="raw"),
+        settings=dict(type="dict"),
         force=dict(type="bool", default=False),
     ))
 
@@ -289,18 +312,54 @@ def desired_from(params, exists):
         "applications": [params["application"]] if params["application"] else None,
         "quota_max_objects": params["quota_max_objects"],
         "quota_max_bytes": parse_size(params["quota_max_bytes"], "quota_max_bytes"),
+        "settings": params["settings"] or None,
     }
 
 
 def same(key, have, wanted):
     if key == "target_size_ratio":
         return have is not None and abs(have - wanted) <= RATIO_TOLERANCE
+    if key == "settings":
+        return all(same_setting((have or {}).get(var), value) for var, value in wanted.items())
     return have == wanted
+
+
+def same_setting(have, wanted):
+    """Ceph answers 0/1, true/false or a number for what a task may write as a bool, a string or a number."""
+    have, wanted = setting_value(have), setting_value(wanted)
+    if isinstance(have, float) and isinstance(wanted, float):
+        return abs(have - wanted) <= RATIO_TOLERANCE
+    return have == wanted
+
+
+def setting_value(value):
+    if isinstance(value, bool) or str(value).lower() in ("true", "false"):
+        return float(str(value).lower() == "true")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def with_settings(client, pool, wanted):
+    """The pool with the current values of the variables the task manages under 'settings'."""
+    if pool is None or not wanted:
+        return pool
+    values = {}
+    for var, value in wanted.items():
+        try:
+            values[var] = client.pool_variable(pool["name"], var)
+        except CephCommandError as exc:
+            raise exc.for_option("settings.%s" % var, value, "cannot be read from Ceph") from None
+    return dict(pool, settings=values)
 
 
 def check_request(client, params, desired, current):
     """Refuse, before sending anything, what Ceph would silently ignore or undo."""
     name = params["name"]
+    for var, value in (desired["settings"] or {}).items():
+        if var in OWN_OPTION:
+            raise OptionError("settings.%s" % var, value, "has an option of its own: use %s" % OWN_OPTION[var])
     for option in ("pg_num", "pgp_num"):
         mode = params["pg_autoscale_mode"] or (current or {}).get("pg_autoscale_mode")
         if params[option] is not None and mode in (None, "on"):
@@ -360,6 +419,12 @@ def apply_settings(client, name, current, changes, force):
     for key, field in QUOTAS:
         if key in changes:
             refused_as_option(key, changes[key][1], client.set_quota, name, field, changes[key][1])
+    if "settings" in changes:
+        have = (current or {}).get("settings") or {}
+        for var, value in changes["settings"][1].items():
+            if not same_setting(have.get(var), value):
+                text = str(value).lower() if isinstance(value, bool) else value
+                refused_as_option("settings.%s" % var, value, client.set_pool, name, var, text)
 
 
 def update_applications(client, name, enabled, wanted):
@@ -385,6 +450,7 @@ def ensure_present(module, client, current):
     params = module.params
     desired = desired_from(params, current is not None)
     check_request(client, params, desired, current)
+    current = with_settings(client, current, desired["settings"])
     changes = differences(current, desired, same)
     if not changes:
         return dict(changed=False, pool=current, diff=make_diff(current, current))
@@ -394,7 +460,7 @@ def ensure_present(module, client, current):
     before = current
     if current is None:
         create_pool(client, params, desired)
-        current = client.pool(params["name"])
+        current = with_settings(client, client.pool(params["name"]), desired["settings"])
         changes = differences(current, desired, same)
     try:
         apply_settings(client, params["name"], current, changes, params["force"])
@@ -402,7 +468,7 @@ def ensure_present(module, client, current):
         if before is None:
             raise PlatformError("pool '%s' was created, but %s" % (params["name"], exc), **exc.details) from None
         raise
-    after = client.pool(params["name"])
+    after = with_settings(client, client.pool(params["name"]), desired["settings"])
     not_applied = differences(after, desired, same)
     if not_applied:
         raise OperationFailed("pool '%s': Ceph accepted the commands but reports %s" % (params["name"], ", ".join(

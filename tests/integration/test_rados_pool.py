@@ -73,7 +73,9 @@ def test_each_option_changes_once_then_reports_no_change(ansible, ceph_cluster, 
     ceph_cluster.mon_command("osd crush rule create-replicated", name="it-other-rule", root="default", type="osd")
     changes = [("size", 2), ("min_size", 2), ("pg_num", 16), ("pgp_num", 12), ("pg_autoscale_mode", "warn"),
                ("target_size_ratio", 0.3), ("rule", "it-other-rule"), ("application", "rgw"),
-               ("quota_max_objects", 100), ("quota_max_bytes", "2G"), ("quota_max_bytes", 0)]
+               ("quota_max_objects", 100), ("quota_max_bytes", "2G"),
+               ("settings", {"bulk": True, "compression_mode": "aggressive", "compression_required_ratio": 0.7}),
+               ("quota_max_bytes", 0)]
     before = ceph_cluster.pool(name)
 
     predicted = ansible.run_module("rados_pool", dict(ceph_args, name=name, **dict(changes[:-1])), check=True, diff=True)
@@ -99,6 +101,8 @@ def test_each_option_changes_once_then_reports_no_change(ansible, ceph_cluster, 
     assert raw["pg_autoscale_mode"] == "warn" and rules[raw["crush_rule"]] == "it-other-rule"
     assert list(raw["application_metadata"]) == ["rgw"], "the old application must be disabled"
     assert (raw["quota_max_objects"], raw["quota_max_bytes"]) == (100, 0)
+    assert "bulk" in raw["flags_names"].split(",") and raw["options"]["compression_mode"] == "aggressive"
+    assert results[-1]["pool"]["settings"] == {"bulk": True, "compression_mode": "aggressive", "compression_required_ratio": 0.7}
     assert abs(raw["options"]["target_size_ratio"] - 0.3) < 1e-6
 
 
@@ -122,9 +126,10 @@ def test_erasure_pool(ansible, ceph_cluster, ceph_args, make_pool):
         pool_task(ceph_args, name=name, pool_type="replicated"),
         pool_task(ceph_args, name=make_pool("it-erasure-size", create=False), pool_type="erasure",
                   erasure_profile="it-k2m1", size=4),
+        pool_task(ceph_args, name=name, settings={"allow_ec_overwrites": True}),
         pool_task(ceph_args, name=name, state="absent"),
     ])
-    predicted, created, again, ratio, size, convert, bad_size, gone = run.results
+    predicted, created, again, ratio, size, convert, bad_size, overwrites, gone = run.results
     assert predicted["changed"] and predicted["pool"]["type"] == "erasure"
     assert created["diff"]["before"] == {}, "check mode created the pool"
     assert created["changed"] and not created.get("failed"), created
@@ -136,6 +141,8 @@ def test_erasure_pool(ansible, ceph_cluster, ceph_args, make_pool):
     assert_clean_failure(convert, "option 'pool_type'", "cannot convert")
     assert_clean_failure(bad_size, "option 'size'", "k+m", "it-k2m1")
     assert ceph_cluster.pool("it-erasure-size") is None
+    # Ceph allows EC overwrites only on BlueStore OSDs; the test cluster's OSD is a memstore one.
+    assert_clean_failure(overwrites, "option 'settings.allow_ec_overwrites'", "EINVAL", "only be stored on bluestore")
     assert gone["changed"] and not gone.get("failed") and ceph_cluster.pool(name) is None
 
 
@@ -175,8 +182,12 @@ def test_requests_ceph_rejects_name_the_option(ansible, ceph_cluster, ceph_args,
         pool_task(ceph_args, name=new, pool_type="erasure", erasure_profile="no-such-profile"),
         pool_task(ceph_args, name=new, erasure_profile="it-k2m1"),
         pool_task(ceph_args, name=make_pool("it-rejects-partial", create=False), size=2, min_size=3),
+        pool_task(ceph_args, name=name, settings={"compression_mode": "fastest"}),
+        pool_task(ceph_args, name=name, settings={"no_such_variable": 1}),
+        pool_task(ceph_args, name=new, settings={"size": 3}),
     ])
-    size, pgp, rule, min_size, ratio, quota, new_rule, new_pgp, profile, profile_on_replicated, partial = run.results
+    (size, pgp, rule, min_size, ratio, quota, new_rule, new_pgp, profile, profile_on_replicated, partial,
+     bad_setting, unknown_setting, own_option) = run.results
     assert_clean_failure(size, "option 'size'", "EPERM", "configuring pool size as 1 is disabled", "mon_allow_pool_size_one")
     assert_clean_failure(pgp, "option 'pgp_num'", "EINVAL", "specified pgp_num 64 > pg_num 8")
     assert_clean_failure(rule, "option 'rule'", "ENOENT", "no-such-rule does not exist")
@@ -192,6 +203,9 @@ def test_requests_ceph_rejects_name_the_option(ansible, ceph_cluster, ceph_args,
     # min_size is set right after 'osd pool create': the pool exists, and the task says so.
     assert_clean_failure(partial, "pool 'it-rejects-partial' was created, but option 'min_size': 3 was refused by Ceph")
     assert partial["changed"] and ceph_cluster.pool("it-rejects-partial")["size"] == 2
+    assert_clean_failure(bad_setting, "option 'settings.compression_mode'", "EINVAL", "unrecognized compression mode 'fastest'")
+    assert_clean_failure(unknown_setting, "option 'settings.no_such_variable'", "EINVAL", "invalid variable")
+    assert_clean_failure(own_option, "option 'settings.size'", "use size")
     assert ceph_cluster.pool(new) is None
     assert ceph_cluster.pool(name) == before
 
@@ -304,15 +318,17 @@ def test_the_documented_examples_run(ansible, ceph_args, make_pool):
     """EXAMPLES of rados_pool then rados_pool_info, run as written but pointed at the test cluster."""
     from ansible_collections.bigdata.platform.plugins.modules import rados_pool_info
 
-    for name in ("rbd-volumes", "metrics", "default.rgw.buckets.data", "scratch"):
+    for name in ("rbd-volumes", "metrics", "archive", "default.rgw.buckets.data", "scratch"):
         make_pool(name, create=False)
     tasks = [at_test_cluster(task, ceph_args) for module in (rados_pool, rados_pool_info)
              for task in yaml.safe_load(module.EXAMPLES)]
     run = ansible.run_tasks(tasks, module_defaults={"group/bigdata.platform.ceph": ceph_args})
     for result in run.results:
         assert not result.get("failed"), result
-    rbd, metrics, rgw, scratch, every, rbd_names, one = run.results
-    assert rbd["changed"] and metrics["changed"] and rgw["changed"] and not scratch["changed"]
+    rbd, metrics, archive, rgw, scratch, every, rbd_names, one = run.results
+    assert rbd["changed"] and metrics["changed"] and archive["changed"] and rgw["changed"] and not scratch["changed"]
+    assert archive["pool"]["settings"] == {"bulk": True, "compression_mode": "aggressive", "compression_algorithm": "zstd",
+                                           "nodelete": True}
     assert metrics["pool"]["pg_num_target"] == 64 and rgw["pool"]["type"] == "erasure"
     assert "rbd-volumes" in [pool["name"] for pool in every["pools"]]
     assert rbd_names["msg"] == ["rbd-volumes"]

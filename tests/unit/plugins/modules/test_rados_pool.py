@@ -8,7 +8,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import dif
 from ansible_collections.bigdata.platform.plugins.modules import rados_pool
 
 OPTIONS = ("pool_type", "erasure_profile", "rule", "size", "min_size", "pg_num", "pgp_num", "pg_autoscale_mode",
-           "target_size_ratio", "application", "quota_max_objects", "quota_max_bytes")
+           "target_size_ratio", "application", "quota_max_objects", "quota_max_bytes", "settings")
 CURRENT = {"name": "p", "type": "replicated", "erasure_profile": None, "pg_autoscale_mode": "on", "pg_num_target": 32,
            "target_size_ratio": 0.1, "applications": ["rbd"], "quota_max_bytes": 0}
 
@@ -59,6 +59,7 @@ def test_ratio_compares_with_a_tolerance_and_unmanaged_options_are_skipped():
     ({"pg_num": 64, "pg_autoscale_mode": "on"}, dict(CURRENT, pg_autoscale_mode="off"), "autoscaler"),
     ({"pool_type": "erasure"}, CURRENT, "cannot convert"),
     ({"erasure_profile": "k4m2"}, None, "needs pool_type: erasure"),
+    ({"settings": {"crush_rule": "fast"}}, None, "option 'settings.crush_rule': 'fast' has an option of its own: use rule"),
 ])
 def test_requests_refused_before_anything_is_sent(given, current, words):
     request = params(**given)
@@ -130,3 +131,12 @@ def test_check_mode_predicts_without_sending():
     result = rados_pool.ensure_present(FakeModule(check_mode=True, size=2, application="rgw"), client, client.pool("p"))
     assert result["changed"] and client.sent == []
     assert result["diff"]["before"]["size"] == 3 and result["pool"]["size"] == 2 and result["pool"]["applications"] == ["rgw"]
+
+
+@pytest.mark.parametrize("have,wanted,equal", [
+    (True, "true", True), (0, False, True), (1, True, True), (0.7, "0.7000001", True), ("aggressive", "aggressive", True),
+    (None, "aggressive", False), (4, 5, False), ("zstd", "snappy", False), (False, True, False),
+])
+def test_pool_variables_compare_as_ceph_reports_them(have, wanted, equal):
+    assert rados_pool.same_setting(have, wanted) is equal
+    assert rados_pool.same("settings", {"v": have}, {"v": wanted}) is equal
