@@ -156,12 +156,15 @@ def test_expired_token_is_renewed_during_the_wait(sim, ansible):
     assert sim.log.count("POST", "/v3/auth/tokens") >= 2
 
 
-def test_wrong_password_is_clear_and_never_shown(sim, ansible):
-    secret = "Wr0ng-Passw0rd-4711"
-    run = ansible.run_tasks([cluster_task(sim, auth=sim.auth_args(password=secret), cluster_template="small")], verbosity=4)
-    result = run.results[0]
-    assert_clean_failure(result, "refused the credentials", "auth.password")
-    assert secret not in run.output and secret not in str(result)
+def test_wrong_password_is_clear_and_no_password_is_ever_shown(sim, ansible):
+    wrong, right = "Wr0ng-Passw0rd-4711", "R1ght-Passw0rd-4711"
+    sim.users["demo"]["password"] = right
+    run = ansible.run_tasks([cluster_task(sim, auth=sim.auth_args(password=wrong), cluster_template="small"),
+                             info_task(sim, auth=sim.auth_args(password=right))], verbosity=4)
+    refused, accepted = run.results
+    assert_clean_failure(refused, "refused the credentials", "auth.password")
+    assert accepted.get("failed") is not True and accepted["clusters"] == [], accepted
+    assert wrong not in run.output + str(refused) and right not in run.output + str(accepted)
     assert sim.log.mutating("/clusters") == []
 
 
