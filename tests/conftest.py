@@ -1,5 +1,7 @@
 """Fixtures shared by unit, simulator and integration tests."""
 
+import subprocess
+
 import pytest
 
 from collection import ensure_collection_link
@@ -33,3 +35,14 @@ def ansible(tmp_path):
     from integration.playbook import AnsibleRunner
 
     return AnsibleRunner(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory):
+    """(cert, key) PEM paths: a self-signed certificate for 127.0.0.1, for simulators started with tls=."""
+    directory = tmp_path_factory.mktemp("tls")
+    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    return cert, key

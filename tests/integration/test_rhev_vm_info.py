@@ -1,7 +1,5 @@
 """rhev_vm_info against the oVirt engine simulator, through real ansible-playbook."""
 
-import subprocess
-
 import pytest
 
 GIB = 1024 ** 3
@@ -79,16 +77,6 @@ def test_bad_input_and_unreachable_engine_fail_clearly(sim, ansible):
     assert unreachable["failed"] and "cannot reach the server" in unreachable["msg"]
     for result in run.results:
         assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
 
 
 def test_tls_is_verified_unless_insecure_and_ca_file_comes_from_ovirt_cafile(start_simulator, certificate, ansible):
