@@ -86,6 +86,12 @@ def test_templates_and_cluster_lifecycle(sim, version):
     assert scaled.cluster["status"] == "Scaling"
     grown = wait_status(sim, client, cluster.id, "Active")
     assert {ng["name"]: ng["count"] for ng in grown.node_groups} == {"master": 1, "worker": 4, "edge": 1}
+    shrinking = client.clusters.scale(cluster.id, {"resize_node_groups": [{"name": "worker", "count": 1}]})
+    assert shrinking.cluster["status"] == "Decommissioning"
+    with pytest.raises(APIException) as busy:
+        client.clusters.scale(cluster.id, {"resize_node_groups": [{"name": "worker", "count": 2}]})
+    assert busy.value.error_code == 400 and "not in 'Active' status" in busy.value.error_message
+    assert len(wait_status(sim, client, cluster.id, "Active").node_groups[1]["instances"]) == 1
     assert client.clusters.update(cluster.id, description="analytics").cluster["description"] == "analytics"
 
     client.clusters.delete(cluster.id)
