@@ -3,8 +3,6 @@
 import pytest
 
 from simulators.sahara import IMAGE_ID, NETWORK_ID, SaharaSimulator
-# The foundation's fixture: a self-signed certificate for 127.0.0.1.
-from unit.plugins.module_utils.test_http import certificate  # noqa: F401 pylint: disable=unused-import
 
 CLUSTER_KEYS = {"id", "name", "status", "status_description", "plugin", "plugin_version", "node_groups",
                 "node_group_details", "cluster_template_id", "default_image_id", "keypair", "neutron_management_network",
@@ -200,7 +198,7 @@ def test_auth_from_clouds_yaml_env_and_application_credential(sim, ansible, tmp_
     assert sim.log.count("POST", "/v3/auth/tokens") == 7
 
 
-def test_tls_is_verified_with_ca_cert_or_os_cacert(start_simulator, certificate, ansible):  # noqa: F811
+def test_tls_is_verified_with_ca_cert_or_os_cacert(start_simulator, certificate, ansible):
     sim = start_simulator(SaharaSimulator, speed=20, tls=certificate)
     run = ansible.run_tasks([info_task(sim), info_task(sim, ca_cert=certificate[0]),
                              dict(info_task(sim), environment={"OS_CACERT": certificate[0]}),
