@@ -166,38 +166,40 @@ def test_failed_download_and_distribution_fail_with_cms_errors(sim, ansible):
     assert retried["changed"] and retried["parcel"]["stage"] == "DISTRIBUTED", retried
 
 
-def test_transient_400_is_reported_never_retried(sim, ansible):
-    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTED")
-    sim.faults.add(method="POST", path="/commands/activate$", status=400,
-                   body={"message": "Parcel CDH-7.1.8 is being distributed; try again later."})
-    result = ansible.run_module("cm_parcel", parcel_task(sim, state="activated")["bigdata.platform.cm_parcel"])
-    assert_clean_failure(result, "HTTP 400", "try again later")
-    assert result["changed"] is False and result["commands"] == []
-    assert posted_commands(sim) == ["activate"]
-
-
-def test_wait_false_sends_one_command_and_returns(sim, ansible):
+def test_refused_command_wait_false_and_timeout(sim, ansible):
+    """One playbook at speed 1: a 400 CM gives while parcel work settles fails the task and is never retried;
+    wait: false sends the next command and returns; a timeout names the task's timeout and the last stage."""
     sim.clock.set_speed(1)
-    result = ansible.run_module("cm_parcel", parcel_task(sim, state="activated", wait=False)["bigdata.platform.cm_parcel"])
-    assert result["changed"] and result["commands"] == ["startDownload"], result
-    assert result["parcel"]["stage"] == "DOWNLOADING"
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTED")
+    sim.faults.add(method="POST", path="Cluster%201/.*/commands/activate$", status=400,
+                   body={"message": "Parcel CDH-7.1.8 is being distributed; try again later."})
+    run = ansible.run_tasks([parcel_task(sim, state="activated"),
+                             parcel_task(sim, cluster="Cluster 2", state="distributed", wait=False),
+                             parcel_task(sim, cluster="Cluster 2", state="activated", timeout=1)])
+    refused, no_wait, timed_out = run.results
+    assert_clean_failure(refused, "HTTP 400", "try again later")
+    assert refused["changed"] is False and refused["commands"] == []
+    assert sim.log.count("POST", "Cluster%201/.*/commands/") == 1
+    assert no_wait["changed"] and no_wait["commands"] == ["startDistribution"], no_wait
+    assert no_wait["parcel"]["stage"] == "DISTRIBUTING"
+    assert_clean_failure(timed_out, "the task's timeout of 1s ran out", "last state seen: stage DISTRIBUTING")
+    assert timed_out["commands"] == [] and timed_out["changed"] is False
 
 
-def test_timeout_names_the_last_stage(sim, ansible):
-    sim.clock.set_speed(0.01)
-    result = ansible.run_module("cm_parcel", parcel_task(sim, state="downloaded", timeout=1)["bigdata.platform.cm_parcel"])
-    assert_clean_failure(result, "the task's timeout of 1s ran out", "last state seen: stage DOWNLOADING")
-
-
-def test_wrong_password_is_a_clear_401_without_the_password(sim, ansible):
-    """Every cm_* module, one playbook: the 401 is named, the password never shows, even with -vvv."""
+def test_credentials_wrong_password_and_environment(sim, ansible):
+    """Every cm_* module, one playbook: a 401 is named and the password never shows, even with -vvv; the CM_*
+    variables (what the AWX credential type injects) stand in for the connection options."""
     wrong = dict(password="Sup3r-Secret-Pw")
+    env = {"CM_HOST": "127.0.0.1", "CM_PORT": str(sim.port), "CM_USERNAME": "admin", "CM_PASSWORD": "admin"}
     run = ansible.run_tasks([parcel_task(sim, **wrong), info_task(sim, **wrong),
-                             task("cm_service", sim, name="hdfs", **wrong), task("cm_service_info", sim, **wrong)],
+                             task("cm_service", sim, name="hdfs", **wrong), task("cm_service_info", sim, **wrong),
+                             {"bigdata.platform.cm_parcel_info": {"cluster": CLUSTER}, "environment": env}],
                             verbosity=3)
-    for result in run.results:
+    for result in run.results[:4]:
         assert_clean_failure(result, "HTTP 401", "authentication failed")
     assert "Sup3r-Secret-Pw" not in run.output
+    from_environment = run.results[4]
+    assert not from_environment.get("failed") and len(from_environment["parcels"]) == 2, from_environment
 
 
 def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
@@ -210,13 +212,6 @@ def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
     assert sim.log.count("GET", "^/api/version$") == 0
     assert sim.log.count() == discovered - 1
     assert all(entry.path.startswith("/api/v41/") for entry in sim.log.entries())
-
-
-def test_credentials_from_the_environment(sim, ansible):
-    env = {"CM_HOST": "127.0.0.1", "CM_PORT": str(sim.port), "CM_USERNAME": "admin", "CM_PASSWORD": "admin"}
-    result = ansible.run_tasks([{"bigdata.platform.cm_parcel_info": {"cluster": CLUSTER}}], env=env).results[0]
-    assert not result.get("failed"), result
-    assert len(result["parcels"]) == 2
 
 
 def test_use_tls_verifies_the_certificate(start_simulator, certificate, ansible):  # noqa: F811

@@ -176,17 +176,10 @@ def test_stale_after_parcel_activation_is_restarted(sim, ansible):
     assert json.loads(sim.log.entries("POST", "/services/yarn/commands/deployClientConfig$")[0].body) == {"items": []}
 
 
-def test_failed_command_fails_with_cms_message_and_its_cause(sim, ansible):
+def test_bad_input_and_a_failed_command_are_named(sim, ansible):
     sim.control_fail_next_command("zookeeper", message="Address already in use: 2181")
-    result = ansible.run_tasks([service_task(sim, name="zookeeper", state="restarted")]).results[0]
-    assert_clean_failure(result, "command restart on service zookeeper", "Failed to restart service.",
-                         "Address already in use: 2181", "zookeeper-SERVER-")
-    assert result["last_state"]["success"] is False
-    assert result["changed"] is True and result["commands"] == ["restart"]
-
-
-def test_bad_input_is_named_and_changes_nothing(sim, ansible):
     run = ansible.run_tasks([
+        service_task(sim, name="zookeeper", state="restarted"),
         service_task(sim, config={"dfs_nope": 1}),
         service_task(sim, name="kafka", state="started"),
         service_task(sim, type="YARN"),
@@ -194,7 +187,12 @@ def test_bad_input_is_named_and_changes_nothing(sim, ansible):
         info_task(sim, cluster="Cluster 9"),
         service_task(sim, name="kafka", type="NOT_A_TYPE"),
     ])
-    unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type = run.results
+    failed, unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type = run.results
+    # CM's message, and the cause that is in the failed child command
+    assert_clean_failure(failed, "command restart on service zookeeper", "Failed to restart service.",
+                         "Address already in use: 2181", "zookeeper-SERVER-")
+    assert failed["last_state"]["success"] is False
+    assert failed["changed"] is True and failed["commands"] == ["restart"]
     assert unknown_key["changed"] is False and unknown_key["commands"] == []
     assert_clean_failure(unknown_key, "option 'config'", "dfs_nope", "HDFS")
     assert_clean_failure(no_type, "option 'type'", "kafka")
@@ -202,7 +200,8 @@ def test_bad_input_is_named_and_changes_nothing(sim, ansible):
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
     assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
     assert_clean_failure(bad_type, "HTTP 400", "NOT_A_TYPE")
-    assert [entry.method for entry in sim.log.mutating()] == ["POST"]
+    # the restart, and the refused creation of a service of an unknown type: nothing else was sent
+    assert [entry.path.rsplit("/", 1)[-1] for entry in sim.log.mutating()] == ["restart", "services"]
 
 
 def run_in_process(sim, **args):
