@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEBIAN_PACKAGES=(ceph-mon ceph-osd ceph-mgr ceph-common python3-rados python3-venv uuid-runtime
-                 libxml2-dev libcurl4-openssl-dev libssl-dev libkrb5-dev gcc openssl make)
+                 libxml2-dev libcurl4-openssl-dev libssl-dev libkrb5-dev gcc openssl make shellcheck)
 SYSTEM_PYTHON=/usr/bin/python3
 VENV=.venv
 

@@ -13,6 +13,6 @@ ansible-galaxy collection install --force -p "$work/collections" "$work"/bigdata
 # ansible-test bootstraps pip in its venvs with a script from a host we cannot reach: use ensurepip.
 pip_version=$(python -c "import re, ansible_test._internal.python_requirements as r, inspect; print(re.search(r\"pip='([0-9.]+)'\", inspect.getsource(r.get_venv_packages)).group(1))")
 mkdir -p ~/.ansible/test/cache
-cp scripts/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_${pip_version//./_}.py
+cp scripts/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"${pip_version//./_}".py
 cd "$work/collections/ansible_collections/bigdata/platform"
 ansible-test sanity --python 3.11 --venv --color no "$@"

@@ -12,6 +12,9 @@ step() { printf '\n==> %s\n' "$*"; }
 step "ansible-test sanity (Python 3.11, built collection)"
 bash scripts/sanity.sh
 
+step "shellcheck (repository scripts; not part of the built collection)"
+shellcheck scripts/*.sh .ci/run
+
 step "antsibull-changelog lint"
 antsibull-changelog lint
 
