@@ -5,8 +5,7 @@ import pytest
 from ansible_collections.bigdata.platform.plugins.modules import cm_parcel
 from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
 from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
-# The foundation's fixture: a self-signed certificate for 127.0.0.1.
-from unit.plugins.module_utils.test_http import certificate  # noqa: F401 pylint: disable=unused-import
+
 PARCEL_KEYS = {"cluster", "product", "version", "stage", "display_name", "description", "state"}
 STATE_KEYS = {"progress", "total_progress", "count", "total_count", "errors", "warnings"}
 TARGETS = {"available": "AVAILABLE_REMOTELY", "downloaded": "DOWNLOADED", "distributed": "DISTRIBUTED",
@@ -214,7 +213,7 @@ def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
     assert all(entry.path.startswith("/api/v41/") for entry in sim.log.entries())
 
 
-def test_use_tls_verifies_the_certificate(start_simulator, certificate, ansible):  # noqa: F811
+def test_use_tls_verifies_the_certificate(start_simulator, certificate, ansible):
     sim = start_simulator("cm", speed=200, tls=certificate)
     run = ansible.run_tasks([info_task(sim, use_tls=True), info_task(sim, use_tls=True, ca_cert=certificate[0])])
     unverified, verified = run.results

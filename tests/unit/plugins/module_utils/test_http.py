@@ -1,7 +1,6 @@
 """The shared HTTP layer against a real local server (the echo simulator)."""
 
 import socket
-import subprocess
 import time
 
 import pytest
@@ -198,16 +197,6 @@ def test_url_joining():
 
 
 # -- TLS ---------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = str(directory / "cert.pem"), str(directory / "key.pem")
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True)
-    return cert, key
-
 
 @pytest.fixture
 def tls_sim(start_simulator, certificate):
