@@ -75,7 +75,7 @@ def ensure(module, args, workdir):
     return result
 
 
-def measure_noop(label, module, args, simulator, workdir, repeat=3):
+def measure_noop(label, module, args, simulator, workdir, repeat=5):
     """Median wall time and the requests of one no-op run (the resource is already in its state)."""
     times, requests, changed = [], None, None
     for dummy in range(repeat):
@@ -283,7 +283,7 @@ def report(settings, noop, waiting, scale):
                  settings["date"], platform.machine(), os.cpu_count(), platform.python_version(),
                  settings["load"], settings["host"], settings["latency"] * 1000),
              "", "## 1. No-op runs (resource already in its state)", "",
-             "A module runs as Ansible runs it on the controller (a fresh Python process); median of 3 runs.", "",
+             "A module runs as Ansible runs it on the controller (a fresh Python process); median of 5 runs.", "",
              table(["run", "HTTP requests", "wall time (s)", "changed"],
                    [(row["what"], "n/a" if row["requests"] is None else row["requests"], "%.2f" % row["seconds"],
                      row["changed"]) for row in noop]),

@@ -20,6 +20,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from collection import COLLECTIONS_PATH, REPO_ROOT
+from integration.test_playbooks import optional_ceph, start_demo_simulators
 
 BIN = os.path.dirname(sys.executable)
 CREDENTIAL_TYPES = os.path.join(REPO_ROOT, "extensions", "awx", "credential_types")
@@ -181,13 +182,6 @@ def credential_cases(start_simulator, request):
     return cases
 
 
-def optional_ceph(request):
-    try:
-        return request.getfixturevalue("ceph_cluster")
-    except pytest.skip.Exception:
-        return None
-
-
 @pytest.mark.xdist_group("ceph")
 def test_each_module_authenticates_from_the_injected_environment_alone(ansible, start_simulator, request, tmp_path):
     cases = credential_cases(start_simulator, request)
@@ -227,8 +221,7 @@ def test_ad_hoc_info_module_from_the_command_line(ansible, start_simulator):
 def test_ansible_runner_runs_the_demo_playbook_from_a_private_data_directory(ansible, start_simulator, tmp_path):
     state = tmp_path / "state"
     state.mkdir()
-    sims = {name: start_simulator(name, speed=60) for name in ("cm", "yarn", "sahara", "rhev")}
-    (state / "simulators.json").write_text(json.dumps({name: sim.url for name, sim in sims.items()}))
+    sims = start_demo_simulators(start_simulator, state)
     data = tmp_path / "runner"
     shutil.copytree(os.path.join(REPO_ROOT, "playbooks"), data / "project", ignore=shutil.ignore_patterns("inventory"))
     shutil.copytree(os.path.join(REPO_ROOT, "playbooks", "inventory", "demo"), data / "inventory")

@@ -8,6 +8,7 @@ import yaml
 
 from collection import REPO_ROOT
 
+CDH_7_1_7 = "7.1.7-1.cdh7.1.7.p0.15945976"
 ROLES = ["rhev_vms", "ceph_pools", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps"]
 
 # role -> (variables with one wrong type, words the message must contain)
@@ -83,3 +84,60 @@ def test_valid_variables_pass_validation_and_empty_lists_do_nothing(ansible):
     assert set(results) == {"rhev_vms", "ceph_pools", "yarn_apps"}
     assert not any(result.get("failed") for result in results.values()), run.output
     assert not any(result.get("failed") for result in run.results), run.output
+
+
+def run_rollout(ansible, cm, **variables):
+    """The cm_parcel_rollout role on Cluster 1, connection options through module_defaults."""
+    variables = dict({"cm_parcel_rollout_cluster": "Cluster 1", "cm_parcel_rollout_version": CDH_7_1_7,
+                      "cm_parcel_rollout_health_delay": 1}, **variables)
+    task = {"name": "rollout", "ansible.builtin.include_role": {"name": "bigdata.platform.cm_parcel_rollout"},
+            "vars": variables}
+    connection = {"host": "127.0.0.1", "port": cm.port, "username": "admin", "password": "admin"}
+    return ansible.run_tasks([task], module_defaults={"group/bigdata.platform.cloudera_manager": connection})
+
+
+def restarts(cm):
+    return [entry.path.split("/services/")[1].split("/")[0] for entry in cm.log.mutating()
+            if "/services/" in entry.path and entry.path.lower().endswith("restart")]
+
+
+def staleness(cm, cluster="Cluster 1"):
+    with cm.lock:
+        return {name: service["stale"] for name, service in cm.services[cluster].items()}
+
+
+def test_parcel_rollout_restarts_stale_services_one_at_a_time_and_resumes_after_a_failure(ansible, start_simulator):
+    cm = start_simulator("cm", speed=60)
+    for service in ("hdfs", "yarn", "zookeeper"):  # what activating a parcel leaves behind
+        cm.control_set_service("Cluster 1", service, stale="STALE")
+    message = "Failed to restart NodeManager on c1-node-3.example.com: port 8042 already in use."
+    cm.control_fail_next_command("yarn", message=message, cluster="Cluster 1")
+
+    failed = run_rollout(ansible, cm)
+    failures = [result for result in failed.results if result.get("failed")]
+    assert len(failures) == 1 and message in failures[0]["msg"], failed.output
+    # hdfs went first and passed its health gate; yarn failed; zookeeper was not touched.
+    assert restarts(cm) == ["hdfs", "yarn"]
+    assert staleness(cm) == {"hdfs": "FRESH", "yarn": "STALE", "zookeeper": "STALE"}
+
+    resumed = run_rollout(ansible, cm)
+    assert not any(result.get("failed") for result in resumed.results), resumed.output
+    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+    assert set(staleness(cm).values()) == {"FRESH"}
+    gates = [result for result in resumed.results if "services" in result and result.get("attempts")]
+    assert gates and all(service["health_summary"] == "GOOD" for gate in gates for service in gate["services"])
+
+    again = run_rollout(ansible, cm)
+    assert not any(result.get("changed") or result.get("failed") for result in again.results), again.output
+    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+
+
+def test_health_gate_stops_the_rollout_when_a_service_stays_unhealthy(ansible, start_simulator):
+    cm = start_simulator("cm", speed=60)
+    for service in ("hdfs", "yarn"):
+        cm.control_set_service("Cluster 1", service, stale="STALE")
+    # A gate that only CONCERNING passes: hdfs, healthy (GOOD) after its restart, never passes it.
+    run = run_rollout(ansible, cm, cm_parcel_rollout_healthy=["CONCERNING"], cm_parcel_rollout_health_timeout=2)
+    failures = [result for result in run.results if result.get("failed")]
+    assert len(failures) == 1 and failures[0].get("attempts", 0) >= 2 and "services" in failures[0], run.output
+    assert restarts(cm) == ["hdfs"]  # yarn waits behind the gate
