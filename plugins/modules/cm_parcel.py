@@ -145,7 +145,7 @@ repositories:
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
     PARCEL_STATES, ClouderaManagerClient, Deadline, cm_argument_spec, normalize_parcel, plan_parcel_path,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
 
@@ -198,7 +198,11 @@ def walk(client, params, parcel, target, deadline):
                 return parcel, sent
             command, stage = plan_parcel_path(parcel["stage"], target)[0]
             if command:
-                client.parcel_command(cluster, product, version, command)
+                try:
+                    client.parcel_command(cluster, product, version, command)
+                except ApiError as exc:
+                    parcel = moved_meanwhile(client, params, parcel, exc)
+                    continue
                 sent.append(command)
             if not params["wait"]:
                 return normalize_parcel(client.read_parcel(cluster, product, version)), sent
@@ -209,6 +213,17 @@ def walk(client, params, parcel, target, deadline):
         # A failure after CM accepted commands: the task still changed the parcel, say so and how.
         exc.details.update(changed=bool(sent), commands=sent)
         raise
+
+
+def moved_meanwhile(client, params, parcel, error):
+    """The parcel as read again when CM refused a command because the parcel left the stage the command was
+    planned from: another task moved it (a download is shared by every cluster of a Cloudera Manager, so
+    clusters rolled out in parallel start it concurrently). Otherwise the refusal stands and is raised."""
+    if error.status == 400:
+        fresh = read_current(client, params)
+        if fresh is not None and fresh["stage"] != parcel["stage"]:
+            return fresh
+    raise error
 
 
 def locate(client, params, check_mode, deadline):

@@ -2,6 +2,8 @@
 
 import pytest
 
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError
 from ansible_collections.bigdata.platform.plugins.modules import cm_parcel
 from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
 from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
@@ -94,6 +96,44 @@ def test_every_starting_stage_reaches_every_target(sim):
     assert results[("DOWNLOADING", "absent")]["commands"] == ["cancelDownload"]
     assert results[("DISTRIBUTING", "available")]["commands"] == ["cancelDistribution", "removeDownload"]
     assert results[("UNDISTRIBUTING", "distributed")]["commands"] == ["startDistribution"]
+
+
+def test_a_download_another_cluster_starts_meanwhile_is_joined_not_failed(sim, monkeypatch):
+    """Two clusters of one CM rolled out in parallel: the other cluster's task starts the shared download between
+    this task's read and its startDownload, which CM refuses with 400. The task reads the parcel again, finds the
+    download under way and waits for it; the refused command is not sent again."""
+    original = ClouderaManagerClient.parcel_command
+    raced = []
+
+    def other_cluster_first(client, cluster, product, version, command):
+        if command == "startDownload" and not raced:
+            raced.append(original(client, "Cluster 2", product, version, command))
+        return original(client, cluster, product, version, command)
+
+    monkeypatch.setattr(ClouderaManagerClient, "parcel_command", other_cluster_first)
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "AVAILABLE_REMOTELY")
+    sim.log.clear()
+    params = task("cm_parcel", sim, version=CDH_7_1_8, state="downloaded")["bigdata.platform.cm_parcel"]
+
+    result = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
+
+    assert raced
+    assert result["parcel"]["stage"] == "DOWNLOADED"
+    assert [(e.path.split("/")[4], e.status) for e in sim.log.entries("POST", path="startDownload")] == [
+        ("Cluster%202", 200), ("Cluster%201", 400)]
+
+
+def test_an_illegal_command_refused_without_a_stage_change_still_fails(sim, monkeypatch):
+    original = ClouderaManagerClient.parcel_command
+    monkeypatch.setattr(ClouderaManagerClient, "parcel_command",
+                        lambda client, cluster, product, version, command:
+                        original(client, cluster, product, version, "activate"))
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "AVAILABLE_REMOTELY")
+    params = task("cm_parcel", sim, version=CDH_7_1_8, state="downloaded")["bigdata.platform.cm_parcel"]
+
+    with pytest.raises(ApiError) as error:
+        cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
+    assert error.value.status == 400
 
 
 def test_check_mode_from_every_starting_stage_predicts_the_walk(sim):
