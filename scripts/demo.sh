@@ -9,6 +9,7 @@
 #   4. stops everything it started, by pid, also when a step fails.
 # Environment: DEMO_SPEED (simulated seconds per real second, default 30), DEMO_NO_CEPH=1 to skip Ceph,
 # DEMO_KEEP=1 to leave the simulators and Ceph running (their URLs stay in .build/demo/).
+# Arguments go to ansible-playbook, e.g. `bash scripts/demo.sh -v` or `--forks 1`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -87,10 +88,10 @@ run_site() {
 }
 
 say "First pass: playbooks/site.yml builds the platforms"
-run_site | tee "$work/first-pass.log"
+run_site "$@" | tee "$work/first-pass.log"
 
 say "Second pass: the same playbook again must change nothing"
-run_site | tee "$work/second-pass.log"
+run_site "$@" | tee "$work/second-pass.log"
 
 recap=$(sed -e 's/\x1b\[[0-9;]*m//g' "$work/second-pass.log" | sed -n '/PLAY RECAP/,$p')
 if ! grep -q 'changed=' <<<"$recap" || grep -Eq 'changed=[1-9]|failed=[1-9]|unreachable=[1-9]' <<<"$recap"; then
