@@ -159,7 +159,8 @@ from ansible_collections.bigdata.platform.plugins.module_utils.errors import Opt
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
 
-SETTLED = ("STARTED", "STOPPED")
+# Where a start or stop in progress leads: the task waits for it before it decides anything.
+SETTLES_TO = {"STARTING": "STARTED", "STOPPING": "STOPPED"}
 # An empty role list deploys the client configuration to every role of the service (API v6 and later).
 COMMAND_BODIES = {"rollingRestart": {}, "deployClientConfig": {"items": []}}
 
@@ -179,8 +180,9 @@ def argument_spec():
 class Service:
     """The module's view of one service, and the commands it runs on it."""
 
-    def __init__(self, client, params, deadline):
+    def __init__(self, client, params, deadline, check_mode):
         self.client = client
+        self.check_mode = check_mode
         self.params = params
         self.cluster = params["cluster"]
         self.name = params["name"]
@@ -195,10 +197,13 @@ class Service:
         return normalize_service(raw)
 
     def settle(self, service):
-        """Wait out a start or stop someone else began: commands are refused while one runs."""
-        if service["service_state"] not in ("STARTING", "STOPPING"):
+        """Wait out a start or stop someone else began: commands are refused while one runs. Check mode
+        predicts from the state it leads to, as the real run decides only once it has settled."""
+        if service["service_state"] not in SETTLES_TO:
             return service
-        return self.deadline.wait_until(self.read, lambda s: s["service_state"] in SETTLED,
+        if self.check_mode:
+            return dict(service, service_state=SETTLES_TO[service["service_state"]])
+        return self.deadline.wait_until(self.read, lambda s: s["service_state"] in SETTLES_TO.values(),
                                         what="service %s to finish %s" % (self.name, service["service_state"].lower()),
                                         describe=lambda s: "service state %s" % s["service_state"])
 
@@ -263,7 +268,7 @@ def check_type(service, current, params):
 def ensure_absent(service, current, check_mode):
     if current is None:
         return dict(changed=False, service=None, commands=[], diff=make_diff(None, None))
-    state = current["service_state"] if check_mode else service.settle(current)["service_state"]
+    state = service.settle(current)["service_state"]
     if state != "STOPPED" and check_mode:
         service.commands.append("stop")
     elif state != "STOPPED":
@@ -288,9 +293,8 @@ def ensure_present(service, current, params, check_mode):
     if changes and not check_mode:
         service.client.update_service_config(service.cluster, service.name, {k: desired[k] for k in changes})
         service.changed = True
-    state = "STOPPED" if current is None else current["service_state"]
-    if current is not None and not check_mode:
-        state = service.settle(current)["service_state"]
+    settled = service.settle(current) if current is not None else None
+    state = "STOPPED" if settled is None else settled["service_state"]
     stale = current is not None and current["config_staleness_status"] in STALE
     command = state_command(params, state, bool(changes), stale)
     client_stale = current is not None and current["client_config_staleness_status"] in STALE
@@ -300,7 +304,7 @@ def ensure_present(service, current, params, check_mode):
             service.commands.append(needed)
         elif needed:
             service.run(needed)
-    after = predicted(current, params, kind, command) if check_mode else service.read()
+    after = predicted(settled, params, kind, command) if check_mode else service.read()
     before_config = {key: config_value((items or {}).get(key) or {}) for key in desired}
     if params["config"] is not None:
         after["config"] = dict(before_config, **{key: new for key, (old, new) in changes.items()})
@@ -328,7 +332,7 @@ def predicted(current, params, kind, command):
 def run(module):
     params = module.params
     client = ClouderaManagerClient.from_params(params)
-    service = Service(client, params, Deadline(params["timeout"]))
+    service = Service(client, params, Deadline(params["timeout"]), module.check_mode)
     current = service.read()
     try:
         if params["state"] == "absent":

@@ -216,3 +216,28 @@ def test_wait_false_returns_while_the_command_runs_and_a_timeout_names_it(sim):
     sim.clock.set_speed(0.01)
     with pytest.raises(WaitTimeout, match="the task's timeout of 1s ran out .* last state seen: command Restart still active"):
         run_in_process(sim, name="hdfs", state="restarted", timeout=1)
+
+
+@pytest.mark.parametrize("start", ["STARTING", "STOPPING"])
+def test_check_mode_with_a_command_in_progress_predicts_what_the_run_does(sim, start):
+    """A start or stop still running when the task reads the service: the run waits for it to settle and then
+    decides, so check mode must predict from the state the command leads to, not from STARTING/STOPPING."""
+    client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
+    sim.clock.set_speed(0.01)  # the command stays in progress for the whole check-mode run
+    for state in ["present", "started", "stopped", "restarted", "absent"]:
+        put_service_in(sim, client, start)
+        sim.log.clear()
+        params = service_task(sim, name="kafka", type="KAFKA", state=state)["bigdata.platform.cm_service"]
+        result = cm_service.run(InProcessModule(cm_service.argument_spec(), params, check_mode=True))
+        commands, final = EXPECTED[(start, state)]
+        assert sim.log.mutating() == [], (start, state)
+        assert result["commands"] == commands, (start, state, result)
+        assert result["changed"] == (bool(commands) or state in ("restarted", "absent")), (start, state, result)
+        assert (result["service"] or {}).get("service_state") == final, (start, state, result)
+        sim.clock.set_speed(100)
+        settled = Deadline(10).wait_until(lambda: client.read_service(CLUSTER, "kafka"),
+                                          lambda s: s["serviceState"] in ("STARTED", "STOPPED"), what="kafka to settle")
+        if settled["serviceState"] == "STARTED":
+            client.service_command(CLUSTER, "kafka", "stop", Deadline(60))
+        client.delete_service(CLUSTER, "kafka")
+        sim.clock.set_speed(0.01)
