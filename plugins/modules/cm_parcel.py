@@ -238,8 +238,8 @@ def locate(client, params, check_mode, deadline):
             # The URLs were there already, but CM has not read them since: refresh once.
             client.refresh_parcel_repositories(deadline)
         parcel = read_current(client, params)
-    if parcel is None and added and check_mode:
-        # The parcel would appear, available, once its repository is added.
+    if parcel is None and repositories and check_mode:
+        # The run adds the repository or, when it is there already, refreshes: the parcel would appear, available.
         parcel = dict(product=params["product"], version=params["version"], cluster=params["cluster"],
                       stage="AVAILABLE_REMOTELY")
     if parcel is None and params["state"] != "absent":

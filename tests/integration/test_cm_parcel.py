@@ -260,3 +260,21 @@ def test_use_tls_verifies_the_certificate(start_simulator, certificate, ansible)
     assert_clean_failure(unverified, "TLS verification failed", "ca_cert")
     assert not verified.get("failed") and len(verified["parcels"]) == 2, verified
     assert sim.log.count("GET", "^/api/version$") == 1
+
+
+def test_check_mode_with_a_configured_repo_cm_has_not_read_yet_predicts_the_refresh(sim):
+    """The repository is in REMOTE_PARCEL_REPO_URLS but CM has not refreshed since: the run refreshes once and then
+    finds the parcel, so check mode must predict it available rather than fail with 'unknown version'."""
+    client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
+    client.http.put_json(client.path("cm", "config"), {"items": [
+        {"name": "REMOTE_PARCEL_REPO_URLS", "value": ",".join([REPO_7_1_7, REPO_7_1_8, REPO_7_1_9])}]})
+    assert client.read_parcel(CLUSTER, "CDH", CDH_7_1_9) is None
+    params = task("cm_parcel", sim, version=CDH_7_1_9, state="downloaded", repo_url=[REPO_7_1_9])["bigdata.platform.cm_parcel"]
+    sim.log.clear()
+    predicted = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params, check_mode=True))
+    assert sim.log.mutating() == []
+    applied = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
+    assert predicted["changed"] == applied["changed"] is True
+    assert predicted["commands"] == applied["commands"] == ["startDownload"]
+    assert predicted["parcel"]["stage"] == applied["parcel"]["stage"] == "DOWNLOADED"
+    assert predicted["diff"] == applied["diff"]
