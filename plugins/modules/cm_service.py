@@ -219,6 +219,10 @@ class Service:
 
 def desired_config(params, service_type, items):
     """The settings asked for, as CM strings; OptionError for a name the service does not have."""
+    for key, value in (params["config"] or {}).items():
+        if isinstance(value, (dict, list)):
+            raise OptionError("config", {key: value}, "is not a setting value: Cloudera Manager keeps each setting as one string; "
+                                                      "give a string, number or boolean")
     desired = {key: as_config_string(value) for key, value in (params["config"] or {}).items()}
     for key in desired:
         if items is not None and key not in items:

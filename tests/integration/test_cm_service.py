@@ -186,8 +186,9 @@ def test_bad_input_and_a_failed_command_are_named(sim, ansible):
         service_task(sim, cluster="Cluster 9"),
         info_task(sim, cluster="Cluster 9"),
         service_task(sim, name="kafka", type="NOT_A_TYPE"),
+        service_task(sim, config={"dfs_replication": [2, 3]}),
     ])
-    failed, unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type = run.results
+    failed, unknown_key, no_type, wrong_type, no_cluster, info_no_cluster, bad_type, list_value = run.results
     # CM's message, and the cause that is in the failed child command
     assert_clean_failure(failed, "command restart on service zookeeper", "Failed to restart service.",
                          "Address already in use: 2181", "zookeeper-SERVER-")
@@ -200,6 +201,7 @@ def test_bad_input_and_a_failed_command_are_named(sim, ansible):
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
     assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
     assert_clean_failure(bad_type, "HTTP 400", "NOT_A_TYPE")
+    assert_clean_failure(list_value, "option 'config'", "dfs_replication", "one string")
     # the restart, and the refused creation of a service of an unknown type: nothing else was sent
     assert [entry.path.rsplit("/", 1)[-1] for entry in sim.log.mutating()] == ["restart", "services"]
 
