@@ -273,7 +273,7 @@ app:
       sample: 1
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
@@ -421,8 +421,13 @@ def finish(module, client, before, after, changed):
     """Wait (not in check mode) until the wanted state is reached, and build the result."""
     state = module.params["state"]
     if module.params["wait"] and not module.check_mode:
-        after = wait_for_app(client, after["id"], REACHED[state], module.params["timeout"],
-                             "application %s to be %s" % (after["id"], state))
+        try:
+            after = wait_for_app(client, after["id"], REACHED[state], module.params["timeout"],
+                                 "application %s to be %s" % (after["id"], state))
+        except PlatformError as exc:
+            # The submission or move happened: a failed wait must not hide it (last_state holds the app).
+            exc.details["changed"] = changed
+            raise
     return dict(changed=changed, app=after, diff=make_diff(summary(before), summary(after)))
 
 
