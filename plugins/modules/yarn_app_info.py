@@ -163,6 +163,10 @@ from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
     STATES, YARN_ARGS, YarnClient, find_apps, normalize_app)
 
 
+# Filters of the listing: none of them applies to one application asked for by id.
+FILTERS = ("name", "states", "owner", "queue", "tags", "application_types", "limit")
+
+
 def argument_spec():
     return merge_specs(YARN_ARGS, TLS_ARGS, dict(
         id=dict(type="str", aliases=["application_id"]),
@@ -191,7 +195,7 @@ def run(module):
 
 def main():
     run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
-               mutually_exclusive=[("id", "name"), ("id", "states"), ("id", "owner"), ("id", "queue"), ("id", "tags")])
+               mutually_exclusive=[("id", option) for option in FILTERS])
 
 
 if __name__ == "__main__":

@@ -38,8 +38,9 @@ def test_filters_one_app_and_bad_input(sim, ansible):
         info(sim, states=["RUNNING", "DONE"]),
         info(sim, id=adhoc, queue="etl"),
         info(sim, limit=0),
+        info(sim, id=adhoc, application_types=["SPARK"]),
     ], check=True)
-    (every, running, etl, queue, tags, no_match, by_name, limited, one, unknown, bad_state, conflict, zero) = run.results
+    (every, running, etl, queue, tags, no_match, by_name, limited, one, unknown, bad_state, conflict, zero, ignored) = run.results
     assert names(every) == ["streaming-ingest", "adhoc-report", "nightly-etl"], every
     assert not every["changed"] and all(set(app) == RETURN_KEYS for app in every["apps"])
     assert names(running) == ["streaming-ingest", "nightly-etl"]
@@ -54,5 +55,7 @@ def test_filters_one_app_and_bad_input(sim, ansible):
     assert_clean_failure(bad_state, "states", "DONE")
     assert_clean_failure(conflict, "id", "queue")
     assert_clean_failure(zero, "limit", "0")
+    # A filter that would be ignored with id is refused, not silently dropped (adhoc-report is a MAPREDUCE app).
+    assert_clean_failure(ignored, "id", "application_types")
     assert nightly not in [app["id"] for app in by_name["apps"]]
     assert sim.log.mutating() == []
