@@ -247,17 +247,25 @@ def locate(client, params, check_mode, deadline):
     return before, parcel, repositories
 
 
+def planned(stage, target, wait):
+    """The steps the run takes: the whole walk; with wait false only the next step, and only when it is a
+    command (a stage already under way is left to go on)."""
+    path = plan_parcel_path(stage, target)
+    return path if wait else [step for step in path[:1] if step[0]]
+
+
 def run(module):
     params = module.params
     client = ClouderaManagerClient.from_params(params)
     deadline = Deadline(params["timeout"])
     target = PARCEL_STATES[params["state"]]
     before, parcel, repositories = locate(client, params, module.check_mode, deadline)
-    commands = [command for command, dummy in plan_parcel_path(parcel["stage"], target) if command] if parcel else []
+    path = planned(parcel["stage"], target, params["wait"]) if parcel else []
+    commands = [command for command, dummy in path if command]
     if parcel and not module.check_mode:
         parcel, commands = walk(client, params, parcel, target, deadline)
-    elif parcel:
-        parcel = dict(parcel, stage=target)
+    elif path:
+        parcel = dict(parcel, stage=path[-1][1])
     repos_changed = bool(repositories) and repositories[0] != repositories[1]
     result = dict(changed=bool(commands) or repos_changed, parcel=parcel, commands=commands,
                   diff=make_diff(summary(before, repositories, 0), summary(parcel, repositories, 1)))

@@ -278,3 +278,18 @@ def test_check_mode_with_a_configured_repo_cm_has_not_read_yet_predicts_the_refr
     assert predicted["commands"] == applied["commands"] == ["startDownload"]
     assert predicted["parcel"]["stage"] == applied["parcel"]["stage"] == "DOWNLOADED"
     assert predicted["diff"] == applied["diff"]
+
+
+def test_check_mode_with_wait_false_predicts_the_one_step_the_run_takes(sim):
+    """With wait: false the run sends at most the next command of the path, and nothing when the next step is a
+    stage already under way: check mode must predict that command (and changed) rather than the whole walk."""
+    for state in sorted(TARGETS):
+        for stage in ALL_STAGES:
+            params = task("cm_parcel", sim, version=CDH_7_1_8, state=state, wait=False)["bigdata.platform.cm_parcel"]
+            sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, stage, seconds=20)
+            predicted = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params, check_mode=True))
+            sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, stage, seconds=20)
+            applied = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
+            assert predicted["commands"] == applied["commands"], (stage, state, predicted, applied)
+            assert predicted["changed"] == applied["changed"], (stage, state, predicted, applied)
+            assert len(applied["commands"]) <= 1
