@@ -188,6 +188,8 @@ class ClouderaManagerClient:
         if "://" in host or "/" in host:
             raise OptionError("host", host, "must be a host name or address without scheme or path; "
                                             "use port and use_tls for the rest")
+        if not host or host != "".join(host.split()):
+            raise OptionError("host", host, "must be a host name or address, without spaces (set it or CM_HOST)")
         if api_version is not None and not re.match(r"^v\d+$", api_version):
             raise OptionError("api_version", api_version, "is not an API version such as v41")
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)

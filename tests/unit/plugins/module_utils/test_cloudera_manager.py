@@ -87,6 +87,9 @@ def test_normalize_parcel():
 def test_client_options_are_checked_without_a_request():
     with pytest.raises(OptionError, match="option 'host'"):
         ClouderaManagerClient("https://cm.example.com", "admin", "x")
+    for blank in ("", " ", "cm host"):
+        with pytest.raises(OptionError, match="option 'host'.*without spaces"):
+            ClouderaManagerClient(blank, "admin", "x")
     with pytest.raises(OptionError, match="option 'api_version'"):
         ClouderaManagerClient("cm.example.com", "admin", "x", api_version="41")
     assert ClouderaManagerClient("cm", "a", "b").http.base_url == "http://cm:7180/api"
