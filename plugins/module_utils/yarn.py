@@ -281,6 +281,12 @@ def normalize_app(raw):
     }
 
 
+def queue_leaf(queue):
+    """A queue's leaf name, for comparing: the Capacity Scheduler reports apps' queues as 'etl', the Fair
+    Scheduler as 'root.etl', and operators write either."""
+    return queue.split(".")[-1] if queue else queue
+
+
 def matches(app, name=None, tags=None, user=None, queue=None, types=None):
     """Client-side filtering of normalised apps: Hadoop 2 ignores the name filter, tags match case-insensitively
     and every wanted tag must be present."""
@@ -290,7 +296,7 @@ def matches(app, name=None, tags=None, user=None, queue=None, types=None):
         return False
     if user is not None and app["user"] != user:
         return False
-    if queue is not None and app["queue"] != queue.split(".")[-1]:
+    if queue is not None and queue_leaf(app["queue"]) != queue_leaf(queue):
         return False
     return not types or (app["application_type"] or "").lower() in {t.lower() for t in types}
 

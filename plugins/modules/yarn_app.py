@@ -279,7 +279,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, wait_for_app)
+    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, queue_leaf, wait_for_app)
 
 DIFF_KEYS = ("id", "name", "queue", "state", "tags")
 # When each state counts as reached (an app that ended badly fails the wait before this is asked).
@@ -408,8 +408,8 @@ def ensure_submitted(module, client, current):
         app_id = client.submit(submission(params, client.new_application()["application-id"]))
     else:
         app_id = current["id"]
-        wanted_queue = params["queue"] and params["queue"].split(".")[-1]
-        move = bool(wanted_queue) and current["queue"] != wanted_queue and current["state"] in ACTIVE_STATES
+        wanted_queue = queue_leaf(params["queue"])
+        move = bool(wanted_queue) and queue_leaf(current["queue"]) != wanted_queue and current["state"] in ACTIVE_STATES
         after = dict(current, queue=wanted_queue) if move else current
         if module.check_mode or not move:
             return finish(module, client, before, after, changed=move)

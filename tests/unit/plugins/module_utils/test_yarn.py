@@ -57,6 +57,25 @@ def test_normalise_match_and_failure():
     assert yarn.normalize_app(None) is None
 
 
+class CheckModeModule:
+    check_mode = True
+
+    def __init__(self, **params):
+        self.params = dict(dict(state="submitted", wait=True, timeout=10, queue=None), **params)
+
+
+def test_a_fair_scheduler_queue_path_is_the_same_queue():
+    """The Fair Scheduler reports an app's queue as 'root.etl': it is in queue 'etl', so the filter keeps it and
+    yarn_app does not move it again on every run."""
+    fair = dict(yarn.normalize_app(RAW_APP), queue="root.etl", state="RUNNING")
+    assert yarn.matches(fair, queue="etl") and yarn.matches(fair, queue="root.etl")
+    assert not yarn.matches(fair, queue="adhoc")
+    assert not yarn_app.ensure_submitted(CheckModeModule(queue="etl"), None, fair)["changed"]
+    assert not yarn_app.ensure_submitted(CheckModeModule(queue="root.etl"), None, fair)["changed"]
+    moved = yarn_app.ensure_submitted(CheckModeModule(queue="root.adhoc"), None, fair)
+    assert moved["changed"] and moved["app"]["queue"] == "adhoc"
+
+
 def test_newest_first_by_start_time_then_sequence():
     apps = [{"id": "application_5_9999", "started_time": 10}, {"id": "application_5_10000", "started_time": 10},
             {"id": "application_1_0001", "started_time": 20}]
