@@ -274,7 +274,7 @@ def test_check_mode_with_a_configured_repo_cm_has_not_read_yet_predicts_the_refr
     predicted = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params, check_mode=True))
     assert sim.log.mutating() == []
     applied = cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params))
-    assert predicted["changed"] == applied["changed"] is True
+    assert predicted["changed"] is True and applied["changed"] is True
     assert predicted["commands"] == applied["commands"] == ["startDownload"]
     assert predicted["parcel"]["stage"] == applied["parcel"]["stage"] == "DOWNLOADED"
     assert predicted["diff"] == applied["diff"]
