@@ -16,8 +16,8 @@ description:
     instances, decommissions them, or adds a new node group, then waits until the cluster is C(Active) again.
   - Delete it and wait until it is gone.
   - A cluster that is in the middle of an operation is waited on, never asked twice.
-  - Plugin, template, image, key pair, network and O(is_transient) apply when the cluster is created; Sahara
-    cannot change them later, so a difference on an existing cluster only gives a warning.
+  - Plugin, template, image, key pair, network, O(is_transient) and O(description) apply when the cluster is
+    created; the module does not change them later, so a difference on an existing cluster only gives a warning.
 author:
   - bigdata.platform contributors (@bigdata-platform)
 options:
@@ -52,11 +52,11 @@ options:
     description: Whether Sahara deletes the cluster once its jobs are done.
     type: bool
   description:
-    description: Free text, set at creation.
+    description: Free text, set at creation (a different value on an existing cluster gives a warning).
     type: str
   node_groups:
     description:
-      - "Number of instances per node group, for example C({worker: 5})."
+      - "Number of instances per node group, for example C({worker: 5}); counts are whole numbers of 0 or more."
       - At creation, these counts override the cluster template's; a node group not in the template is made
         from the node group template of the same name.
       - On an existing cluster, a changed count scales the node group; a new name adds a node group (from the
@@ -169,7 +169,9 @@ diff:
   type: dict
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+import time
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError, WaitTimeout
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, merge_specs, run_module
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
     ACTIVE, DELETING, ERROR, REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, describe_cluster, normalize_cluster,
@@ -179,7 +181,11 @@ from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wa
 
 # Set at creation only: option -> key of the normalised cluster.
 CREATION_ONLY = {"plugin": "plugin", "plugin_version": "plugin_version", "keypair": "keypair",
-                 "neutron_management_network": "neutron_management_network", "is_transient": "is_transient"}
+                 "neutron_management_network": "neutron_management_network", "is_transient": "is_transient",
+                 "description": "description"}
+# Set at creation only, given by name or id: option -> (kind, key of the normalised cluster).
+CREATION_ONLY_REFERENCES = {"cluster_template": ("cluster_template", "cluster_template_id"),
+                            "default_image": ("image", "default_image_id")}
 
 
 def argument_spec():
@@ -203,11 +209,11 @@ def wanted_counts(params):
     counts = {}
     for name, count in (params["node_groups"] or {}).items():
         try:
-            counts[name] = int(count)
-        except (TypeError, ValueError):
+            counts[name] = int(str(count))  # 2.7, "2.7" and True are not counts: int() alone would take them
+        except ValueError:
             counts[name] = -1
-        if counts[name] < 0 or isinstance(count, bool):
-            raise OptionError("node_groups", {name: count}, "must map node group names to counts of 0 or more")
+        if counts[name] < 0:
+            raise OptionError("node_groups", {name: count}, "must map node group names to whole counts of 0 or more")
     return counts
 
 
@@ -223,9 +229,17 @@ def error_reason(cluster):
 
 
 def wait_for(client, module, cluster, done, what):
-    return wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done, failed=error_reason,
-                      timeout=module.params["timeout"], what="Sahara cluster %s %s" % (cluster["name"], what),
-                      describe=describe_cluster)
+    """Poll the cluster until done(cluster). The waits of one task (a deletion, then the new cluster; an operation
+    in progress, then the scaling) share its timeout: module.deadline is set once, in run()."""
+    timeout = module.params["timeout"]
+    what = "Sahara cluster %s %s" % (cluster["name"], what)
+    try:
+        return wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done, failed=error_reason,
+                          timeout=max(0.0, module.deadline - time.monotonic()), what=what, describe=describe_cluster)
+    except WaitTimeout as exc:
+        raise WaitTimeout("timed out after %ss (the task's timeout) waiting for %s; last state seen: %s"
+                          % (timeout, what, describe_cluster(exc.last_state)), last_state=exc.last_state,
+                          timeout=timeout) from None
 
 
 def is_active(cluster):
@@ -279,12 +293,25 @@ def create(module, client, counts):
     return cluster
 
 
-def warn_creation_only(module, current):
-    for option, key in CREATION_ONLY.items():
+def warn_creation_only(module, client, current):
+    differ = [option for option, key in CREATION_ONLY.items()
+              if module.params[option] is not None and module.params[option] != current[key]]
+    for option, (kind, key) in CREATION_ONLY_REFERENCES.items():
         wanted = module.params[option]
-        if wanted is not None and wanted != current[key]:
-            module.warn("Sahara cannot change %s of the existing cluster %s (%r, not %r); left as it is"
-                        % (option, current["name"], current[key], wanted))
+        if wanted and wanted != current[key] and not refers_to(client, kind, wanted, option, current[key]):
+            differ.append(option)
+    for option in differ:
+        key = CREATION_ONLY.get(option) or CREATION_ONLY_REFERENCES[option][1]
+        module.warn("Sahara cannot change %s of the existing cluster %s (%r, not %r); left as it is"
+                    % (option, current["name"], current[key], module.params[option]))
+
+
+def refers_to(client, kind, value, option, resource_id):
+    """Whether the name or id `value` is the resource `resource_id` (a name Sahara no longer knows is not)."""
+    try:
+        return client.find_by_name_or_id(kind, value, option) == resource_id
+    except OptionError:
+        return False
 
 
 def scale(module, client, current, counts):
@@ -325,7 +352,7 @@ def ensure_present(module, client, current):
         reason = error_reason(current)
         if reason:
             raise OperationFailed(reason, last_state=current)
-        warn_creation_only(module, current)
+        warn_creation_only(module, client, current)
         after = scale(module, client, current, counts)
         result = dict(changed=after is not current, cluster=after, diff=make_diff(current, after))
         if after is not current:
@@ -348,6 +375,7 @@ def ensure_absent(module, client, current):
 
 
 def run(module):
+    module.deadline = time.monotonic() + module.params["timeout"]
     client = SaharaClient.from_params(module.params)
     current = read_cluster(client, module.params["name"])
     if module.params["state"] == "absent":

@@ -39,8 +39,10 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert sim.mutations() == [] and sim.clusters == {}
 
     check_scale = dict(cluster_task(sim, node_groups={"worker": 5}), check_mode=True)
-    run = ansible.run_tasks([create, create, info_task(sim, name="analytics"), info_task(sim), check_scale])
-    created, again, one, everything, predicted = run.results
+    creation_only = cluster_task(sim, cluster_template="retired-template", description="renamed", keypair="ops",
+                                 node_groups={"worker": 3})
+    run = ansible.run_tasks([create, create, info_task(sim, name="analytics"), info_task(sim), check_scale, creation_only])
+    created, again, one, everything, predicted, warned = run.results
     assert created["changed"] and not created.get("failed"), created
     assert created["cluster"]["status"] == "Active"
     assert created["cluster"]["node_groups"] == {"master": 1, "worker": 3}
@@ -52,13 +54,17 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert one["clusters"] == [dict(again["cluster"])] and [c["name"] for c in everything["clusters"]] == ["analytics"]
     assert predicted["changed"] and predicted["scaling"]["after"] == {"master": 1, "worker": 5}
     assert sim.log.count("PUT") == 0, "check mode predicts the scaling and sends nothing"
+    assert warned["changed"] is False and not warned.get("failed"), warned
+    assert sorted(w.split(" of the existing")[0] for w in warned["warnings"]) == [
+        "Sahara cannot change cluster_template", "Sahara cannot change description"], warned["warnings"]
 
     run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5}), cluster_task(sim, node_groups={"worker": 1}),
                              cluster_task(sim, node_groups={"worker": 1, "edge": 1}),
                              cluster_task(sim, node_groups={"worker": -1}), cluster_task(sim, node_groups={"nosuch": 2}),
+                             cluster_task(sim, node_groups={"worker": 2.5}),
                              cluster_task(sim, name="other", default_image="no-such-image", cluster_template="small")],
                             diff=True)
-    up, down, added, negative, unknown, image = run.results
+    up, down, added, negative, unknown, fraction, image = run.results
     assert up["changed"] and up["scaling"] == {"before": {"master": 1, "worker": 3}, "after": {"master": 1, "worker": 5}}
     assert up["diff"]["before"]["node_groups"]["worker"] == 3 and up["diff"]["after"]["node_groups"]["worker"] == 5
     assert up["cluster"]["status"] == "Active" and down["cluster"]["node_groups"]["worker"] == 1
@@ -71,6 +77,7 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert len(scale_bodies) == 3 and sim.log.count("POST", "/clusters$") == 1, "bad input sends nothing"
     assert_clean_failure(negative, "node_groups", "-1")
     assert_clean_failure(unknown, "node_groups", "nosuch")
+    assert_clean_failure(fraction, "node_groups", "2.5", "whole counts")
     assert_clean_failure(image, "default_image", "no-such-image")
 
     sim.log.clear()
@@ -143,6 +150,18 @@ def test_wait_false_returns_at_once_and_a_cluster_being_deleted_is_waited_for(si
     assert_clean_failure(refused, "being deleted", "wait: true")
     assert recreated["changed"] and recreated["cluster"]["status"] == "Active", recreated
     assert recreated["cluster"]["id"] != created["cluster"]["id"] and sim.log.count("POST", "/clusters$") == 2
+
+
+def test_the_waits_of_one_task_share_its_timeout(sim, ansible):
+    sim.set_stage_seconds(200)  # 10 s of real time per status at speed 20
+    ansible.run_tasks([cluster_task(sim, cluster_template="small", wait=False), cluster_task(sim, state="absent", wait=False)])
+    timeline = next(iter(sim.clusters.values()))["_timeline"]
+    sim.clock.advance(timeline.start + 200 - sim.now() - 100)  # gone in about 5 s
+    sim.set_stage_seconds(24)  # the new cluster is Active about 8.4 s after its creation
+    # Each wait alone fits in 10 s; both do not: the task fails at its timeout instead of taking 13 s.
+    result = ansible.run_tasks([cluster_task(sim, cluster_template="small", timeout=10)]).results[0]
+    assert_clean_failure(result, "timed out after 10s (the task's timeout)", "to become Active")
+    assert sim.log.count("POST", "/clusters$") == 2 and result["last_state"]["status"] != "Active"
 
 
 def test_expired_token_is_renewed_during_the_wait(sim, ansible):
