@@ -270,8 +270,11 @@ class ClouderaManagerClient:
         return check_command(self.http.post_json(path), "command %s on parcel %s %s" % (command, product, version))
 
     def wait_parcel(self, cluster, product, version, stage, left, deadline):
-        """Wait until the parcel reaches `stage`; fail on its errors or when it settles elsewhere."""
+        """Wait until the parcel reaches `stage`; fail on its errors or when it settles elsewhere. None when CM
+        forgot the parcel on its way back to AVAILABLE_REMOTELY: a removed download that no repository offers."""
         def failed(parcel):
+            if parcel is None:
+                return None if stage == "AVAILABLE_REMOTELY" else "parcel %s %s disappeared on its way to %s" % (product, version, stage)
             errors = parcel["state"]["errors"]
             if parcel["stage"] == stage:
                 return None  # errors CM still lists from an earlier attempt do not undo an arrival
@@ -282,7 +285,7 @@ class ClouderaManagerClient:
             return None
 
         return deadline.wait_until(lambda: normalize_parcel(self.read_parcel(cluster, product, version)),
-                                   lambda parcel: parcel["stage"] == stage, failed=failed,
+                                   lambda parcel: parcel is None or parcel["stage"] == stage, failed=failed,
                                    what="parcel %s %s to reach %s" % (product, version, stage), describe=describe_parcel)
 
     # -- services --------------------------------------------------------------------------------

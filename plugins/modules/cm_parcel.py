@@ -194,6 +194,8 @@ def walk(client, params, parcel, target, deadline):
     sent = []
     try:
         for dummy in range(MAX_STEPS):
+            if parcel is None:
+                return forgotten(params), sent
             if parcel["stage"] == target:
                 return parcel, sent
             command, stage = plan_parcel_path(parcel["stage"], target)[0]
@@ -213,6 +215,14 @@ def walk(client, params, parcel, target, deadline):
         # A failure after CM accepted commands: the task still changed the parcel, say so and how.
         exc.details.update(changed=bool(sent), commands=sent)
         raise
+
+
+def forgotten(params):
+    """None (absent) when CM forgot the parcel as its download went: no configured repository offers it."""
+    if params["state"] == "absent":
+        return None
+    raise PlatformError("Cloudera Manager no longer lists parcel %s %s after its download was removed: no configured "
+                        "repository offers it; add one with repo_url" % (params["product"], params["version"]))
 
 
 def moved_meanwhile(client, params, parcel, error):

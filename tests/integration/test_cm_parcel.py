@@ -2,8 +2,8 @@
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient, Deadline
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
 from ansible_collections.bigdata.platform.plugins.modules import cm_parcel
 from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
 from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
@@ -293,3 +293,33 @@ def test_check_mode_with_wait_false_predicts_the_one_step_the_run_takes(sim):
             assert predicted["commands"] == applied["commands"], (stage, state, predicted, applied)
             assert predicted["changed"] == applied["changed"], (stage, state, predicted, applied)
             assert len(applied["commands"]) <= 1
+
+
+def test_a_parcel_cm_forgets_once_its_download_is_removed(sim):
+    """An old version whose repository was taken out of REMOTE_PARCEL_REPO_URLS: CM still holds its download, and
+    forgets the parcel when the download is removed. absent is then reached (and settles); available cannot be."""
+    client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
+
+    def configure(*urls):
+        client.http.put_json(client.path("cm", "config"), {"items": [{"name": "REMOTE_PARCEL_REPO_URLS", "value": ",".join(urls)}]})
+        client.refresh_parcel_repositories(Deadline(30))
+
+    def run(state, check_mode=False):
+        params = task("cm_parcel", sim, version=CDH_7_1_8, state=state)["bigdata.platform.cm_parcel"]
+        return cm_parcel.run(InProcessModule(cm_parcel.argument_spec(), params, check_mode=check_mode))
+
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTED")
+    configure(REPO_7_1_7)
+    removed = run("absent")
+    assert removed["changed"] and removed["commands"] == ["startRemovalOfDistribution", "removeDownload"], removed
+    assert removed["parcel"] is None and removed["diff"] == {"before": {"stage": "DISTRIBUTED"}, "after": {}}
+    assert client.read_parcel(CLUSTER, "CDH", CDH_7_1_8) is None
+    again = run("absent")
+    assert not again["changed"] and again["parcel"] is None
+
+    configure(REPO_7_1_7, REPO_7_1_8)
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DOWNLOADED")
+    configure(REPO_7_1_7)
+    with pytest.raises(PlatformError, match="no longer lists parcel CDH %s.*repo_url" % CDH_7_1_8) as gone:
+        run("available")
+    assert gone.value.details["changed"] is True and gone.value.details["commands"] == ["removeDownload"]

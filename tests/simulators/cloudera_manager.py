@@ -18,6 +18,9 @@ Behaviour, as Cloudera Manager does it:
     progress in `state`); a command that is illegal in the current stage answers 400; activating a
     version deactivates the product's previously active version and marks the cluster's services
     STALE; a failed download or distribution falls back to the previous stage with `state.errors`.
+  - removing the download of a parcel that no repository offered at the last refresh makes CM forget
+    it (the parcel then answers 404 and leaves the list), as CM lists only parcels that a configured
+    repository offers or that it holds.
   - service commands (start, stop, restart, rollingRestart, deployClientConfig) return an active
     ApiCommand that completes later (COMMAND_SECONDS); a failed command carries the role's error in
     its children; a command that is not available in the service's state answers 400.
@@ -192,6 +195,7 @@ class ClouderaManagerSimulator(Simulator):
             self.known.update(REPOSITORIES.get(url, []))
         for key in self.known:
             self.downloads[key] = Staged("DOWNLOADED" if key == ("CDH", CDH_7_1_7) else "AVAILABLE_REMOTELY")
+        self.offered = set(self.known)  # what the configured repositories offered at the last refresh
         for number, cluster in enumerate(clusters, 1):
             self.hosts[cluster] = ["c%d-node-%d.example.com" % (number, index) for index in (1, 2, 3)]
             self.distributions[(cluster, "CDH", CDH_7_1_7)] = Staged("ACTIVATED")
@@ -326,6 +330,7 @@ class ClouderaManagerSimulator(Simulator):
         for key in offered - self.known:
             self.downloads[key] = Staged("AVAILABLE_REMOTELY")
         self.known |= offered
+        self.offered = offered
 
     # -- clusters and parcels --------------------------------------------------------------------
     def cluster(self, name):
@@ -428,6 +433,8 @@ class ClouderaManagerSimulator(Simulator):
             if (product, version) == key and (staged.stage or staged.transition):
                 raise bad_request("Parcel %s-%s is still distributed in cluster '%s'." % (key + (other,)))
         self.downloads[key] = Staged("AVAILABLE_REMOTELY")
+        if key not in self.offered:
+            self.known.discard(key)
 
     def distribution(self, cluster, key):
         return self.distributions.setdefault((cluster,) + key, Staged(None))
