@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError
-from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 
 # Options documented by doc_fragments/rhev.py.
@@ -206,19 +206,19 @@ class RhevClient:
         return matches[0] if matches else None
 
     def get_vm(self, vm_id, next_run=False):
-        return self.http.get_or_none("vms/%s" % vm_id, params={"next_run": "true"} if next_run else None)
+        return self.http.get_or_none(quote_path("vms", vm_id), params={"next_run": "true"} if next_run else None)
 
     def create_vm(self, body):
         return self.http.post_json("vms", body)
 
     def update_vm(self, vm_id, body):
-        return self.http.put_json("vms/%s" % vm_id, body)
+        return self.http.put_json(quote_path("vms", vm_id), body)
 
     def remove_vm(self, vm_id):
-        self.http.delete("vms/%s" % vm_id)
+        self.http.delete(quote_path("vms", vm_id))
 
     def vm_action(self, vm_id, action):
-        return self.http.post_json("vms/%s/%s" % (vm_id, action), {})
+        return self.http.post_json(quote_path("vms", vm_id, action), {})
 
     def name_of(self, kind, ref):
         """The name of a cluster/template/host reference, read once per task."""
@@ -226,7 +226,7 @@ class RhevClient:
             return None
         key = (kind, ref["id"])
         if key not in self.names:
-            item = self.http.get_or_none("%s/%s" % (kind, ref["id"]))
+            item = self.http.get_or_none(quote_path(kind, ref["id"]))
             self.names[key] = (item or {}).get("name")
         return self.names[key]
 

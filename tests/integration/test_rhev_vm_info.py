@@ -30,8 +30,9 @@ def test_by_name_id_pattern_and_all_in_check_mode_too(sim, ansible):
         info(sim),
         info(sim, name="no-such-vm"),
         info(sim, id="00000000-1111-2222-3333-444444444444"),
+        info(sim, id="../clusters"),  # an id is one path segment: it cannot reach another collection
     ], check=True)
-    by_name, by_id, pattern, pattern_up, everything, missing, missing_id = run.results
+    by_name, by_id, pattern, pattern_up, everything, missing, missing_id, not_an_id = run.results
     assert sim.log.mutating(path="^/ovirt-engine/api") == []
     assert all(not result["changed"] and not result.get("failed") for result in run.results), run.results
 
@@ -48,7 +49,7 @@ def test_by_name_id_pattern_and_all_in_check_mode_too(sim, ansible):
     statuses = {vm["name"]: vm["status"] for vm in everything["vms"]}
     assert statuses == {"Hadoop-Master": "down", "hadoop-master": "up", "hadoop-worker-1": "down", "spark-1": "suspended"}
     assert {vm["name"]: vm["host"] for vm in everything["vms"]}["hadoop-worker-1"] is None
-    assert missing["vms"] == [] and missing_id["vms"] == []
+    assert missing["vms"] == [] and missing_id["vms"] == [] and not_an_id["vms"] == []
 
 
 def test_pending_next_run_configuration_is_shown(sim, ansible):
