@@ -76,7 +76,24 @@ def optional_ceph(request):
         return None
 
 
+@pytest.fixture
+def demo_pools_removed(request):
+    """Whatever happens in the test, the demo's pools do not stay on the session's shared Ceph cluster."""
+    yield
+    ceph = optional_ceph(request)
+    if ceph is None:
+        return
+    ceph.set_option("mon_allow_pool_delete", "true")
+    for host in ("platform_a", "platform_b"):
+        with open(os.path.join(DEMO_INVENTORY, "host_vars", host + ".yml")) as handle:
+            for pool in yaml.safe_load(handle)["ceph_pools_list"]:
+                if ceph.pool(pool["name"]) is not None:
+                    ceph.mon_command("osd pool delete", pool=pool["name"], pool2=pool["name"],
+                                     yes_i_really_really_mean_it=True)
+
+
 @pytest.mark.xdist_group("ceph")
+@pytest.mark.usefixtures("demo_pools_removed")
 def test_site_builds_the_platforms_then_changes_nothing_then_teardown_removes_them(ansible, start_simulator,
                                                                                    tmp_path, request):
     ceph = optional_ceph(request)
