@@ -220,6 +220,11 @@ class RhevClient:
     def vm_action(self, vm_id, action):
         return self.http.post_json(quote_path("vms", vm_id, action), {})
 
+    def has_named(self, kind, name):
+        """Whether the engine has a cluster or template (`kind`: clusters, templates) named exactly `name`."""
+        body = self.http.get_json(kind, params={"search": "name=%s" % name})
+        return any(item.get("name") == name for item in (body or {}).get(kind[:-1], []))
+
     def name_of(self, kind, ref):
         """The name of a cluster/template/host reference, read once per task."""
         if not ref or not ref.get("id"):

@@ -294,6 +294,8 @@ class VmTask:
             raise OptionError("cluster", None, "is required to create VM %s" % self.name)
         if before is not None:
             self.check_placement(before)
+        elif state != "absent":
+            self.check_references()
         changes = {} if state == "absent" else differences(before and effective_config(before),
                                                            desired_config(self.params))
         actions = power_actions(before["status"] if before else "down", state)
@@ -313,6 +315,14 @@ class VmTask:
         vm.update(id=None, name=self.name, status="down", cluster=self.params["cluster"], host=None,
                   template=self.params["template"] or "Blank", next_run=False, pending={})
         return vm
+
+    def check_references(self):
+        """The cluster and template of a VM to create exist: check mode must not predict a creation that fails."""
+        for option, kind, name in (("cluster", "clusters", self.params["cluster"]),
+                                   ("template", "templates", self.params["template"] or "Blank")):
+            if not self.client.has_named(kind, name):
+                raise OptionError(option, name, "names no %s of the engine; VM %s cannot be created"
+                                  % (kind[:-1], self.name))
 
     def check_placement(self, vm):
         cluster = self.params["cluster"]

@@ -194,10 +194,11 @@ def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
         vm_task(sim, name="hadoop-master", cluster="Default"),
         vm_task(sim, name="new-vm", cluster="Default", memory="1GiB", memory_guaranteed="2GiB"),
         vm_task(sim, name="new-vm", cluster="no-such-cluster"),
+        dict(vm_task(sim, name="new-vm", cluster="Default", template="no-such-template"), check_mode=True),
         {"bigdata.platform.rhev_vm": {"url": sim.url + "/ovirt-engine/api", "name": "new-vm"}},
         vm_task(sim, name="hadoop-worker-1", state="sleeping"),
     ])
-    refused, crashed, slow, memory, guaranteed, cores, no_cluster, moved, engine_memory, no_such, no_user, bad_state = run.results
+    refused, crashed, slow, memory, guaranteed, cores, no_cluster, moved, engine_memory, no_such, no_template, no_user, bad_state = run.results
     assert_clean_failure(refused, "HTTP 409", "Operation Failed: [Cannot run VM. There is no host that satisfies")
     assert sim.vm_by_name("hadoop-worker-1")["status"] == "down"
     assert_clean_failure(crashed, "VM crashes-on-launch went down while starting", "statuses seen:")
@@ -209,10 +210,12 @@ def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
     assert_clean_failure(no_cluster, "option 'cluster'", "required to create VM new-vm")
     assert_clean_failure(moved, "option 'cluster'", "existing VM hadoop-master (hadoop)")
     assert_clean_failure(engine_memory, "HTTP 400", "Physical Memory Guaranteed cannot exceed Memory Size")
-    assert_clean_failure(no_such, "HTTP 404", "Entity not found: Cluster: no-such-cluster")
+    assert_clean_failure(no_such, "option 'cluster'", "no-such-cluster", "names no cluster")
+    assert_clean_failure(no_template, "option 'template'", "no-such-template", "names no template")
     assert_clean_failure(no_user, "option 'username'")
     assert_clean_failure(bad_state, "state", "sleeping")
-    assert [e.path for e in api_mutations(sim) if e.path.endswith("/vms")] == ["/ovirt-engine/api/vms"] * 2
+    assert [e.path for e in api_mutations(sim) if e.path.endswith("/vms")] == ["/ovirt-engine/api/vms"], \
+        "only the engine can tell that memory_guaranteed exceeds memory; unknown names are found before any change"
 
 
 def test_wrong_password_is_clear_and_never_printed(sim, ansible):
