@@ -173,6 +173,11 @@ class SaharaClient:
             token = self._session.get_token()
         except ks_exceptions.ClientException as exc:
             raise keystone_failure(exc, auth_url)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # keystoneauth's generic plugins raise a bare Exception for a missing option ('password is a required
+            # attribute'): a message for the task, not a traceback.
+            raise PlatformError("OpenStack authentication failed: %s (check the auth option, the clouds.yaml entry or "
+                                "the OS_* variables)" % exc, url=auth_url) from None
         endpoint = self.endpoint(region)
         # TLS as openstack.config settled it for Keystone: ca_cert, else clouds.yaml's cacert or OS_CACERT.
         verify = region.get_requests_verify_args()[0]
