@@ -45,6 +45,8 @@ def assert_clean_failure(result, *texts):
     assert result.get("failed"), result
     # ansible-core 2.19 puts "(traceback unavailable)" in "exception" of every failed result without one
     assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
+    # ... and shows no traceback for an exception the module did not handle, only this message
+    assert "Module failed" not in result["msg"] and "MODULE FAILURE" not in result["msg"], result
     for text in texts:
         assert text in result["msg"], result["msg"]
 
