@@ -1,6 +1,7 @@
 """The lifecycle playbooks against the simulators (and the local Ceph cluster when it can start):
 
-- site.yml builds both demo platforms; run again it reports changed=0; teardown.yml removes what it built;
+- site.yml in check mode sends nothing that changes anything; then it builds both demo platforms; run again
+  it reports changed=0; teardown.yml removes what it built;
 - parcel_upgrade.yml upgrades two simulated Cloudera Manager clusters one at a time, stops on an injected
   failure in the first (CM's message, the second untouched), then resumes and finishes both.
 """
@@ -28,10 +29,11 @@ CDH_7_1_9 = "7.1.9-1.cdh7.1.9.p0.44702451"
 REPO_7_1_9 = "https://archive.cloudera.com/p/cdh7/7.1.9.0/parcels/"
 
 
-def run_playbook(ansible, playbook, inventory, env=None, extra_vars=None, name="run"):
+def run_playbook(ansible, playbook, inventory, env=None, extra_vars=None, name="run", args=()):
     """ansible-playbook on one of the collection's playbooks, with the test runner's environment."""
     results_file = os.path.join(ansible.workdir, "%s-results.jsonl" % name)
     command = [os.path.join(BIN_DIR, "ansible-playbook"), "-i", inventory, os.path.join(PLAYBOOKS, playbook)]
+    command += list(args)
     if extra_vars:
         command += ["-e", json.dumps(extra_vars)]
     environment = ansible.environment(dict(env or {}, BIGDATA_RESULTS_FILE=results_file))
@@ -94,13 +96,21 @@ def demo_pools_removed(request):
 
 @pytest.mark.xdist_group("ceph")
 @pytest.mark.usefixtures("demo_pools_removed")
-def test_site_builds_the_platforms_then_changes_nothing_then_teardown_removes_them(ansible, start_simulator,
+def test_site_predicts_then_builds_the_platforms_then_changes_nothing_then_teardown_removes_them(ansible, start_simulator,
                                                                                    tmp_path, request):
     ceph = optional_ceph(request)
     sims = start_demo_simulators(start_simulator, tmp_path, ceph)
     env = {"DEMO_STATE_DIR": str(tmp_path)}
     with open(os.path.join(DEMO_INVENTORY, "host_vars", "platform_a.yml")) as handle:
         platform_a = yaml.safe_load(handle)
+
+    # Check mode first: it predicts changes and sends nothing that changes anything.
+    check = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="check", args=["--check", "--diff"])
+    assert check.returncode == 0, check.output
+    assert all(count["changed"] > 0 and count["failed"] == 0 for count in recap(check).values()), check.stdout
+    assert {name: changes_sent(sim) for name, sim in sims.items()} == {name: [] for name in sims}
+    if ceph is not None:
+        assert ceph.pool("demo-a-rbd") is None
 
     first = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="first")
     assert first.returncode == 0, first.output
