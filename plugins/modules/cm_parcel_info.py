@@ -30,7 +30,10 @@ options:
     description: Only this parcel version.
     type: str
   stage:
-    description: Only parcels in one of these stages, such as V(ACTIVATED) or V(DOWNLOADING).
+    description:
+      - Only parcels in one of these stages, such as V(ACTIVATED) or V(DOWNLOADING) (case-insensitive).
+      - The stages are C(AVAILABLE_REMOTELY), C(DOWNLOADING), C(DOWNLOADED), C(DISTRIBUTING), C(DISTRIBUTED),
+        C(UNDISTRIBUTING), C(ACTIVATING) and C(ACTIVATED); another name fails the task.
     type: list
     elements: str
 seealso:
@@ -84,9 +87,9 @@ parcels:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    ClouderaManagerClient, cm_argument_spec, normalize_parcel,
+    PARCEL_MOVES, ClouderaManagerClient, cm_argument_spec, normalize_parcel,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
 
@@ -100,8 +103,16 @@ def argument_spec():
     ))
 
 
-def wanted(parcel, params):
+def wanted_stages(params):
+    """The stages asked for, upper case; a name that is not a stage is refused rather than matching nothing."""
     stages = [stage.upper() for stage in params["stage"] or []]
+    for stage in stages:
+        if stage not in PARCEL_MOVES:
+            raise OptionError("stage", stage, "is not a parcel stage; stages: %s" % ", ".join(PARCEL_MOVES))
+    return stages
+
+
+def wanted(parcel, params, stages):
     return ((not params["product"] or parcel["product"] == params["product"])
             and (not params["version"] or parcel["version"] == params["version"])
             and (not stages or parcel["stage"] in stages))
@@ -109,13 +120,14 @@ def wanted(parcel, params):
 
 def run(module):
     params = module.params
+    stages = wanted_stages(params)
     client = ClouderaManagerClient.from_params(params)
     try:
         parcels = [normalize_parcel(raw) for raw in client.parcels(params["cluster"])]
     except NotFound:
         client.check_cluster(params["cluster"])
         raise
-    parcels = sorted((p for p in parcels if wanted(p, params)), key=lambda p: (p["product"], p["version"]))
+    parcels = sorted((p for p in parcels if wanted(p, params, stages)), key=lambda p: (p["product"], p["version"]))
     return dict(changed=False, parcels=parcels)
 
 

@@ -176,8 +176,9 @@ def test_bad_input_is_named(sim, ansible):
         parcel_task(sim, version="7.9.9-1", state="absent"),
         {"bigdata.platform.cm_parcel_info": dict(connection(sim), cluster="Cluster 9")},
         info_task(sim, api_version="41"),
+        info_task(sim, stage=["actived"]),
     ])
-    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster, bad_version = run.results
+    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster, bad_version, bad_stage = run.results
     assert_clean_failure(unknown, "option 'version'", "7.9.9-1", CDH_7_1_7, CDH_7_1_8)
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
     assert_clean_failure(bad_repo, "option 'repo_url'", "archive.cloudera.com/cdh7")
@@ -186,6 +187,7 @@ def test_bad_input_is_named(sim, ansible):
     assert absent_unknown["parcel"] is None
     assert_clean_failure(info_no_cluster, "option 'cluster'", "Cluster 9")
     assert_clean_failure(bad_version, "option 'api_version'", "'41'")
+    assert_clean_failure(bad_stage, "option 'stage'", "ACTIVED", "DISTRIBUTED")
     assert sim.log.mutating() == []
 
 
