@@ -125,7 +125,10 @@ class RhevClient:
         if not token and not (username and password):
             raise OptionError("username", username, "and password are required when no token is given "
                                                     "(options username/password or OVIRT_USERNAME/OVIRT_PASSWORD)")
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # such as an unclosed IPv6 bracket
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise OptionError("url", url, "is not the engine API URL, such as https://engine.example.com/ovirt-engine/api")
         self.engine = "%s://%s" % (parts.scheme, parts.netloc)

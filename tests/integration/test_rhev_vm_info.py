@@ -71,11 +71,13 @@ def test_bad_input_and_unreachable_engine_fail_clearly(sim, ansible):
         info(sim, name="hadoop-master", pattern="name=*"),
         {"bigdata.platform.rhev_vm_info": {"url": "engine.example.com", "username": "admin@internal", "password": "unused-pw"}},
         {"bigdata.platform.rhev_vm_info": {"url": "http://127.0.0.1:9/ovirt-engine/api", "token": "some-token-value", "request_timeout": 2}},
+        {"bigdata.platform.rhev_vm_info": {"url": "https://[::1/ovirt-engine/api", "token": "some-token-value"}},
     ])
-    exclusive, bad_url, unreachable = run.results
+    exclusive, bad_url, unreachable, bad_ipv6 = run.results
     assert exclusive["failed"] and "mutually exclusive" in exclusive["msg"] and "pattern" in exclusive["msg"]
     assert bad_url["failed"] and "option 'url'" in bad_url["msg"] and "engine.example.com" in bad_url["msg"]
     assert unreachable["failed"] and "cannot reach the server" in unreachable["msg"]
+    assert bad_ipv6["failed"] and "option 'url'" in bad_ipv6["msg"] and "[::1" in bad_ipv6["msg"]
     for result in run.results:
         assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
         # ansible-core 2.19 shows no traceback for an exception the module did not handle, only this message
