@@ -366,6 +366,9 @@ def check_submission(params):
         raise OptionError("name", params["name"], "is required to submit an application")
     if not params["commands"]:
         raise OptionError("commands", params["commands"], "is required to submit application '%s'" % params["name"])
+    for key, value in params["environment"].items():
+        if isinstance(value, (dict, list)) or value is None:
+            raise OptionError("environment", {key: value}, "is not an environment variable: give each one a string value")
     am_resource(params)
 
 

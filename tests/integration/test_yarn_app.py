@@ -236,8 +236,9 @@ def test_bad_input_names_the_option(sim, ansible):
         app_task([sim], name="no-commands", state="running"),
         app_task([sim], state="running"),
         app_task([sim], id="application_1_0042", state="killed"),
+        app_task([sim], **job("x", environment={"JAVA_OPTS": ["-Xmx1g"]})),
     ])
-    state, negative, garbage, vcores, no_commands, nothing, unknown_id = run.results
+    state, negative, garbage, vcores, no_commands, nothing, unknown_id, env_list = run.results
     assert_clean_failure(state, "state", "started")
     assert_clean_failure(negative, "am_resource.memory", "-512")
     assert_clean_failure(garbage, "am_resource.memory", "lots")
@@ -245,4 +246,5 @@ def test_bad_input_names_the_option(sim, ansible):
     assert_clean_failure(no_commands, "commands", "no-commands")
     assert_clean_failure(nothing, "name", "id")
     assert_clean_failure(unknown_id, "id", "application_1_0042")
+    assert_clean_failure(env_list, "option 'environment'", "JAVA_OPTS")
     assert sim.log.mutating() == []
