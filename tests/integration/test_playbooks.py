@@ -96,8 +96,7 @@ def demo_pools_removed(request):
 
 @pytest.mark.xdist_group("ceph")
 @pytest.mark.usefixtures("demo_pools_removed")
-def test_site_predicts_then_builds_then_changes_nothing_then_teardown_removes(ansible, start_simulator, tmp_path,
-                                                                             request):
+def test_site_predicts_then_builds_then_changes_nothing_then_teardown_removes(ansible, start_simulator, tmp_path, request):
     ceph = optional_ceph(request)
     sims = start_demo_simulators(start_simulator, tmp_path, ceph)
     env = {"DEMO_STATE_DIR": str(tmp_path)}
