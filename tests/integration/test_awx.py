@@ -14,6 +14,8 @@ import re
 import shutil
 import subprocess
 import sys
+import urllib.parse
+import urllib.request
 
 import pytest
 import yaml
@@ -242,3 +244,18 @@ def test_ansible_runner_runs_the_demo_playbook_from_a_private_data_directory(ans
     assert stats[0]["changed"].get("platform_a", 0) > 0 and not stats[0]["failures"] and "platform_b" not in stats[0]["ok"]
     assert sims["rhev"].control_vm_by_name("demo-a-master")["status"] == "up"
     assert sims["rhev"].control_vm_by_name("demo-b-master") is None
+
+
+def test_rhev_credential_with_a_token_only(ansible, start_simulator, tmp_path):
+    rhev = start_simulator("rhev", speed=50)
+    form = urllib.parse.urlencode({"grant_type": "password", "scope": "ovirt-app-api", "username": "admin@internal",
+                                   "password": "secret"}).encode()
+    with urllib.request.urlopen(rhev.url + "/ovirt-engine/sso/oauth/token", data=form, timeout=10) as response:
+        token = json.loads(response.read())["access_token"]
+    rhev.log.clear()
+    environment = inject("rhev", {"url": rhev.url + "/ovirt-engine/api", "token": token, "ca_cert": ca_bundle()}, tmp_path)
+    assert environment["OVIRT_USERNAME"] == environment["OVIRT_PASSWORD"] == ""
+    result = ansible.run_module("rhev_vm_info", {"name": "hadoop-master"}, env=environment)
+    assert not result.get("failed"), result
+    assert [vm["name"] for vm in result["vms"]] == ["hadoop-master"]
+    assert rhev.log.count(path="sso") == 0  # the given token was used (and not revoked), no new one
