@@ -3,10 +3,12 @@ fails with a message that names the variable, and nothing is sent to any API (no
 are given here, so a role that got past validation would fail differently)."""
 
 import os
+import subprocess
 
 import yaml
 
 from collection import REPO_ROOT
+from integration.playbook import BIN_DIR
 
 CDH_7_1_7 = "7.1.7-1.cdh7.1.7.p0.15945976"
 ROLES = ["rhev_vms", "ceph_pools", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps"]
@@ -141,3 +143,13 @@ def test_health_gate_stops_the_rollout_when_a_service_stays_unhealthy(ansible, s
     failures = [result for result in run.results if result.get("failed")]
     assert len(failures) == 1 and failures[0].get("attempts", 0) >= 2 and "services" in failures[0], run.output
     assert restarts(cm) == ["hdfs"]  # yarn waits behind the gate
+
+
+def test_ansible_doc_renders_every_role(ansible):
+    for role in ROLES:
+        completed = subprocess.run([os.path.join(BIN_DIR, "ansible-doc"), "-t", "role", "bigdata.platform." + role],
+                                   env=ansible.environment(), capture_output=True, text=True, check=False, timeout=120)
+        assert completed.returncode == 0 and "ENTRY POINT:" in completed.stdout, (role, completed.stderr)
+        with open(os.path.join(REPO_ROOT, "roles", role, "meta", "argument_specs.yml")) as handle:
+            options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+        assert all(name in completed.stdout for name in options), role
