@@ -130,6 +130,9 @@ class CephCluster:
 
     def _start_once(self):
         started = time.monotonic()
+        # Before the try: a failed start stops this directory's daemons, which here belong to a running cluster.
+        if os.path.exists(os.path.join(self.dir, STATE_FILE)):
+            raise ClusterError("%s already holds a cluster; stop it first" % self.dir)
         try:
             self._prepare()
             self._start_daemon("ceph-mon", "a")
@@ -236,8 +239,6 @@ class CephCluster:
 
     # -- steps --------------------------------------------------------------------------------------
     def _prepare(self):
-        if os.path.exists(os.path.join(self.dir, STATE_FILE)):
-            raise ClusterError("%s already holds a cluster; stop it first" % self.dir)
         for sub in ("run", "log", "crash", "data/mon.a", "data/osd.0", "data/mgr.x"):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
         self.port = self.port or free_port()

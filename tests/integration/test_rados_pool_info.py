@@ -1,9 +1,11 @@
 """rados_pool_info against the real one-node Ceph cluster (cephx on), as client.ansible."""
 
 import json
+import os
 
 import pytest
 import yaml
+from ceph_cluster import CephCluster, ClusterError
 
 from ansible_collections.bigdata.platform.plugins.modules import rados_pool_info
 
@@ -46,3 +48,11 @@ def test_all_pools_one_pool_and_a_missing_one(ansible, ceph_cluster, ceph_args, 
 def pool_names(ceph_cluster):
     raw = json.loads(ceph_cluster.mon_command("osd pool ls", detail="detail", format="json"))
     return [pool["pool_name"] for pool in sorted(raw, key=lambda pool: pool["pool_id"])]
+
+
+def test_a_second_start_in_the_cluster_directory_leaves_the_running_cluster_alone(ceph_cluster):
+    pids = ceph_cluster.pids()
+    with pytest.raises(ClusterError, match="already holds a cluster"):
+        CephCluster(ceph_cluster.dir).start()
+    assert ceph_cluster.pids() == pids and all(os.path.exists("/proc/%d" % pid) for pid in pids.values())
+    assert json.loads(ceph_cluster.mon_command("osd stat", format="json"))["num_up_osds"] == 1
