@@ -8,6 +8,7 @@
     run.stdout       # what an operator would see (for no-secrets-in-output checks)
 
 Tasks run with ignore_errors so every task's result is recorded; tests assert on "failed".
+A failure the module meant (fail_json with a clear message) is told from a crash by assert_clean_failure.
 """
 
 import json
@@ -22,6 +23,11 @@ from collection import COLLECTIONS_PATH, REPO_ROOT
 CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 BIN_DIR = os.path.dirname(sys.executable)
 PLAYBOOK_TIMEOUT = 600
+# What a module that crashed leaves in its result's msg. ansible-core 2.19 records "(traceback unavailable)" in
+# "exception" for every failure, fail_json or not: an unhandled exception shows only as "Task failed: Module failed:
+# <error>", a module that died without printing its JSON (hard exit, import error) as "Module result deserialization
+# failed" with its stderr in module_stderr. Older cores said "MODULE FAILURE" and left a Traceback in module_stderr.
+CRASH_MARKERS = ("Module failed", "MODULE FAILURE", "Module result deserialization failed")
 
 
 def fqcn(module):
@@ -126,3 +132,15 @@ def read_results(path):
         entries = [json.loads(line) for line in handle if line.strip()]
     # ansible-core 2.19 no longer leaves "failed" in a failed task's result: put it back from the status.
     return [dict(entry["result"], failed=True) if entry["status"] == "failed" else entry["result"] for entry in entries]
+
+
+def assert_clean_failure(result, *fragments):
+    """The task failed on purpose (fail_json), with a message holding every fragment: not a crash, no traceback."""
+    assert result.get("failed") is True, result
+    assert "msg" in result, result
+    for text in (result.get("module_stderr", ""), str(result.get("exception", "")), result["msg"]):
+        assert "Traceback" not in text, result
+    for marker in CRASH_MARKERS:
+        assert marker not in result["msg"], result
+    for fragment in fragments:
+        assert fragment in result["msg"], (fragment, result["msg"])
