@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import rados_pool
+from integration.playbook import assert_clean_failure
 
 pytestmark = [pytest.mark.ceph, pytest.mark.xdist_group("ceph")]
 
@@ -25,17 +26,6 @@ GIB = 1024 ** 3
 
 def pool_task(ceph_args, **options):
     return {"bigdata.platform.rados_pool": dict(ceph_args, **options)}
-
-
-def assert_clean_failure(result, *words):
-    """Failed with a message holding every word, and no traceback anywhere."""
-    assert result.get("failed"), result
-    for word in words:
-        assert word in result["msg"], (word, result["msg"])
-    for text in (result.get("module_stderr", ""), result.get("exception", ""), result["msg"]):
-        assert "Traceback" not in text, result
-    # ansible-core 2.19 shows no traceback for an exception the module did not handle, only this message
-    assert "Module failed" not in result["msg"] and "MODULE FAILURE" not in result["msg"], result
 
 
 def test_replicated_pool_check_mode_create_apply_and_idempotence(ansible, ceph_cluster, ceph_args, make_pool):

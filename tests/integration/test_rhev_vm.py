@@ -3,6 +3,8 @@
 import pytest
 import requests
 
+from integration.playbook import assert_clean_failure
+
 GIB = 1024 ** 3
 SPEED = 50
 VM_KEYS = {"id", "name", "status", "cluster", "template", "host", "memory", "memory_guaranteed", "cpu_sockets",
@@ -39,16 +41,6 @@ def api_mutations(sim):
 
 def vm_task(sim, **args):
     return {"bigdata.platform.rhev_vm": connection(sim, **args)}
-
-
-def assert_clean_failure(result, *texts):
-    assert result.get("failed"), result
-    # ansible-core 2.19 puts "(traceback unavailable)" in "exception" of every failed result without one
-    assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
-    # ... and shows no traceback for an exception the module did not handle, only this message
-    assert "Module failed" not in result["msg"] and "MODULE FAILURE" not in result["msg"], result
-    for text in texts:
-        assert text in result["msg"], result["msg"]
 
 
 def test_create_check_apply_idempotent_info_and_remove_running_vm(sim, ansible):

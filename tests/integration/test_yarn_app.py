@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app
+from integration.playbook import assert_clean_failure
 
 SPEED = 50.0
 RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"])
@@ -46,13 +47,6 @@ def run_tasks(ansible, tasks, **kwargs):
     for result, status in zip(run.results, statuses):
         result["failed"] = status == "failed"
     return run
-
-
-def assert_clean_failure(result, *fragments):
-    assert result.get("failed"), result
-    assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
-    for fragment in fragments:
-        assert fragment in result["msg"], result["msg"]
 
 
 def submits(*rms):

@@ -4,7 +4,8 @@ import pytest
 import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app_info
-from integration.test_yarn_app import assert_clean_failure, run_tasks
+from integration.playbook import assert_clean_failure
+from integration.test_yarn_app import run_tasks
 
 RETURN_KEYS = set(yaml.safe_load(yarn_app_info.RETURN)["apps"]["contains"])
 
