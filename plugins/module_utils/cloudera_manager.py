@@ -11,15 +11,13 @@ while parcel work settles), so callers read the current stage just before each c
 from __future__ import annotations
 
 import re
-import time
 from collections import deque
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError, WaitTimeout
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
 
 HTTP_PORT = 7180
 HTTPS_PORT = 7183
@@ -319,24 +317,3 @@ class ClouderaManagerClient:
         if not wait:
             return started
         return self.wait_command(started, "command %s on service %s in cluster %s" % (command, name, cluster), deadline)
-
-
-class Deadline:
-    """One timeout (the task's) shared by the several waits of a task."""
-
-    def __init__(self, seconds, clock=time.monotonic):
-        self.seconds = seconds
-        self.clock = clock
-        self.end = clock() + seconds
-
-    def left(self):
-        return max(0.0, self.end - self.clock())
-
-    def wait_until(self, read, done, what, describe=repr, failed=None):
-        """waiting.wait_until for the time left; a timeout names the task's timeout, not the time left."""
-        try:
-            return wait_until(read, done, failed=failed, timeout=self.left(), what=what, describe=describe)
-        except WaitTimeout as exc:
-            raise WaitTimeout("timed out: the task's timeout of %ss ran out waiting for %s; last state seen: %s"
-                              % (self.seconds, what, describe(exc.last_state)), last_state=exc.last_state,
-                              timeout=self.seconds)

@@ -54,6 +54,8 @@ def run_module(argument_spec, action, required_libs=(), **module_kwargs):
     for name, has_it, import_error in required_libs:
         if not has_it:
             module.fail_json(msg=missing_required_lib(name), exception=import_error)
+    if module.params.get("timeout") is not None and module.params["timeout"] < 0:
+        module.fail_json(msg="option 'timeout': %s must be 0 or more seconds" % module.params["timeout"])
     try:
         result = action(module)
     except PlatformError as exc:

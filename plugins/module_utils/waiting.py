@@ -45,3 +45,34 @@ def wait_until(read, done, failed=None, timeout=600, what="the operation", descr
             raise WaitTimeout("timed out after %ss waiting for %s; last state seen: %s"
                               % (timeout, what, describe(state)), last_state=state, timeout=timeout)
         sleep(min(next(delays), remaining))
+
+
+class Deadline:
+    """One timeout, the task's, shared by the several waits of a task (a deletion then a re-creation, a stage
+    then the next): each wait gets the time left, and running out names the task's timeout."""
+
+    def __init__(self, seconds, clock=time.monotonic):
+        self.seconds = seconds
+        self.clock = clock
+        self.end = clock() + seconds
+
+    def left(self):
+        return max(0.0, self.end - self.clock())
+
+    def expired(self):
+        return self.clock() >= self.end
+
+    def wait_until(self, read, done, what, describe=repr, failed=None, timeout=None, sleep=time.sleep):
+        """waiting.wait_until for the time left, or for `timeout` when that is shorter (its own timeout then
+        raises as usual)."""
+        left = self.left()
+        limit = left if timeout is None else min(timeout, left)
+        try:
+            return wait_until(read, done, failed=failed, timeout=limit, what=what, describe=describe,
+                              clock=self.clock, sleep=sleep)
+        except WaitTimeout as exc:
+            if timeout is not None and timeout <= left:
+                raise
+            raise WaitTimeout("timed out: the task's timeout of %ss ran out waiting for %s; last state seen: %s"
+                              % (self.seconds, what, describe(exc.last_state)), last_state=exc.last_state,
+                              timeout=self.seconds) from None

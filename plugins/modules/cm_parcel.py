@@ -143,11 +143,12 @@ repositories:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    PARCEL_STATES, ClouderaManagerClient, Deadline, cm_argument_spec, normalize_parcel, plan_parcel_path,
+    PARCEL_STATES, ClouderaManagerClient, cm_argument_spec, normalize_parcel, plan_parcel_path,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 MAX_STEPS = 8
 

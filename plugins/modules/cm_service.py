@@ -153,11 +153,12 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    STALE, ClouderaManagerClient, Deadline, as_config_string, cm_argument_spec, config_value, normalize_service,
+    STALE, ClouderaManagerClient, as_config_string, cm_argument_spec, config_value, normalize_service,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 # Where a start or stop in progress leads: the task waits for it before it decides anything.
 SETTLES_TO = {"STARTING": "STARTED", "STOPPING": "STOPPED"}

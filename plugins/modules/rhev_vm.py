@@ -219,7 +219,6 @@ diff:
   type: dict
 """
 
-import time
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, WaitTimeout
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -230,7 +229,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.rhev import (
     ACTION_TARGETS, CONFIG_FIELDS, TRANSIENT_STATUSES, RhevClient, effective_config, power_actions, predict,
     rhev_argument_spec, vm_body,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 STATES = ["present", "absent", "running", "stopped", "suspended", "rebooted"]
 
@@ -282,7 +281,7 @@ class VmTask:
         self.params = module.params
         self.name = module.params["name"]
         self.sent = []
-        self.deadline = time.monotonic() + module.params["timeout"]
+        self.deadline = Deadline(module.params["timeout"])
 
     def run(self):
         raw = self.settle(self.client.find_vm(self.name))
@@ -372,7 +371,7 @@ class VmTask:
             return self.wait_for(raw["id"], "down", "VM %s to shut down" % self.name,
                                  timeout=self.params["shutdown_timeout"])
         except WaitTimeout:
-            if time.monotonic() >= self.deadline:
+            if self.deadline.expired():
                 raise  # the task's own timeout ran out, not the guest's chance to shut down
             self.send(raw, "stop")
             return self.wait_for(raw["id"], "down", "VM %s to power off" % self.name)
@@ -416,17 +415,8 @@ class VmTask:
 
     def wait(self, vm_id, done, what, failed=None, timeout=None):
         """Poll the VM until done(vm); all waits of a task share its `timeout` (a shorter `timeout` may be given)."""
-        remaining = max(self.deadline - time.monotonic(), 0)
-        limit = min(timeout, remaining) if timeout is not None else remaining
-        try:
-            return wait_until(lambda: self.client.get_vm(vm_id), done, failed, timeout=limit, what=what,
-                              describe=describe)
-        except WaitTimeout as exc:
-            if timeout is not None and timeout <= remaining:
-                raise
-            raise WaitTimeout("the task's timeout of %ss ran out waiting for %s; last state seen: %s"
-                              % (self.params["timeout"], what, describe(exc.last_state)),
-                              last_state=exc.last_state, timeout=self.params["timeout"])
+        return self.deadline.wait_until(lambda: self.client.get_vm(vm_id), done, what, describe=describe,
+                                        failed=failed, timeout=timeout)
 
 
 def describe(vm):

@@ -169,15 +169,13 @@ diff:
   type: dict
 """
 
-import time
-
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError, WaitTimeout
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, merge_specs, run_module
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
     ACTIVE, DELETING, ERROR, REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, describe_cluster, normalize_cluster,
     normalize_cluster_template,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 # Set at creation only: option -> key of the normalised cluster.
 CREATION_ONLY = {"plugin": "plugin", "plugin_version": "plugin_version", "keypair": "keypair",
@@ -231,15 +229,9 @@ def error_reason(cluster):
 def wait_for(client, module, cluster, done, what):
     """Poll the cluster until done(cluster). The waits of one task (a deletion, then the new cluster; an operation
     in progress, then the scaling) share its timeout: module.deadline is set once, in run()."""
-    timeout = module.params["timeout"]
-    what = "Sahara cluster %s %s" % (cluster["name"], what)
-    try:
-        return wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done, failed=error_reason,
-                          timeout=max(0.0, module.deadline - time.monotonic()), what=what, describe=describe_cluster)
-    except WaitTimeout as exc:
-        raise WaitTimeout("timed out after %ss (the task's timeout) waiting for %s; last state seen: %s"
-                          % (timeout, what, describe_cluster(exc.last_state)), last_state=exc.last_state,
-                          timeout=timeout) from None
+    return module.deadline.wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done,
+                                      "Sahara cluster %s %s" % (cluster["name"], what), describe=describe_cluster,
+                                      failed=error_reason)
 
 
 def is_active(cluster):
@@ -375,7 +367,7 @@ def ensure_absent(module, client, current):
 
 
 def run(module):
-    module.deadline = time.monotonic() + module.params["timeout"]
+    module.deadline = Deadline(module.params["timeout"])
     client = SaharaClient.from_params(module.params)
     current = read_cluster(client, module.params["name"])
     if module.params["state"] == "absent":

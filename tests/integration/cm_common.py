@@ -14,16 +14,6 @@ def task(module, sim, **args):
     return {"bigdata.platform." + module: dict(connection(sim), **dict(dict(cluster=CLUSTER), **args))}
 
 
-def assert_clean_failure(result, *fragments):
-    """The task failed with a message holding every fragment, and no traceback."""
-    assert result.get("failed"), result
-    # ansible-core 2.19 records "(traceback unavailable)" for every failure; a crash would show a Traceback.
-    assert "Traceback" not in result.get("module_stderr", "") + str(result.get("exception", "")), result
-    assert "MODULE FAILURE" not in result["msg"], result
-    for fragment in fragments:
-        assert fragment in result["msg"], result["msg"]
-
-
 class InProcessModule:
     """Just enough of AnsibleModule to call a module's run() in this process: for matrices of cases
     that would take minutes as separate ansible-playbook tasks. Defaults come from the real spec."""

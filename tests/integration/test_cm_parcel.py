@@ -2,10 +2,12 @@
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient, Deadline
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 from ansible_collections.bigdata.platform.plugins.modules import cm_parcel
-from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, connection, task
+from integration.cm_common import CLUSTER, InProcessModule, connection, task
+from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
 
 PARCEL_KEYS = {"cluster", "product", "version", "stage", "display_name", "description", "state"}

@@ -4,10 +4,12 @@ import json
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient, Deadline
+from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import WaitTimeout
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 from ansible_collections.bigdata.platform.plugins.modules import cm_service
-from integration.cm_common import CLUSTER, InProcessModule, assert_clean_failure, task
+from integration.cm_common import CLUSTER, InProcessModule, task
+from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_8
 
 SERVICE_KEYS = {"cluster", "name", "type", "display_name", "service_state", "health_summary", "config_staleness_status",

@@ -3,10 +3,10 @@
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, Deadline, as_config_string, command_failure, config_value,
+    PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, as_config_string, command_failure, config_value,
     normalize_parcel, plan_parcel_path, split_urls,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError, WaitTimeout
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 
 # Written out by hand from CM's parcel documentation: (stage, target) -> commands; "" means only waiting.
 WALKS = {
@@ -100,15 +100,6 @@ def test_client_options_are_checked_without_a_request():
     assert pinned.http.request_count == 0
 
 
-def test_deadline_is_shared_and_never_negative():
-    now = [100.0]
-    deadline = Deadline(30, clock=lambda: now[0])
-    now[0] += 20
-    assert deadline.left() == 10
-    now[0] += 20
-    assert deadline.left() == 0
-
-
 class FakeAnswer:
     def __init__(self, text):
         self.text = text
@@ -124,8 +115,3 @@ def test_the_version_is_discovered_once_and_must_look_like_one():
     proxy.http.request = lambda method, path: FakeAnswer("<html>Login</html>")
     with pytest.raises(PlatformError, match="not an API version"):
         proxy.path("clusters")
-
-
-def test_a_timeout_names_the_tasks_timeout_and_the_last_state():
-    with pytest.raises(WaitTimeout, match=r"the task's timeout of 0s ran out waiting for the parcel; last state seen: DOWNLOADING"):
-        Deadline(0).wait_until(lambda: "DOWNLOADING", lambda state: False, what="the parcel", describe=str)

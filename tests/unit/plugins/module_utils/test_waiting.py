@@ -5,7 +5,7 @@ import itertools
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, WaitTimeout
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import backoff_delays, wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline, backoff_delays, wait_until
 
 
 class FakeTime:
@@ -82,3 +82,35 @@ def test_custom_delays_are_used():
         wait_until(lambda: 0, lambda s: False, timeout=3, initial_delay=1, max_delay=1,
                    clock=fake.clock, sleep=fake.sleep)
     assert fake.sleeps == [1, 1, 1]
+
+
+def test_deadline_is_shared_and_never_negative():
+    fake = FakeTime()
+    deadline = Deadline(30, clock=fake.clock)
+    fake.now += 20
+    assert deadline.left() == 10 and not deadline.expired()
+    fake.now += 20
+    assert deadline.left() == 0 and deadline.expired()
+
+
+def test_waits_of_one_task_share_its_timeout_and_the_message_names_it():
+    fake = FakeTime()
+    deadline = Deadline(10, clock=fake.clock)
+    states = iter(["Deleting", None])
+    deadline.wait_until(lambda: next(states), lambda s: s is None, what="the old cluster to go", sleep=fake.sleep)
+    with pytest.raises(WaitTimeout) as error:
+        deadline.wait_until(lambda: "Spawning", lambda s: False, what="the new cluster", describe=str, sleep=fake.sleep)
+    assert fake.now == pytest.approx(10)
+    assert str(error.value) == ("timed out: the task's timeout of 10s ran out waiting for the new cluster; "
+                                "last state seen: Spawning")
+    assert error.value.timeout == 10 and error.value.last_state == "Spawning"
+
+
+def test_a_shorter_wait_inside_the_deadline_times_out_on_its_own():
+    fake = FakeTime()
+    deadline = Deadline(60, clock=fake.clock)
+    with pytest.raises(WaitTimeout) as error:
+        deadline.wait_until(lambda: "up", lambda s: False, what="the guest to shut down", timeout=5, sleep=fake.sleep)
+    assert fake.now == pytest.approx(5)
+    assert "timed out after 5s" in str(error.value)
+    assert not deadline.expired()
