@@ -7,7 +7,7 @@
     run.results      # one dict per task, in order (loop items stay inside "results")
     run.stdout       # what an operator would see (for no-secrets-in-output checks)
 
-Tasks run with ignore_errors so every task's result is recorded; tests assert on "failed".
+Tasks run with ignore_errors so every task's result is recorded; each result has "failed" (True or False).
 A failure the module meant (fail_json with a clear message) is told from a crash by assert_clean_failure.
 """
 
@@ -130,8 +130,8 @@ def read_results(path):
         return []
     with open(path) as handle:
         entries = [json.loads(line) for line in handle if line.strip()]
-    # ansible-core 2.19 no longer leaves "failed" in a failed task's result: put it back from the status.
-    return [dict(entry["result"], failed=True) if entry["status"] == "failed" else entry["result"] for entry in entries]
+    # ansible-core 2.19 no longer leaves "failed" in a failed task's result: set it from the recorded status.
+    return [dict(entry["result"], failed=entry["status"] == "failed") for entry in entries]
 
 
 def assert_clean_failure(result, *fragments):

@@ -1,8 +1,6 @@
 """yarn_app against the YARN ResourceManager simulator, through real ansible-playbook."""
 
 import importlib.util
-import json
-import os
 
 import pytest
 import yaml
@@ -38,17 +36,6 @@ def job(name, run="forever", **extra):
     return args
 
 
-def run_tasks(ansible, tasks, **kwargs):
-    """ansible.run_tasks, with each result's "failed" taken from the recorded task status: ansible-core 2.19
-    no longer puts "failed" in the result of a task whose errors are ignored."""
-    run = ansible.run_tasks(tasks, **kwargs)
-    with open(os.path.join(ansible.workdir, "results-%d.jsonl" % ansible.runs)) as handle:
-        statuses = [json.loads(line)["status"] for line in handle if line.strip()]
-    for result, status in zip(run.results, statuses):
-        result["failed"] = status == "failed"
-    return run
-
-
 def submits(*rms):
     return sum(rm.log.count("POST", r"/apps$") for rm in rms)
 
@@ -61,7 +48,7 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
     task = app_task([sim], state="running", tags=["Daily", "run-42"], queue="etl", priority=3, max_app_attempts=2,
                     local_resources=[{"name": "app.jar", "resource": "hdfs://nn:8020/apps/app.jar", "size": 42,
                                       "timestamp": 1700000000000}], **job("daily-load"))
-    predicted = run_tasks(ansible, [task], check=True, diff=True).results[0]
+    predicted = ansible.run_tasks([task], check=True, diff=True).results[0]
     assert predicted["changed"] and not predicted.get("failed"), predicted
     assert predicted["app"]["id"] is None and predicted["app"]["state"] == "NEW"
     assert predicted["diff"] == {"before": {}, "after": {"id": None, "name": "daily-load", "queue": "etl", "state": "NEW",
@@ -69,7 +56,7 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
     assert sim.log.mutating() == []
 
     verify = {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}
-    run = run_tasks(ansible, [task, task, verify], diff=True)
+    run = ansible.run_tasks([task, task, verify], diff=True)
     first, again, info = run.results
     assert first["changed"] and not first.get("failed"), first
     assert set(first["app"]) == RETURN_KEYS
@@ -85,7 +72,7 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
 def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
     quick_as_analyst = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], state="finished", **job("quick", run="2")),
                         "environment": {"YARN_USER": "analyst"}}
-    run = run_tasks(ansible, [
+    run = ansible.run_tasks([
         quick_as_analyst,
         app_task([sim], state="finished", **job("broken", run="1", environment={
             "SIM_RUN_SECONDS": "1", "SIM_FINAL_STATUS": "FAILED", "SIM_DIAGNOSTICS": "Exception in thread main: disk full"})),
@@ -112,14 +99,14 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
 
 
 def test_move_queue_then_kill_202_then_200(sim, ansible):
-    submitted = run_tasks(ansible, [app_task([sim], state="running", **job("mover"))]).results[0]
+    submitted = ansible.run_tasks([app_task([sim], state="running", **job("mover"))]).results[0]
     app_id = submitted["app"]["id"]
     assert submitted["app"]["queue"] == "default"
 
     moving = app_task([sim], name="mover", queue="adhoc")
     killing = app_task([sim], name="mover", state="killed")
     sim.log.clear()
-    predicted = run_tasks(ansible, [moving, killing], check=True, diff=True).results
+    predicted = ansible.run_tasks([moving, killing], check=True, diff=True).results
     assert [r["changed"] for r in predicted] == [True, True], predicted
     assert predicted[0]["diff"]["before"]["queue"] == "default" and predicted[0]["diff"]["after"]["queue"] == "adhoc"
     assert predicted[1]["app"]["state"] == "KILLED"
@@ -128,7 +115,7 @@ def test_move_queue_then_kill_202_then_200(sim, ansible):
     finished_seed = sorted(sim.cluster.apps)[1]  # adhoc-report, FINISHED long ago
     tasks = [moving, moving, app_task([sim], name="mover", queue="no-such-queue"), killing, killing,
              app_task([sim], id=finished_seed, state="killed", user="hadoop")]
-    run = run_tasks(ansible, tasks, diff=True)
+    run = ansible.run_tasks(tasks, diff=True)
     moved, moved_again, bad_queue, killed, killed_again, finished = run.results
     assert moved["changed"] and moved["app"]["queue"] == "adhoc" and moved["app"]["id"] == app_id, moved
     assert moved["diff"]["before"]["queue"] == "default" and moved["diff"]["after"]["queue"] == "adhoc"
@@ -147,7 +134,7 @@ def test_failover_mid_run(sim, ansible, style, standby_status):
     """While the module polls the app, the active RM hands over: the next poll meets the standby."""
     standby = sim.start_standby(style=style)
     sim.fail_over_after("GET", "/apps/application_")
-    result = run_tasks(ansible, [app_task([sim, standby], state="finished", **job("ha-job", run="150"))]).results[0]
+    result = ansible.run_tasks([app_task([sim, standby], state="finished", **job("ha-job", run="150"))]).results[0]
     assert not result["failed"] and result["app"]["state"] == "FINISHED", result
     assert sim.cluster.active == standby.rm_id
     assert [e.status for e in sim.log.entries("GET", "/apps/application_")] == [200, standby_status], sim.log.entries()
@@ -161,7 +148,7 @@ def test_failover_between_lookup_and_submit(sim, ansible, style, standby_status)
     """The POST meets a standby (Hadoop 2's answer is a 200!): nothing was applied, so it goes to the new active RM."""
     standby = sim.start_standby(style=style)
     sim.fail_over_after("GET", r"/apps$")
-    result = run_tasks(ansible, [app_task([standby, sim], state="submitted", **job("after-failover"))]).results[0]
+    result = ansible.run_tasks([app_task([standby, sim], state="submitted", **job("after-failover"))]).results[0]
     assert result["changed"] and not result["failed"], result
     assert [e.status for e in sim.log.entries("POST", "new-application")] == [standby_status]
     assert new_applications(standby) == 1 and submits(standby) == 1 and submits(sim) == 0
@@ -171,7 +158,7 @@ def test_failover_between_lookup_and_submit(sim, ansible, style, standby_status)
 def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, ansible):
     control = sim.url + "/_sim/control/set_rest_submissions"
     env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url), "SIM_TOKEN": "sim-delegation-token-etl"}
-    run = run_tasks(ansible, [
+    run = ansible.run_tasks([
         {"bigdata.platform.yarn_app": job("anonymous")},
         {"bigdata.platform.yarn_app": dict(job("with-token"), auth="none"),
          "environment": {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}},
@@ -209,7 +196,7 @@ def test_kerberos_needs_its_library_and_works_with_it(sim, ansible, tmp_path):
     (tmp_path / "requests_gssapi.py").write_text(FAKE_GSSAPI)
     sim.control_set_auth("kerberos")
     kerberos = dict(rm_urls=[sim.url], auth="kerberos")
-    run = run_tasks(ansible, [
+    run = ansible.run_tasks([
         {"bigdata.platform.yarn_app": dict(kerberos, state="running", **job("kerberized")), "environment": {"PYTHONPATH": str(tmp_path)}},
         {"bigdata.platform.yarn_app": dict(kerberos, name="kerberized", state="killed"), "environment": {"PYTHONPATH": str(tmp_path)}},
         {"bigdata.platform.yarn_app_info": dict(kerberos, name="kerberized")},
@@ -222,7 +209,7 @@ def test_kerberos_needs_its_library_and_works_with_it(sim, ansible, tmp_path):
 
 
 def test_bad_input_names_the_option(sim, ansible):
-    run = run_tasks(ansible, [
+    run = ansible.run_tasks([
         app_task([sim], state="started", **job("x")),
         app_task([sim], **job("x", am_resource={"memory": -512})),
         app_task([sim], **job("x", am_resource={"memory": "lots"})),

@@ -5,7 +5,6 @@ import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app_info
 from integration.playbook import assert_clean_failure
-from integration.test_yarn_app import run_tasks
 
 RETURN_KEYS = set(yaml.safe_load(yarn_app_info.RETURN)["apps"]["contains"])
 
@@ -25,7 +24,7 @@ def names(result):
 
 def test_filters_one_app_and_bad_input(sim, ansible):
     nightly, adhoc, streaming = sorted(sim.cluster.apps)
-    run = run_tasks(ansible, [
+    run = ansible.run_tasks([
         info(sim),
         info(sim, states=["RUNNING"]),
         info(sim, owner="etl"),
