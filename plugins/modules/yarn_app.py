@@ -277,7 +277,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.errors import Opt
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
     ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, queue_leaf, wait_for_app)
 
@@ -434,12 +434,12 @@ def finish(module, client, before, after, changed):
     return dict(changed=changed, app=after, diff=make_diff(summary(before), summary(after)))
 
 
-def kill(client, app_id, wait, timeout):
+def kill(client, app_id, wait, deadline):
     """PUT state KILLED; with wait, repeat it (as the API documents) until the answer is 200 instead of 202."""
     if not wait:
         return client.kill(app_id)
-    return wait_until(lambda: client.kill(app_id), lambda answer: answer[0] == 200, timeout=timeout,
-                      what="the kill of %s" % app_id, describe=lambda answer: "HTTP %s, state %s" % answer)
+    return deadline.wait_until(lambda: client.kill(app_id), lambda answer: answer[0] == 200,
+                               "the kill of %s" % app_id, describe=lambda answer: "HTTP %s, state %s" % answer)
 
 
 def ensure_killed(module, client):
@@ -455,8 +455,9 @@ def ensure_killed(module, client):
     before = targets[0]
     after = dict(before, state="KILLED", final_status="KILLED")
     if not module.check_mode:
+        deadline = Deadline(params["timeout"])  # the kills of several matching apps share the task's timeout
         for app in targets:
-            kill(client, app["id"], params["wait"], params["timeout"])
+            kill(client, app["id"], params["wait"], deadline)
         after = normalize_app(client.get_app(before["id"]))
     return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
 
