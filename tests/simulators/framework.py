@@ -391,6 +391,9 @@ def _as_response(result):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out as two writes; with Nagle's algorithm on, the body of every response after
+    # the first on a kept-alive connection waits ~40 ms for the client's delayed ACK (issue 13).
+    disable_nagle_algorithm = True
     simulator = None
 
     def log_message(self, format, *args):  # pylint: disable=redefined-builtin

@@ -1,5 +1,6 @@
 """The simulator framework itself: routing, request log, faults, clock, timelines, control API."""
 
+import http.client
 import json
 import socket
 import time
@@ -145,3 +146,20 @@ def test_keep_alive_connections_serve_several_requests(sim):
                 data += connection.recv(4096)
             assert data.startswith(b"HTTP/1.1 200")
     assert sim.log.count() == 2
+
+
+def test_a_reused_connection_answers_without_the_delayed_ack_stall(sim):
+    """Headers and body are two writes: with Nagle on, every answer after the first on a kept-alive
+    connection waits ~40 ms for the client's delayed ACK. The fastest of several must be far below that
+    (the minimum, so a busy machine cannot make this flake; the stall hits every request)."""
+    connection = http.client.HTTPConnection("127.0.0.1", sim.port, timeout=5)
+    try:
+        durations = []
+        for dummy in range(6):
+            started = time.perf_counter()
+            connection.request("GET", "/things")
+            connection.getresponse().read()
+            durations.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+    assert min(durations[1:]) < 0.020, durations
