@@ -57,11 +57,45 @@ options:
     description: Nova availability zone.
     type: str
   volumes_per_node:
-    description: Number of Cinder volumes per instance.
+    description: Number of Cinder volumes per instance, 0 or more.
     type: int
   volumes_size:
-    description: Size of each volume in GB.
+    description: Size of each volume in GB; more than 0 when O(volumes_per_node) is set.
     type: int
+  volume_type:
+    description: Cinder volume type of the volumes.
+    type: str
+    version_added: 0.2.0
+  volumes_availability_zone:
+    description: Cinder availability zone the volumes are created in.
+    type: str
+    version_added: 0.2.0
+  volume_local_to_instance:
+    description: Create each volume on the host of its instance (Cinder's C(InstanceLocalityFilter)).
+    type: bool
+    version_added: 0.2.0
+  is_proxy_gateway:
+    description: The node group's instances are the proxy gateway to the other instances (when they have no floating IP).
+    type: bool
+    version_added: 0.2.0
+  shares:
+    description: Manila shares mounted on the node group's instances (the list replaces the template's).
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      id:
+        description: Manila share id.
+        type: str
+        required: true
+      path:
+        description: Mount point on the instances; by default Sahara's.
+        type: str
+      access_level:
+        description: Read-write or read-only.
+        type: str
+        choices: [rw, ro]
+        default: rw
   node_configs:
     description: "Service configuration for the node group, as Sahara takes it (C({service: {key: value}}))."
     type: dict
@@ -126,6 +160,30 @@ node_group_template:
     image_id:
       description: Image id, or null.
       type: str
+    volumes_per_node:
+      description: Cinder volumes per instance.
+      type: int
+    volume_type:
+      description: Cinder volume type, or null.
+      type: str
+      version_added: 0.2.0
+    volumes_availability_zone:
+      description: Cinder availability zone, or null.
+      type: str
+      version_added: 0.2.0
+    volume_local_to_instance:
+      description: Whether volumes are created on their instance's host.
+      type: bool
+      version_added: 0.2.0
+    is_proxy_gateway:
+      description: Whether the node group is the proxy gateway.
+      type: bool
+      version_added: 0.2.0
+    shares:
+      description: Manila shares, each with C(id), C(path) and C(access_level).
+      type: list
+      elements: dict
+      version_added: 0.2.0
     project_id:
       description: Owning project.
       type: str
@@ -143,14 +201,16 @@ diff:
   type: dict
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, ensure_template, normalize_node_group_template,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    check_volumes, ensure_template, main_for, normalize_node_group_template, normalize_shares,
 )
 
 MANAGED = ("plugin", "plugin_version", "flavor_id", "description", "auto_security_group", "floating_ip_pool",
            "availability_zone", "volumes_per_node", "volumes_size", "node_configs", "use_autoconfig", "is_public",
-           "is_protected")
+           "is_protected", "volume_type", "volumes_availability_zone", "volume_local_to_instance", "is_proxy_gateway")
 
 
 def argument_spec():
@@ -173,6 +233,15 @@ def argument_spec():
         use_autoconfig=dict(type="bool"),
         is_public=dict(type="bool"),
         is_protected=dict(type="bool"),
+        volume_type=dict(type="str"),
+        volumes_availability_zone=dict(type="str"),
+        volume_local_to_instance=dict(type="bool"),
+        is_proxy_gateway=dict(type="bool"),
+        shares=dict(type="list", elements="dict", options=dict(
+            id=dict(type="str", required=True),
+            path=dict(type="str"),
+            access_level=dict(type="str", choices=["rw", "ro"], default="rw"),
+        )),
     ))
 
 
@@ -181,20 +250,22 @@ def desired_from(client, params):
     desired["name"] = params["name"]
     for key in ("node_processes", "security_groups"):
         desired[key] = sorted(params[key]) if params[key] is not None else None
+    desired["shares"] = normalize_shares(params["shares"]) if params["shares"] is not None else None
     if params["image"] and params["state"] == "present":
         desired["image_id"] = client.find_by_name_or_id("image", params["image"], "image")
     return desired
 
 
 def run(module):
-    client = SaharaClient.from_params(module.params)
+    check_volumes(module.params)
+    client = SaharaClient.from_module(module)
     desired = desired_from(client, module.params)
     return ensure_template(module, client, "node_group_template", desired, normalize_node_group_template,
                            required=("plugin", "plugin_version", "flavor_id", "node_processes"))
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS)
+    main_for(argument_spec(), run)
 
 
 if __name__ == "__main__":

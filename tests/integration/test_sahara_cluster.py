@@ -1,5 +1,8 @@
 """sahara_cluster and sahara_cluster_info against the Keystone + Sahara simulator, through real ansible-playbook."""
 
+import threading
+import time
+
 import pytest
 
 from integration.playbook import assert_clean_failure
@@ -48,9 +51,10 @@ def test_create_idempotent_scale_and_delete(sim, ansible):
     assert one["clusters"] == [dict(again["cluster"])] and [c["name"] for c in everything["clusters"]] == ["analytics"]
     assert predicted["changed"] and predicted["scaling"]["after"] == {"master": 1, "worker": 5}
     assert sim.log.count("PUT") == 0, "check mode predicts the scaling and sends nothing"
-    assert warned["changed"] is False and not warned.get("failed"), warned
-    assert sorted(w.split(" of the existing")[0] for w in warned["warnings"]) == [
-        "Sahara cannot change cluster_template", "Sahara cannot change description"], warned["warnings"]
+    assert warned["changed"] is True and not warned.get("failed"), warned
+    assert warned["updated"] == {"description": "renamed"} and warned["cluster"]["description"] == "renamed"
+    assert [w.split(" of the existing")[0] for w in warned["warnings"]] == ["Sahara cannot change cluster_template"]
+    assert '"description": "renamed"' in sim.log.entries("PATCH", "/clusters/")[0].body
 
     run = ansible.run_tasks([cluster_task(sim, node_groups={"worker": 5}), cluster_task(sim, node_groups={"worker": 1}),
                              cluster_task(sim, node_groups={"worker": 1, "edge": 1}),
@@ -147,15 +151,39 @@ def test_wait_false_returns_at_once_and_a_cluster_being_deleted_is_waited_for(si
 
 
 def test_the_waits_of_one_task_share_its_timeout(sim, ansible):
-    sim.set_stage_seconds(200)  # 10 s of real time per status at speed 20
+    """Nothing finishes by simulated time alone: the test ends the deletion 4 real seconds after the task first
+    polls it, and the new cluster never becomes Active. A shared timeout of 10 s leaves the second wait about 6 s,
+    its own timeout would give it 10 s: the gap between the creation POST and the last poll tells them apart with a
+    margin of seconds on either side, whatever the machine's load (no race of real against simulated time)."""
+    sim.set_stage_seconds(10 ** 6)
     ansible.run_tasks([cluster_task(sim, cluster_template="small", wait=False), cluster_task(sim, state="absent", wait=False)])
-    timeline = next(iter(sim.clusters.values()))["_timeline"]
-    sim.clock.advance(timeline.start + 200 - sim.now() - 100)  # gone in about 5 s
-    sim.set_stage_seconds(24)  # the new cluster is Active about 8.4 s after its creation
-    # Each wait alone fits in 10 s; both do not: the task fails at its timeout instead of taking 13 s.
-    result = ansible.run_tasks([cluster_task(sim, cluster_template="small", timeout=10)]).results[0]
+    deleting = next(iter(sim.clusters.values()))
+    polls_before = sim.log.count("GET", "/clusters/" + deleting["id"])
+    seen = {}
+
+    def drive():
+        while sim.log.count("GET", "/clusters/" + deleting["id"]) == polls_before:
+            time.sleep(0.05)
+        time.sleep(4)
+        sim.clock.advance(10 ** 7)  # the deletion completes; the cluster created next starts from now
+        while "done" not in seen:
+            if sim.log.count("POST", "/clusters$") == 2:
+                seen.setdefault("post", time.monotonic())
+                polls = sim.log.count("GET", "/clusters/")
+                if polls != seen.get("polls"):
+                    seen["polls"], seen["last_poll"] = polls, time.monotonic()
+            time.sleep(0.02)
+
+    driver = threading.Thread(target=drive, daemon=True)
+    driver.start()
+    try:
+        result = ansible.run_tasks([cluster_task(sim, cluster_template="small", timeout=10)]).results[0]
+    finally:
+        seen["done"] = True
+        driver.join(5)
     assert_clean_failure(result, "the task's timeout of 10s ran out", "to become Active")
     assert sim.log.count("POST", "/clusters$") == 2 and result["last_state"]["status"] != "Active"
+    assert seen["last_poll"] - seen["post"] < 8, "the second wait got the time left, not a timeout of its own"
 
 
 def test_expired_token_is_renewed_during_the_wait(sim, ansible):
@@ -209,7 +237,7 @@ def test_auth_from_clouds_yaml_env_and_application_credential(sim, ansible, tmp_
     assert_clean_failure(unknown_cloud, "nosuch")
     assert_clean_failure(bad_region, "Nowhere", "RegionTwo")
     assert_clean_failure(no_region, "data-processing", "Nowhere")
-    assert_clean_failure(no_password, "OpenStack authentication failed", "password is a required attribute")
+    assert_clean_failure(no_password, "auth.password", "is required")
     assert sim.log.count("POST", "/v3/auth/tokens") == 7
 
 

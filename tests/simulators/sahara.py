@@ -634,7 +634,9 @@ class SaharaSimulator(Simulator):
                          "security_groups": None,
                          "floating_ip_pool": None, "volumes_per_node": 0, "volumes_size": 0, "image_id": None,
                          "node_configs": {}, "availability_zone": None, "is_proxy_gateway": False,
-                         "use_autoconfig": True, "is_public": False, "is_protected": False}},
+                         "use_autoconfig": True, "is_public": False, "is_protected": False, "volume_type": None,
+                         "volumes_availability_zone": None, "volume_local_to_instance": False,
+                         "volume_mount_prefix": "/volumes/disk", "shares": None}},
         "cluster_template": {
             "store": "cluster_templates", "label": "Cluster template",
             "defaults": {"description": "", "node_groups": [], "cluster_configs": {}, "anti_affinity": [],
@@ -685,6 +687,13 @@ class SaharaSimulator(Simulator):
                 raise invalid("'flavor_id' is a required property", "VALIDATION_ERROR")
             if "node_processes" in body and not body["node_processes"]:
                 raise invalid("[] is too short", "VALIDATION_ERROR")
+            for key in ("volumes_per_node", "volumes_size"):
+                if key in body and not isinstance(body[key], int):
+                    raise invalid("%s is not of type 'integer'" % json.dumps(body[key]), "VALIDATION_ERROR")
+                if key in body and body[key] < 0:
+                    raise invalid("%s is less than the minimum of 0" % json.dumps(body[key]), "VALIDATION_ERROR")
+            if dict(current or {}, **body).get("volumes_per_node") and not dict(current or {}, **body).get("volumes_size"):
+                raise invalid("You must specify a volumes_size parameter")
         if "node_groups" in body:
             body["node_groups"] = [self.expand_node_group(ng) for ng in body["node_groups"] or []]
         self.check_image(body.get("image_id") or body.get("default_image_id"))
@@ -921,6 +930,9 @@ class SaharaSimulator(Simulator):
         add = body.get("add_node_groups") or []
         if not resize and not add:
             raise invalid("%s does not have enough properties" % json.dumps(body), "VALIDATION_ERROR")
+        if cluster["is_protected"]:
+            raise sahara_error(400, "UPDATE_FAILED", "Cluster with id '%s' could not be updated because it's "
+                                                     "marked as protected" % cluster_id)
         if cluster["status"] != "Active":
             raise invalid("Cluster cannot be scaled not in 'Active' status. Cluster status: %s" % cluster["status"],
                           "INVALID_DATA")
