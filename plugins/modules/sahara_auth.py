@@ -18,7 +18,7 @@ description:
     module with O(state=absent) at the end of the play to revoke the token.
   - The peer of C(ovirt.ovirt.ovirt_auth) and C(openstack.cloud.auth) for Sahara; it is named after the collection's
     C(sahara) group, whose connection options it takes and returns.
-  - The token is a credential; run the task with C(no_log: true) so that it is not shown (see the examples).
+  - The token is a credential; run the task with C(no_log=true) so that it is not shown (see the examples).
 author:
   - bigdata.platform contributors (@bigdata-platform)
 options:
@@ -64,10 +64,10 @@ RETURN = r"""
 sahara_auth:
   description:
     - The connection options of the sahara_* modules that reuse the token, for C(module_defaults)
-      C(group/bigdata.platform.sahara): C(auth_type) (V(token)), C(auth) (C(auth_url), C(token), C(project_id)),
+      C(group/bigdata.platform.sahara), that is C(auth_type) (V(token)), C(auth) (C(auth_url), C(token), C(project_id)),
       C(sahara_url) (the endpoint found for C(api_version)), C(api_version), C(interface), C(region_name),
       C(validate_certs) and C(ca_cert).
-    - The token is a credential: register the result of a task with C(no_log: true).
+    - The token is a credential; register the result of a task with C(no_log=true).
   returned: when O(state=present)
   type: dict
   sample:

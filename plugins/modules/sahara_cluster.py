@@ -17,7 +17,7 @@ description:
   - Delete it and wait until it is gone.
   - A cluster that is in the middle of an operation is waited on, never asked twice.
   - O(description), O(is_public), O(is_protected) and O(shares) of an existing cluster are updated in place
-    (Sahara's cluster update call). A protected cluster refuses every other change, as Sahara does: set
+    (Sahara's cluster update call). A protected cluster refuses every other change, as Sahara does; set
     O(is_protected=false) in the same task to change, scale or delete it.
   - Plugin, template, image, key pair, network, O(is_transient), O(cluster_configs), O(anti_affinity) and
     O(use_autoconfig) apply when the cluster is created; Sahara cannot change them later, so a difference on an
