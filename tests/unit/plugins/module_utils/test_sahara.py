@@ -1,10 +1,12 @@
 """Sahara client logic that needs no server: auth choices, error messages, normalisers, request bodies."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import client, connection, resources
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.modules.sahara_cluster import wanted_counts
@@ -116,3 +118,77 @@ def test_missing_or_unreachable_keystone_gives_a_clear_error(monkeypatch, tmp_pa
     with pytest.raises(PlatformError) as unreachable:
         client.SaharaClient(dict(full, auth=auth)).connect()
     assert str(unreachable.value).startswith("cannot reach Keystone at http://127.0.0.1:9/v3")
+
+
+def test_usual_auth_types_load_without_the_plugin_scan(monkeypatch):
+    from keystoneauth1 import loading
+    from keystoneauth1.identity import generic, v3
+
+    def no_scan(name):
+        raise AssertionError("stevedore scan for %s" % name)
+    monkeypatch.setattr(loading, "get_plugin_loader", no_scan)
+    auth = {"auth_url": "https://k/v3", "username": "u", "password": "p", "project_name": "demo"}
+    assert isinstance(connection.auth_plugin(params(auth=auth)), v3.Password), "a versioned auth_url needs no discovery"
+    assert isinstance(connection.auth_plugin(params(auth=dict(auth, auth_url="https://k:5000"))), generic.Password)
+    app = {"auth_url": "https://k/v3", "application_credential_id": "a", "application_credential_secret": "s"}
+    assert isinstance(connection.auth_plugin(params(auth=app)), v3.ApplicationCredential)
+    assert isinstance(connection.auth_plugin(params(auth={"auth_url": "https://k/v3", "token": "t"})), v3.Token)
+    with pytest.raises(OptionError) as no_password:
+        connection.auth_plugin(params(auth={"auth_url": "https://k/v3", "username": "u"}))
+    assert "auth.password" in str(no_password.value)
+    with pytest.raises(PlatformError) as unfit:
+        connection.auth_plugin(params(auth=dict(app, password="p")))
+    assert "do not fit auth_type v3applicationcredential" in str(unfit.value)
+
+
+class FakeHttp:
+    def __init__(self, answer):
+        self.answer, self.asked = answer, []
+
+    def get_json(self, url, expected=None):
+        self.asked.append(url)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+VERSIONS = {"versions": [{"id": "v1.1", "status": "SUPPORTED", "links": [{"rel": "self", "href": "http://s:8386/v1.1/"}]},
+                         {"id": "v2", "status": "CURRENT", "links": [{"rel": "self", "href": "http://s:8386/v2/"}]}]}
+
+
+def test_the_endpoint_is_of_the_api_version_asked_for_or_nothing():
+    assert connection.version_of("http://s:8386/v1.1/p") == "1.1" and connection.version_of("http://s/v2.0") == "2"
+    assert connection.version_of("http://s:8386/") is None and connection.sahara_root("http://s:8386/v1.1/p") == "http://s:8386/"
+    same = FakeHttp(None)
+    assert connection.versioned_endpoint(same, "http://s:8386/v2", "2", "p") == "http://s:8386/v2" and same.asked == []
+    found = FakeHttp(VERSIONS)
+    assert connection.versioned_endpoint(found, "http://s:8386/v1.1/p", "2", "p") == "http://s:8386/v2"
+    assert found.asked == ["http://s:8386/"]
+    assert connection.versioned_endpoint(FakeHttp(VERSIONS), "http://s:8386/v2", "1.1", "p") == "http://s:8386/v1.1/p"
+    with pytest.raises(PlatformError) as down:
+        connection.versioned_endpoint(FakeHttp(ApiError(503, "Service Unavailable", url="u", method="GET")),
+                                      "http://s:8386/v1.1/p", "2", "p")
+    assert "not falling back to the catalog's API 1.1 endpoint" in str(down.value)
+    with pytest.raises(PlatformError) as missing:
+        connection.versioned_endpoint(FakeHttp({"versions": VERSIONS["versions"][:1]}), "http://s:8386/v1.1/p", "2", "p")
+    assert "offers API versions v1.1, not 2" in str(missing.value)
+
+
+def test_url_credentials_are_redacted():
+    assert connection.redact_url("https://admin:pw@sahara:8386/v2") == "https://***@sahara:8386/v2"
+    assert connection.redact_url("https://sahara:8386/v2") == "https://sahara:8386/v2"
+
+
+def test_modules_do_not_import_openstacksdk_nor_scan_plugins_without_cloud():
+    """In a fresh interpreter: importing the modules and building a password plugin imports no openstacksdk and
+    enumerates no stevedore entry points (keystoneauth imports the stevedore module, scanning is what costs)."""
+    code = ("import sys, stevedore.extension as ext; scans = []; init = ext.ExtensionManager.__init__; "
+            "ext.ExtensionManager.__init__ = lambda self, *a, **k: scans.append(a) or init(self, *a, **k); "
+            "from ansible_collections.bigdata.platform.plugins.modules import sahara_cluster, sahara_image; "
+            "from ansible_collections.bigdata.platform.plugins.module_utils.sahara import connection; "
+            "connection.auth_plugin({'auth_type': None, 'cloud': None, 'auth': {'auth_url': 'https://k/v3', "
+            "'username': 'u', 'password': 'p'}}); "
+            "print('openstack' in sys.modules, scans)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert out.stdout.strip() == "False []", out.stdout + out.stderr
