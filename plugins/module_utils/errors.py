@@ -31,12 +31,14 @@ class PlatformError(Exception):
 class ApiError(PlatformError):
     """A request the server refused or could not answer. status is None when no answer came."""
 
-    def __init__(self, status, message, body=None, url=None, method=None):
+    def __init__(self, status, message, body=None, url=None, method=None, attempts=None, elapsed=None):
         if status is None:
             text = "%s %s failed: %s" % (method, url, message)
         else:
             text = "%s %s returned HTTP %s: %s" % (method, url, status, message)
-        super().__init__(text, status=status, body=body, url=url, method=method)
+            if attempts:
+                text += " (the last of %d attempts over %ss)" % (attempts, elapsed)
+        super().__init__(text, status=status, body=body, url=url, method=method, attempts=attempts, elapsed=elapsed)
         self.status = status
         self.server_message = message
         self.body = body
