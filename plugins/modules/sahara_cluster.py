@@ -572,7 +572,7 @@ def run(module):
 
 
 def main():
-    main_for(argument_spec(), run)
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version", "cluster_template"))
 
 
 if __name__ == "__main__":

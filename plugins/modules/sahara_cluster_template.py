@@ -197,7 +197,8 @@ def run(module):
 
 
 def main():
-    main_for(argument_spec(), run)
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version", "node_groups.name",
+                                                  "node_groups.node_group_template"))
 
 
 if __name__ == "__main__":

@@ -265,7 +265,7 @@ def run(module):
 
 
 def main():
-    main_for(argument_spec(), run)
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version"))
 
 
 if __name__ == "__main__":

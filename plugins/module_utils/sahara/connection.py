@@ -7,8 +7,9 @@ keystoneauth1 authenticates. The plugin for the usual auth types (password, toke
 is built directly, without keystoneauth's stevedore scan of every installed plugin; other auth types load
 through keystoneauth's loader. openstacksdk's openstack.config is imported only when a clouds.yaml entry is
 used (option cloud or OS_CLOUD): plain auth or the OS_* variables need keystoneauth1 alone.
-Every Keystone request (the login included: it is safe to repeat) goes through a requests session with the
-collection's retry policy, so one 503 or reset does not fail the task.
+Every Keystone request (the login included: it is safe to repeat) is retried on a reset or a timeout
+(keystoneauth's connect_retries) and on 502/503/504 (urllib3's Retry on its requests session), so one transient
+fault does not fail the task.
 With auth_type token, a token and sahara_url, no Keystone request is made at all (keystoneauth's
 token_endpoint plugin): that is how a token obtained once by sahara_auth is reused across a play.
 """
@@ -34,7 +35,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import (
-    HAS_REQUESTS, IDEMPOTENT_METHODS, REQUESTS_IMPORT_ERROR, HttpClient, build_retry,
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, TRANSIENT_STATUSES, HttpClient,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 
@@ -175,14 +176,20 @@ def auth_plugin(params):
         raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type, exc)) from None
 
 
-def keystone_requests_session(retries=KEYSTONE_RETRIES):
-    """A requests session whose every request (Keystone only: discovery and the login POST, both safe to repeat)
-    is retried on a reset, a timeout or 502/503/504 under the collection's retry policy."""
+def keystone_requests_session(retries=KEYSTONE_RETRIES, connection_errors=False):
+    """A requests session for Keystone whose answers 502/503/504 are retried for every method: Keystone is asked
+    only for discovery and logins, both safe to repeat. Resets and timeouts are keystoneauth's connect_retries,
+    or this session's when `connection_errors` (openstack.config builds its keystoneauth session itself)."""
     import requests  # pylint: disable=import-outside-toplevel
     from requests.adapters import HTTPAdapter  # pylint: disable=import-outside-toplevel
+    from urllib3.util.retry import Retry  # pylint: disable=import-outside-toplevel
 
+    errors = retries if connection_errors else 0
+    retry = Retry(total=retries, connect=errors, read=errors, status=retries, other=0, redirect=5, allowed_methods=None,
+                  status_forcelist=TRANSIENT_STATUSES, backoff_factor=0.5, respect_retry_after_header=False,
+                  raise_on_status=False, raise_on_redirect=False)
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=build_retry(retries, 0.5, IDEMPOTENT_METHODS | {"POST"}))
+    adapter = HTTPAdapter(max_retries=retry)
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -214,7 +221,7 @@ class Connection:
             else:
                 plugin = auth_plugin(self.params)
             self.session = ks_session.Session(auth=plugin, verify=self.verify, timeout=self.params["request_timeout"],
-                                              session=keystone_requests_session())
+                                              session=keystone_requests_session(), connect_retries=KEYSTONE_RETRIES)
         return self
 
     def cloud_session(self):
@@ -238,7 +245,7 @@ class Connection:
         self.region_name = region.region_name or None
         self.verify = region.get_requests_verify_args()[0]
         session = region.get_session()
-        adapter = keystone_requests_session().get_adapter("https://")
+        adapter = keystone_requests_session(connection_errors=True).get_adapter("https://")
         session.session.mount("http://", adapter)
         session.session.mount("https://", adapter)
         return session

@@ -6,8 +6,6 @@ template present/absent, and the modules' main()."""
 
 from __future__ import annotations
 
-import inspect
-
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     apply_changes, differences, make_diff, run_module,
@@ -19,23 +17,12 @@ ERROR = "Error"
 DELETING = "Deleting"
 # Statuses in which a cluster does not move: a list read says all a task needs (no show_progress read).
 STABLE = (ACTIVE, ERROR)
-BLANK_NAMES = ("", ".", "..")
 
 
 def main_for(argument_spec, run, identity=("name",)):
-    """run_module with the identity options guarded: an empty, '.' or '..' name is refused before any request
-    (by run_module's own guard where it has one)."""
-    if "identity" in inspect.signature(run_module).parameters:
-        run_module(argument_spec, run, required_libs=REQUIRED_LIBS, identity=identity)
-        return
-
-    def guarded(module):
-        for option in identity:
-            value = module.params.get(option)
-            if value is not None and value.strip() in BLANK_NAMES:
-                raise OptionError(option, value, "is not a name (empty, blank, '.' or '..')")
-        return run(module)
-    run_module(argument_spec, guarded, required_libs=REQUIRED_LIBS)
+    """run_module for a sahara_* module: its libraries, and the identity options run_module guards (an empty,
+    blank, '.' or '..' name is refused before any request)."""
+    run_module(argument_spec, run, required_libs=REQUIRED_LIBS, identity=identity)
 
 
 def common_fields(raw):
