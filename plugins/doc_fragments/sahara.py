@@ -119,3 +119,27 @@ attributes:
     membership:
       - bigdata.platform.sahara
 """
+
+    # The shares option of sahara_cluster and sahara_node_group_template.
+    SHARES = r"""
+options:
+  shares:
+    description:
+      - Manila shares mounted on the instances; the list replaces the current one.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      id:
+        description: Manila share id.
+        type: str
+        required: true
+      path:
+        description: Mount point on the instances; by default Sahara's.
+        type: str
+      access_level:
+        description: Read-write or read-only.
+        type: str
+        choices: [rw, ro]
+        default: rw
+"""

@@ -82,26 +82,6 @@ options:
       - V(false) lifts the protection before the other changes of the task are made.
     type: bool
     version_added: 0.2.0
-  shares:
-    description:
-      - Manila shares mounted on every instance; given at creation and updated in place (the list replaces
-        the cluster's).
-    type: list
-    elements: dict
-    version_added: 0.2.0
-    suboptions:
-      id:
-        description: Manila share id.
-        type: str
-        required: true
-      path:
-        description: Mount point on the instances; by default Sahara's.
-        type: str
-      access_level:
-        description: Read-write or read-only.
-        type: str
-        choices: [rw, ro]
-        default: rw
   node_groups:
     description:
       - "Number of instances per node group, for example C({worker: 5}); counts are whole numbers of 0 or more."
@@ -113,6 +93,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - bigdata.platform.sahara
+  - bigdata.platform.sahara.shares
   - bigdata.platform.wait
   - bigdata.platform.tls
   - bigdata.platform.attributes
@@ -299,7 +280,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client imp
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
     ACTIVE, DELETING, ERROR, describe_cluster, instance_addresses, main_for, normalize_cluster, normalize_cluster_template,
-    normalize_shares, read_cluster_details,
+    normalize_shares, read_cluster_details, SHARES_ARG,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
@@ -333,11 +314,7 @@ def argument_spec():
         use_autoconfig=dict(type="bool"),
         is_public=dict(type="bool"),
         is_protected=dict(type="bool"),
-        shares=dict(type="list", elements="dict", options=dict(
-            id=dict(type="str", required=True),
-            path=dict(type="str"),
-            access_level=dict(type="str", choices=["rw", "ro"], default="rw"),
-        )),
+        shares=SHARES_ARG,
     ))
 
 

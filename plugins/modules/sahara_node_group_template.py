@@ -78,24 +78,6 @@ options:
     description: The node group's instances are the proxy gateway to the other instances (when they have no floating IP).
     type: bool
     version_added: 0.2.0
-  shares:
-    description: Manila shares mounted on the node group's instances (the list replaces the template's).
-    type: list
-    elements: dict
-    version_added: 0.2.0
-    suboptions:
-      id:
-        description: Manila share id.
-        type: str
-        required: true
-      path:
-        description: Mount point on the instances; by default Sahara's.
-        type: str
-      access_level:
-        description: Read-write or read-only.
-        type: str
-        choices: [rw, ro]
-        default: rw
   node_configs:
     description: "Service configuration for the node group, as Sahara takes it (C({service: {key: value}}))."
     type: dict
@@ -110,6 +92,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - bigdata.platform.sahara
+  - bigdata.platform.sahara.shares
   - bigdata.platform.tls
   - bigdata.platform.attributes
 """
@@ -205,7 +188,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import mer
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
-    check_volumes, ensure_template, main_for, normalize_node_group_template, normalize_shares,
+    SHARES_ARG, check_volumes, ensure_template, main_for, normalize_node_group_template, normalize_shares,
 )
 
 MANAGED = ("plugin", "plugin_version", "flavor_id", "description", "auto_security_group", "floating_ip_pool",
@@ -237,11 +220,7 @@ def argument_spec():
         volumes_availability_zone=dict(type="str"),
         volume_local_to_instance=dict(type="bool"),
         is_proxy_gateway=dict(type="bool"),
-        shares=dict(type="list", elements="dict", options=dict(
-            id=dict(type="str", required=True),
-            path=dict(type="str"),
-            access_level=dict(type="str", choices=["rw", "ro"], default="rw"),
-        )),
+        shares=SHARES_ARG,
     ))
 
 

@@ -15,6 +15,12 @@ from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection
 ACTIVE = "Active"
 ERROR = "Error"
 DELETING = "Deleting"
+# The shares option (doc_fragments/sahara.py SHARES): Manila shares as Sahara's SHARE_SCHEMA takes them.
+SHARES_ARG = dict(type="list", elements="dict", options=dict(
+    id=dict(type="str", required=True),
+    path=dict(type="str"),
+    access_level=dict(type="str", choices=["rw", "ro"], default="rw"),
+))
 # Statuses in which a cluster does not move: a list read says all a task needs (no show_progress read).
 STABLE = (ACTIVE, ERROR)
 
