@@ -31,7 +31,10 @@ API = "/ws/v1/cluster"
 STATES = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]
 ACTIVE_STATES = STATES[:5]
 FINAL_STATES = STATES[5:]
-DELEGATION_TOKEN_HEADER = "Hadoop-YARN-RM-Delegation-Token"
+# The header a secured RM authenticates a call by (Hadoop's RMAuthenticationFilter, DelegationTokenAuthenticator.
+# DELEGATION_TOKEN_HEADER; the reference's "Authentication using delegation tokens"). Hadoop-YARN-RM-Delegation-Token
+# only names the token to renew or cancel on /ws/v1/cluster/delegation-token and authenticates nothing.
+DELEGATION_TOKEN_HEADER = "X-Hadoop-Delegation-Token"
 STANDBY_TEXT = "This is standby RM"
 FAILOVER_TIMEOUT = 60
 KERBEROS_LIBRARIES = "requests-gssapi (or requests-kerberos)"

@@ -3,6 +3,7 @@
 import importlib.util
 
 import pytest
+import requests
 import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app
@@ -169,25 +170,54 @@ def test_failover_between_lookup_and_submit(sim, ansible, style, standby_status)
     assert len(sim.cluster.apps) == 4
 
 
-def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, ansible):
+def test_auth_without_user_and_with_rest_submissions_disabled(sim, ansible):
     control = sim.url + "/_sim/control/set_rest_submissions"
-    env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url), "SIM_TOKEN": "sim-delegation-token-etl"}
+    env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url)}
     run = ansible.run_tasks([
         {"bigdata.platform.yarn_app": job("anonymous")},
-        {"bigdata.platform.yarn_app": dict(job("with-token"), auth="none"),
-         "environment": {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}},
         {"bigdata.platform.yarn_app": dict(user="mallory", id=sorted(sim.cluster.apps)[0], state="killed")},
         {"ansible.builtin.uri": {"url": control, "method": "POST", "body_format": "json", "body": {"enabled": False}}},
         {"bigdata.platform.yarn_app": dict(job("blocked"), user="etl")},
     ], env=env)
-    anonymous, token, forbidden, dummy, blocked = run.results
+    anonymous, forbidden, dummy, blocked = run.results
     assert_clean_failure(anonymous, "HTTP 401", "Unable to obtain user name", "set the user option or YARN_USER")
-    assert token["changed"] and token["app"]["user"] == "etl", token
-    assert sim.log.entries("POST", r"/apps$")[0].headers.get("Hadoop-YARN-RM-Delegation-Token") == "sim-delegation-token-etl"
     assert_clean_failure(forbidden, "HTTP 403", "Unauthorized attempt to kill", "mallory")
     assert_clean_failure(blocked, "HTTP 403", "App submission via REST is disabled", "yarn.webapp.enable-rest-app-submissions")
+    assert submits(sim) == 0
+
+
+def test_a_delegation_token_alone_authenticates_a_kill_on_a_secured_rm(sim, ansible):
+    """Issue 17: the token goes in X-Hadoop-Delegation-Token. The simulator, like RMAuthenticationFilter, does not
+    take Hadoop-YARN-RM-Delegation-Token (the renew/cancel header) as authentication: the old header got 401."""
+    sim.control_set_auth("kerberos")
+    nightly = sorted(sim.cluster.apps)[0]  # etl's, RUNNING for ever
+    renew_header_only = requests.put("%s/ws/v1/cluster/apps/%s/state" % (sim.url, nightly), json={"state": "KILLED"},
+                                     headers={"Hadoop-YARN-RM-Delegation-Token": "sim-delegation-token-etl"}, timeout=10)
+    assert renew_header_only.status_code == 401
+    sim.log.clear()
+    token_env = {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}
+    kill = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", id=nightly, state="killed"),
+            "environment": token_env}
+    run = ansible.run_tasks([kill, kill, {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", state="running",
+                                                                             **job("with-token")), "environment": token_env}],
+                            env={"SIM_TOKEN": "sim-delegation-token-etl"}, diff=True)
+    killed, again, submitted = run.results
+    assert killed["changed"] and killed["app"]["state"] == "KILLED", killed
+    assert killed["diff"]["before"]["state"] == "RUNNING"
+    assert not again["changed"], again
+    assert submitted["changed"] and submitted["app"]["user"] == "etl", submitted
+    for entry in sim.log.mutating():
+        assert entry.status < 400 and entry.headers.get("X-Hadoop-Delegation-Token") == "sim-delegation-token-etl", entry
+        assert "Hadoop-YARN-RM-Delegation-Token" not in entry.headers
     assert "sim-delegation-token-etl" not in run.stdout
-    assert submits(sim) == 1
+
+
+def test_a_delegation_token_is_not_authentication_on_an_unsecured_rm(sim, ansible):
+    """With simple auth the RM installs no delegation-token filter: a token alone is an anonymous caller."""
+    result = ansible.run_tasks([{"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", delegation_token="sim-delegation-token-etl",
+                                                                    id=sorted(sim.cluster.apps)[0], state="killed")}]).results[0]
+    assert_clean_failure(result, "HTTP 401", "Unable to obtain user name")
+    assert sim.app_view(sim.cluster.apps[sorted(sim.cluster.apps)[0]])["state"] == "RUNNING"
 
 
 FAKE_GSSAPI = '''"""Stands in for requests-gssapi: the simulator takes this token as etl's Kerberos ticket."""

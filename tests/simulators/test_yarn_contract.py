@@ -139,3 +139,36 @@ def test_standby_answers_and_failover_from_another_process(sim):
     assert answer.status_code == 200 and answer.headers["Refresh"] == "3; url=%s/ws/v1/cluster/apps" % standby.url
     assert answer.text.startswith("This is standby RM. Redirecting to the current active RM:")
     assert ResourceManager(service_endpoints=[standby.url], timeout=5).cluster_information().data["clusterInfo"]["haState"] == "ACTIVE"
+
+
+def test_delegation_tokens_authenticate_only_by_the_real_headers_and_only_when_secured(sim):
+    """RMAuthenticationFilter: X-Hadoop-Delegation-Token, else the old Hadoop-YARN-Auth-Delegation-Token; the
+    renew/cancel header Hadoop-YARN-RM-Delegation-Token authenticates nothing; with simple auth no token counts."""
+    apps = sim.url + "/ws/v1/cluster/apps/new-application"
+    token = "sim-delegation-token-etl"
+    assert requests.post(apps, headers={"X-Hadoop-Delegation-Token": token}, timeout=5).status_code == 401  # simple auth
+    sim.control_set_auth("kerberos")
+    assert requests.post(apps, headers={"X-Hadoop-Delegation-Token": token}, timeout=5).status_code == 200
+    assert requests.post(apps, headers={"Hadoop-YARN-Auth-Delegation-Token": token}, timeout=5).status_code == 200
+    assert requests.post(apps, params={"delegation": token}, timeout=5).status_code == 200
+    assert requests.post(apps, headers={"Hadoop-YARN-RM-Delegation-Token": token}, timeout=5).status_code == 401
+    unknown = requests.post(apps, headers={"X-Hadoop-Delegation-Token": "forged"}, timeout=5)
+    assert unknown.status_code == 403 and unknown.json()["RemoteException"]["exception"] == "AuthenticationException"
+
+
+def test_delegation_token_create_renew_cancel_need_kerberos_and_name_the_token_by_header(sim):
+    sim.control_set_auth("kerberos")
+    kerberos = {"Authorization": "Negotiate sim-spnego-etl"}
+    endpoint = sim.url + "/ws/v1/cluster/delegation-token"
+    created = requests.post(endpoint, json={"renewer": "etl"}, headers=kerberos, timeout=5).json()
+    assert created["owner"] == "etl" and created["kind"] == "RM_DELEGATION_TOKEN"
+    by_token = requests.post(endpoint, json={}, headers={"X-Hadoop-Delegation-Token": created["token"]}, timeout=5)
+    assert by_token.status_code == 403 and "cannot be carried out using delegation token authentication" in by_token.text
+    renewed = requests.post(endpoint + "/expiration", headers=dict(kerberos, **{"Hadoop-YARN-RM-Delegation-Token": created["token"]}),
+                            timeout=5)
+    assert renewed.status_code == 200 and renewed.json()["expiration-time"] >= created["expiration-time"]
+    assert requests.post(endpoint + "/expiration", headers=kerberos, timeout=5).status_code == 400
+    cancelled = requests.delete(endpoint, headers=dict(kerberos, **{"Hadoop-YARN-RM-Delegation-Token": created["token"]}), timeout=5)
+    assert cancelled.status_code == 200
+    gone = requests.get(sim.url + "/ws/v1/cluster/apps", headers={"X-Hadoop-Delegation-Token": created["token"]}, timeout=5)
+    assert gone.status_code == 403

@@ -13,7 +13,7 @@ Seeded data (what the demo has to look at):
            application_<ts>_0002 "adhoc-report"      user analyst, queue adhoc,   tags report       FINISHED/SUCCEEDED
            application_<ts>_0003 "streaming-ingest"  user hadoop,  queue default, tags streaming    RUNNING for ever
   admins   yarn, hadoop (may kill or move any app)
-  delegation token "sim-delegation-token-etl" authenticates as etl
+  delegation token "sim-delegation-token-etl" of etl (authenticates only with security on, see below)
 
 A submitted app is driven by its spec's am-container-spec environment (simulated seconds):
   SIM_ACCEPT_SECONDS=2         time in ACCEPTED (waiting for an AM container), default 2
@@ -41,6 +41,16 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
                                        standby's too, then needs SPNEGO (simulated: "Authorization:
                                        Negotiate sim-spnego-etl" authenticates as etl), a hadoop.auth
                                        cookie or a delegation token, else 401 + WWW-Authenticate: Negotiate
+
+Delegation tokens, as Hadoop's RMAuthenticationFilter and DelegationTokenAuthenticationHandler (hadoop-common
+security/token/delegation/web) and the reference's "Authentication using delegation tokens" have it: only with
+security on (with simple auth the filter is not installed and a token header is ignored), a call is
+authenticated by X-Hadoop-Delegation-Token (or the `delegation` query parameter), else by the old
+Hadoop-YARN-Auth-Delegation-Token when the new header is absent or empty; an unknown token is 403
+(AuthenticationException). Hadoop-YARN-RM-Delegation-Token authenticates nothing: it only names the token
+to renew (POST /delegation-token/expiration, by its renewer) or cancel (DELETE /delegation-token), and
+those, like creating one (POST /delegation-token), need a SPNEGO caller, not a token (RMWebServices'
+createKerberosUserGroupInformation texts).
   control_apps()                       every app as the API shows it
 """
 
@@ -68,6 +78,11 @@ JAVA_CLASSES = {
     "ForbiddenException": "org.apache.hadoop.yarn.webapp.ForbiddenException",
     "WebApplicationException": "javax.ws.rs.WebApplicationException",
 }
+# RMAuthenticationFilter / DelegationTokenAuthenticator.DELEGATION_TOKEN_HEADER, and the header that only
+# names the token to renew or cancel on /delegation-token (RMWebServices.DELEGATION_TOKEN_HEADER).
+AUTH_TOKEN_HEADER = "X-Hadoop-Delegation-Token"
+OLD_AUTH_TOKEN_HEADER = "Hadoop-YARN-Auth-Delegation-Token"
+RENEW_TOKEN_HEADER = "Hadoop-YARN-RM-Delegation-Token"
 EXCEPTION_FOR_STATUS = {400: "BadRequestException", 401: "AuthorizationException", 403: "ForbiddenException",
                         404: "NotFoundException"}
 
@@ -186,7 +201,8 @@ class YarnCluster:
         self.apps = {}
         self.queues = ["default", "etl", "adhoc"]
         self.admins = {"yarn", "hadoop"}
-        self.delegation_tokens = {"sim-delegation-token-etl": "etl"}
+        self.delegation_tokens = {"sim-delegation-token-etl": {"owner": "etl", "renewer": "yarn", "expires": self.epoch_ms + 86400000,
+                                                               "max": self.epoch_ms + 7 * 86400000}}
         self.auth_type = "simple"
         self.spnego_tokens = {"sim-spnego-etl": "etl"}
         self.rms = {}
@@ -341,15 +357,42 @@ class YarnSimulator(Simulator):
 
     def caller(self, request):
         """The authenticated user, or None (what getUserPrincipal() gives the RM)."""
-        token = request.headers.get("X-Hadoop-Delegation-Token") or request.headers.get("Hadoop-YARN-RM-Delegation-Token")
-        if token:
-            if token not in self.cluster.delegation_tokens:
-                raise HttpError(403, self.error_body(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: "
-                                                          "token can't be found in cache"))
-            return self.cluster.delegation_tokens[token]
+        return self.authenticate(request)[0]
+
+    def authenticate(self, request):
+        """(user, how): how is "token", "kerberos" (SPNEGO or its cookie), "simple" or None.
+
+        Delegation tokens authenticate only with security on (RMAuthenticationFilter is installed only
+        then), by X-Hadoop-Delegation-Token (or the `delegation` query parameter), else the old
+        Hadoop-YARN-Auth-Delegation-Token; Hadoop-YARN-RM-Delegation-Token authenticates nothing.
+        """
         if self.cluster.auth_type == "kerberos":
-            return self.negotiated_user(request) or self.cookie_user(request)
-        return request.arg("user.name") or self.cookie_user(request)
+            token = self.presented_token(request)
+            if token is not None:
+                return self.token_user(token), "token"
+            user = self.negotiated_user(request) or self.cookie_user(request)
+            return user, "kerberos" if user else None
+        user = request.arg("user.name") or self.cookie_user(request)
+        return user, "simple" if user else None
+
+    @staticmethod
+    def presented_token(request):
+        """RMAuthenticationFilter.doFilter: the old header only when the new one is absent or empty;
+        DelegationTokenAuthenticationHandler.getDelegationToken: the header, else `delegation`."""
+        token = request.headers.get(AUTH_TOKEN_HEADER)
+        if not token:
+            token = request.headers.get(OLD_AUTH_TOKEN_HEADER) or None
+        return token if token is not None else request.arg("delegation")
+
+    def token_user(self, token):
+        """DelegationTokenAuthenticationHandler.authenticate: an unknown token is 403, not 401."""
+        token_info = self.cluster.delegation_tokens.get(token)
+        if token_info is None:
+            raise HttpError(403, {"RemoteException": {
+                "exception": "AuthenticationException",
+                "message": "org.apache.hadoop.security.token.SecretManager$InvalidToken: token can't be found in cache",
+                "javaClassName": "org.apache.hadoop.security.authentication.client.AuthenticationException"}})
+        return token_info["owner"]
 
     def negotiated_user(self, request):
         """SPNEGO, simulated: 'Authorization: Negotiate <token>' with a token of cluster.spnego_tokens."""
@@ -361,6 +404,60 @@ class YarnSimulator(Simulator):
         if not user:
             raise remote_exception(401, "AuthorizationException", "Unable to obtain user name, user not authenticated")
         return user
+
+    # -- delegation tokens (RMWebServices: postDelegationToken, postDelegationTokenExpiration, cancel) --
+    def kerberos_caller(self, request):
+        """RMWebServices.createKerberosUserGroupInformation: token operations need a SPNEGO caller."""
+        user, how = self.authenticate(request)
+        if not user:
+            raise remote_exception(401, "AuthorizationException", "Unable to obtain user name, user not authenticated")
+        if how == "token":
+            raise text_error(403, "Delegation token operations cannot be carried out using delegation token authentication.")
+        if how != "kerberos":
+            raise text_error(403, "Delegation token operations can only be carried out on a Kerberos authenticated channel. "
+                                  "Expected auth type is kerberos, got type %s" % ("simple" if how == "simple" else None))
+        return user
+
+    def named_token(self, request):
+        """The token to renew or cancel, named by the Hadoop-YARN-RM-Delegation-Token header."""
+        token = request.headers.get(RENEW_TOKEN_HEADER)
+        if not token:
+            raise remote_exception(400, "BadRequestException", "Header %s containing encoded token not found" % RENEW_TOKEN_HEADER)
+        if token not in self.cluster.delegation_tokens:
+            raise text_error(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: token can't be found in cache")
+        return token
+
+    def token_view(self, token):
+        info = self.cluster.delegation_tokens[token]
+        return {"token": token, "renewer": info["renewer"], "owner": info["owner"], "kind": "RM_DELEGATION_TOKEN",
+                "expiration-time": info["expires"], "max-validity": info["max"]}
+
+    @route("POST", "/ws/v1/cluster/delegation-token")
+    def create_token(self, request):
+        user = self.kerberos_caller(request)
+        renewer = (request.json() or {}).get("renewer") or user
+        token = "sim-token-%s-%d" % (user, len(self.cluster.delegation_tokens) + 1)
+        now_ms = self.cluster.epoch_ms + int(self.now() * 1000)
+        self.cluster.delegation_tokens[token] = {"owner": user, "renewer": renewer, "expires": now_ms + 86400000,
+                                                 "max": now_ms + 7 * 86400000}
+        return self.token_view(token)
+
+    @route("POST", "/ws/v1/cluster/delegation-token/expiration")
+    def renew_token(self, request):
+        user = self.kerberos_caller(request)
+        token = self.named_token(request)
+        info = self.cluster.delegation_tokens[token]
+        if info["renewer"] != user:
+            raise text_error(403, "org.apache.hadoop.security.AccessControlException: %s tries to renew a token with "
+                                  "non-matching renewer %s" % (user, info["renewer"]))
+        info["expires"] = min(info["max"], self.cluster.epoch_ms + int(self.now() * 1000) + 86400000)
+        return {"expiration-time": info["expires"]}
+
+    @route("DELETE", "/ws/v1/cluster/delegation-token")
+    def cancel_token(self, request):
+        self.kerberos_caller(request)
+        del self.cluster.delegation_tokens[self.named_token(request)]
+        return Response(200, None)
 
     # -- helpers ------------------------------------------------------------------------------------
     def app_view(self, app):
