@@ -13,6 +13,9 @@ sent to another one.
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
@@ -36,6 +39,8 @@ FINAL_STATES = STATES[5:]
 # only names the token to renew or cancel on /ws/v1/cluster/delegation-token and authenticates nothing.
 DELEGATION_TOKEN_HEADER = "X-Hadoop-Delegation-Token"
 STANDBY_TEXT = "This is standby RM"
+# ApplicationId.toString(): application_<cluster timestamp>_<sequence, at least 4 digits>.
+APP_ID = re.compile(r"^application_[0-9]+_[0-9]+$")
 FAILOVER_TIMEOUT = 60
 KERBEROS_LIBRARIES = "requests-gssapi (or requests-kerberos)"
 
@@ -46,6 +51,21 @@ def remote_exception_message(response, body):
         remote = body["RemoteException"]
         return "%s: %s" % (remote.get("exception", "RemoteException"), remote.get("message", ""))
     return default_error_message(response, body)
+
+
+def without_userinfo(url):
+    """The URL with any user:password@ part masked, for messages."""
+    scheme, dummy, rest = url.partition("://")
+    return "%s://***@%s" % (scheme, rest.rpartition("@")[2]) if "@" in rest.split("/", 1)[0] else url
+
+
+def check_app_id(value, option="id"):
+    """An application id or OptionError: an empty, dotted or malformed id must never reach a URL or a filter,
+    where it would name the application list (issue 12: id "" killed every running application of the user)."""
+    if value is None or not APP_ID.match(value):
+        raise OptionError(option, value, "is not an application id; write it as application_<cluster timestamp>_<number>, "
+                                         "such as application_1700000000000_0001")
+    return value
 
 
 def kerberos_auth():
@@ -93,7 +113,11 @@ class YarnClient:
             raise OptionError("rm_urls", rm_urls, "must name at least one ResourceManager URL")
         for url in self.rm_urls:
             if not url.startswith(("http://", "https://")):
-                raise OptionError("rm_urls", url, "is not a URL; write it as http://host:8088 or https://host:8090")
+                raise OptionError("rm_urls", without_userinfo(url), "is not a URL; write it as http://host:8088 or https://host:8090")
+            if "@" in urlsplit(url).netloc:
+                # requests would send it as basic auth, which the RM ignores, and every message would echo it.
+                raise OptionError("rm_urls", without_userinfo(url), "carries a user name or password; the ResourceManager "
+                                                                   "does not use them: set user, delegation_token or auth instead")
         self.auth = auth
         self.user = user
         self.delegation_token = delegation_token
@@ -104,6 +128,16 @@ class YarnClient:
         self.active_url = None
         self._clients = {}
         self._auth_object = kerberos_auth() if auth == "kerberos" else None
+
+    @classmethod
+    def from_module(cls, module):
+        """The client for a module's params; a password written into an rm_urls userinfo is masked in the result
+        (invocation included) before the URL is refused."""
+        for url in module.params["rm_urls"] or []:
+            userinfo = urlsplit(url.strip()).netloc.rpartition("@")[0] if url else ""
+            if userinfo:
+                module.no_log_values.update(part for part in (userinfo, userinfo.partition(":")[2]) if part)
+        return cls.from_params(module.params)
 
     @classmethod
     def from_params(cls, params):

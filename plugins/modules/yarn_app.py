@@ -279,7 +279,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, queue_leaf, wait_for_app)
+    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, check_app_id, find_apps, normalize_app, queue_leaf, wait_for_app)
 
 DIFF_KEYS = ("id", "name", "queue", "state", "tags")
 # When each state counts as reached (an app that ended badly fails the wait before this is asked).
@@ -378,7 +378,7 @@ def summary(app):
 
 def read_current(client, params):
     """The application the task is about, or None when a submission is needed."""
-    if params["id"]:
+    if params["id"] is not None:
         app = normalize_app(client.get_app(params["id"]))
         if app is None:
             raise OptionError("id", params["id"], "is not an application the ResourceManager knows")
@@ -444,7 +444,7 @@ def kill(client, app_id, wait, deadline):
 
 def ensure_killed(module, client):
     params = module.params
-    if params["id"]:
+    if params["id"] is not None:
         apps = [read_current(client, params)]
     else:
         apps = find_apps(client, name=params["name"], tags=params["tags"], user=params["user"])
@@ -462,11 +462,27 @@ def ensure_killed(module, client):
     return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
 
 
-def run(module):
-    params = module.params
+def check_numbers(params):
+    """Values the ResourceManager would take silently (it replaces a max-app-attempts <= 0 with the cluster's) or
+    that make no sense, refused before anything is sent."""
+    if params["max_app_attempts"] is not None and params["max_app_attempts"] < 1:
+        raise OptionError("max_app_attempts", params["max_app_attempts"], "must be at least 1")
+    if params["priority"] is not None and params["priority"] < 0:
+        raise OptionError("priority", params["priority"], "must be 0 or more (a higher number is a higher priority)")
+    for item in params["local_resources"] or []:
+        for key in ("size", "timestamp"):
+            if item[key] < 0:
+                raise OptionError("local_resources.%s" % key, item[key], "of '%s' must not be negative" % item["name"])
     if params["am_resource"]:
         am_resource(params)
-    client = YarnClient.from_params(params)
+
+
+def run(module):
+    params = module.params
+    client = YarnClient.from_module(module)  # first: it masks a password written into rm_urls
+    if params["id"] is not None:
+        check_app_id(params["id"])
+    check_numbers(params)
     if params["state"] == "killed":
         return ensure_killed(module, client)
     return ensure_submitted(module, client, read_current(client, params))

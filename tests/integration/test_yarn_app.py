@@ -273,3 +273,54 @@ def test_bad_input_names_the_option(sim, ansible):
     assert_clean_failure(unknown_id, "id", "application_1_0042")
     assert_clean_failure(env_list, "option 'environment'", "JAVA_OPTS")
     assert sim.log.mutating() == []
+
+
+def test_an_empty_or_dot_id_never_widens_to_every_app_of_the_user(sim, ansible):
+    """Issue 12 item 1: id "" (what `{{ app_id | default('') }}` renders) with state killed killed every running app
+    of the user; "." / ".." read the app list as if it were an app (a crash). Each is refused, naming the option,
+    before any request; the apps keep running."""
+    running_before = {app_id for app_id, app in sim.cluster.apps.items() if sim.app_view(app)["state"] == "RUNNING"}
+    bad_ids = ["", " ", ".", "..", "application_1_1/../..", "app-42"]
+    tasks = [app_task([sim], user="hadoop", id=bad, state=state) for bad in bad_ids for state in ("killed", "submitted", "finished")]
+    tasks += [{"bigdata.platform.yarn_app_info": dict(rm_urls=[sim.url], id=bad)} for bad in bad_ids]
+    results = ansible.run_tasks(tasks).results
+    for task, result in zip(tasks, results):
+        assert_clean_failure(result, "option 'id'")
+        assert result["changed"] is False, (task, result)
+    assert sim.log.mutating() == []
+    assert {app_id for app_id, app in sim.cluster.apps.items() if sim.app_view(app)["state"] == "RUNNING"} == running_before
+
+
+def test_an_id_that_matches_nothing_fails_naming_it_in_every_state(sim, ansible):
+    results = ansible.run_tasks([app_task([sim], id="application_1_0042", state=state)
+                                 for state in ("killed", "submitted", "running", "finished")]).results
+    for result in results:
+        assert_clean_failure(result, "option 'id'", "application_1_0042", "is not an application the ResourceManager knows")
+    assert sim.log.mutating() == []
+
+
+def test_absurd_numbers_are_refused_naming_the_option(sim, ansible):
+    """Issue 12 item 13: max_app_attempts -3 was sent to the RM as it was."""
+    resource = {"name": "a.jar", "resource": "hdfs://nn/a.jar", "size": 1, "timestamp": 1}
+    cases = [
+        ("max_app_attempts", job("x", max_app_attempts=-3)),
+        ("max_app_attempts", job("x", max_app_attempts=0)),
+        ("priority", job("x", priority=-1)),
+        ("local_resources.size", job("x", local_resources=[dict(resource, size=-1)])),
+        ("local_resources.timestamp", job("x", local_resources=[dict(resource, timestamp=-5)])),
+    ]
+    results = ansible.run_tasks([app_task([sim], **args) for dummy, args in cases]).results
+    for (option, dummy), result in zip(cases, results):
+        assert_clean_failure(result, "option '%s'" % option)
+    assert sim.log.mutating() == []
+
+
+def test_a_password_in_rm_urls_is_refused_without_echoing_it(sim, ansible):
+    """Issue 12 item 10: a password in URL userinfo was echoed in messages."""
+    url = sim.url.replace("http://", "http://etl:s3cr3t-pw@")
+    run = ansible.run_tasks([{"bigdata.platform.yarn_app_info": {"rm_urls": [url]}},
+                             {"bigdata.platform.yarn_app": dict(rm_urls=[url], id="application_1_0001", state="killed")}])
+    for result in run.results:
+        assert_clean_failure(result, "option 'rm_urls'", "***@127.0.0.1", "carries a user name or password")
+        assert "s3cr3t-pw" not in repr(result)
+    assert sim.log.entries() == []
