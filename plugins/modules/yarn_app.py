@@ -277,9 +277,9 @@ from ansible_collections.bigdata.platform.plugins.module_utils.errors import Opt
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
-from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, check_app_id, find_apps, normalize_app, queue_leaf, wait_for_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import (
+    ACTIVE_STATES, FINAL_STATES, check_app_id, find_apps, normalize_app, queue_leaf, wait_for_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
 
 DIFF_KEYS = ("id", "name", "queue", "state", "tags")
 # When each state counts as reached (an app that ended badly fails the wait before this is asked).
@@ -425,8 +425,7 @@ def finish(module, client, before, after, changed):
     state = module.params["state"]
     if module.params["wait"] and not module.check_mode:
         try:
-            after = wait_for_app(client, after["id"], REACHED[state], module.params["timeout"],
-                                 "application %s to be %s" % (after["id"], state))
+            after = wait_for_app(client, after["id"], REACHED[state], "application %s to be %s" % (after["id"], state))
         except PlatformError as exc:
             # The submission or move happened: a failed wait must not hide it (last_state holds the app).
             exc.details["changed"] = changed
@@ -455,9 +454,8 @@ def ensure_killed(module, client):
     before = targets[0]
     after = dict(before, state="KILLED", final_status="KILLED")
     if not module.check_mode:
-        deadline = Deadline(params["timeout"])  # the kills of several matching apps share the task's timeout
-        for app in targets:
-            kill(client, app["id"], params["wait"], deadline)
+        for app in targets:  # the kills of several matching apps share the task's timeout
+            kill(client, app["id"], params["wait"], client.deadline)
         after = normalize_app(client.get_app(before["id"]))
     return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
 

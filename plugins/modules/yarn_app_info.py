@@ -159,8 +159,8 @@ apps:
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    STATES, YARN_ARGS, YarnClient, check_app_id, find_apps, normalize_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import STATES, check_app_id, find_apps, normalize_app
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
 
 
 # Filters of the listing: none of them applies to one application asked for by id.

@@ -1,6 +1,7 @@
 """yarn_app against the YARN ResourceManager simulator, through real ansible-playbook."""
 
 import importlib.util
+import time
 
 import pytest
 import requests
@@ -324,3 +325,24 @@ def test_a_password_in_rm_urls_is_refused_without_echoing_it(sim, ansible):
         assert_clean_failure(result, "option 'rm_urls'", "***@127.0.0.1", "carries a user name or password")
         assert "s3cr3t-pw" not in repr(result)
     assert sim.log.entries() == []
+
+
+def test_a_failover_during_discovery_stays_within_the_tasks_timeout(sim, ansible):
+    """Issue 17: while every RM said STANDBY, finding the active one waited 60 s whatever the task's timeout.
+    Driven by probes, not by time: the failover never finishes, so only the task's timeout can end the wait."""
+    standby = sim.start_standby()
+    sim.begin_failover(finish_after_info_requests=None)
+    started = time.monotonic()
+    result = ansible.run_tasks([app_task([sim, standby], id=sorted(sim.cluster.apps)[0], state="killed", timeout=3)]).results[0]
+    elapsed = time.monotonic() - started
+    assert_clean_failure(result, "timeout of 3s", "an active ResourceManager", "STANDBY")
+    assert elapsed < 45, elapsed  # ansible-playbook's own start-up included; the old wait alone was 60 s
+    assert sim.log.mutating() == [] and standby.log.mutating() == []
+
+
+def test_a_failover_that_ends_during_discovery_lets_the_task_go_on(sim, ansible):
+    standby = sim.start_standby()
+    sim.begin_failover(finish_after_info_requests=5)
+    result = ansible.run_tasks([app_task([sim, standby], id=sorted(sim.cluster.apps)[0], state="killed", timeout=60)]).results[0]
+    assert result["changed"] and result["app"]["state"] == "KILLED", result
+    assert sim.cluster.active == standby.rm_id and standby.log.count("PUT", "/state$") >= 1

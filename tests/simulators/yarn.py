@@ -35,6 +35,9 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
   control_failover(to=None)            make the other RM (or rm id `to`) the active one
   control_fail_over_after(method, path)  fail over right after the active RM answers the next request
                                        whose method and path (a regex searched in it) match: "mid-run"
+  control_begin_failover(finish_after_info_requests=None, to=None)
+                                       every RM says STANDBY until that many more /cluster/info probes
+                                       were answered (never when null), then `to` is the active one
   control_set_standby_style(style)     "hadoop3" or "hadoop2"
   control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
   control_set_auth(auth_type)          "simple" (default) or "kerberos": every request, reads and the
@@ -239,6 +242,7 @@ class YarnCluster:
         self.standby_style = "hadoop3"
         self.rest_submissions = True
         self.failover_trigger = None
+        self.pending_failover = None
         if seed:
             self.seed()
 
@@ -326,6 +330,25 @@ class YarnSimulator(Simulator):
     def control_failover(self, to=None):
         return self.failover(to)
 
+    def begin_failover(self, finish_after_info_requests=None, to=None):
+        """Every RM says STANDBY (the old active one stepped down, the new one has not taken over) until
+        `finish_after_info_requests` more /ws/v1/cluster/info requests were answered (never, when None): a
+        failover that lasts for a number of probes, not for a time."""
+        target = to or next(rm for rm in sorted(self.cluster.rms) if rm != self.cluster.active)
+        self.cluster.active = None
+        self.cluster.pending_failover = [target, finish_after_info_requests]
+        return {"active": None, "to": target}
+
+    def control_begin_failover(self, finish_after_info_requests=None, to=None):
+        return self.begin_failover(finish_after_info_requests, to)
+
+    def count_info_probe(self):
+        pending = self.cluster.pending_failover
+        if pending and pending[1] is not None:
+            pending[1] -= 1
+            if pending[1] <= 0:
+                self.cluster.active, self.cluster.pending_failover = pending[0], None
+
     def fail_over_after(self, method, path):
         self.cluster.failover_trigger = (method, re.compile(path))
         return {"armed": [method, path]}
@@ -372,7 +395,11 @@ class YarnSimulator(Simulator):
             if not authenticated:
                 return Response(401, "<html><body><h2>HTTP ERROR 401</h2><p>Authentication required</p></body></html>",
                                 {"WWW-Authenticate": "Negotiate"}, content_type="text/html; charset=iso-8859-1")
+        if request.path.rstrip("/") == "/ws/v1/cluster/info":
+            self.count_info_probe()
         if not self.is_active and request.path.rstrip("/") not in NOT_REDIRECTED:
+            if self.cluster.active is None:  # no active RM at all: what a standby answers then
+                return text_error(503, "This is standby RM. The active ResourceManager is not known yet.").response
             return self.standby_answer(request)
         response = super().dispatch(request)
         trigger = self.cluster.failover_trigger
