@@ -274,3 +274,57 @@ class YarnClient:
 
     def move(self, app_id, queue):
         return (self.request_json("PUT", "/apps/%s/queue" % quote_path(app_id), body={"queue": queue}) or {}).get("queue")
+
+    def set_priority(self, app_id, priority):
+        """The priority the RM gave the app: it caps a wish at yarn.cluster.max-application-priority."""
+        body = self.request_json("PUT", "/apps/%s/priority" % quote_path(app_id), body={"priority": priority}) or {}
+        return body.get("priority")
+
+    def lifetime_timeout(self, app_id):
+        """The app's LIFETIME timeout: {"type", "expiryTime" ("UNLIMITED" or ISO 8601), "remainingTimeInSeconds"}."""
+        return self.get_json("/apps/%s/timeouts/LIFETIME" % quote_path(app_id))["timeout"]
+
+    def set_lifetime_expiry(self, app_id, expiry_time):
+        body = {"timeout": {"type": "LIFETIME", "expiryTime": expiry_time}}
+        return self.request_json("PUT", "/apps/%s/timeout" % quote_path(app_id), body=body)["timeout"]
+
+    # -- cluster facts and the scheduler -------------------------------------------------------------
+    def metrics(self):
+        return self.get_json("/metrics")["clusterMetrics"]
+
+    def scheduler(self):
+        return self.get_json("/scheduler")["scheduler"]["schedulerInfo"]
+
+    def nodes(self, states=None):
+        """Raw node dicts; {"nodes": null} when none matches."""
+        body = self.get_json("/nodes", params={"states": ",".join(states)} if states else None) or {}
+        return ((body.get("nodes") or {}).get("node")) or []
+
+    def app_statistics(self):
+        return ((self.get_json("/appstatistics") or {}).get("appStatInfo") or {}).get("statItem") or []
+
+    def scheduler_conf(self):
+        """{property: value} of the scheduler configuration (GET /scheduler-conf)."""
+        try:
+            body = self.get_json("/scheduler-conf") or {}
+        except ApiError as exc:
+            raise mutation_disabled(exc)
+        items = body.get("property") or []
+        return {item["name"]: item.get("value") for item in (items if isinstance(items, list) else [items])}
+
+    def update_scheduler_conf(self, mutation):
+        """PUT /scheduler-conf; the RM answers plain text ("Configuration change successfully applied.")."""
+        try:
+            return self.request("PUT", "/scheduler-conf", body=mutation).text.strip()
+        except ApiError as exc:
+            raise mutation_disabled(exc)
+
+
+def mutation_disabled(error):
+    """The RM's 'only supported by MutableConfScheduler' refusal, with what it means for the operator."""
+    if error.status == 400 and "only supported by MutableConfScheduler" in error.server_message:
+        return ApiError(error.status, "%s (the scheduler configuration of this ResourceManager cannot be changed through "
+                                      "its API: yarn.scheduler.configuration.store.class is 'file'; set it to memory, "
+                                      "leveldb, zk or fs, and use the Capacity Scheduler)" % error.server_message,
+                        body=error.body, url=error.url, method=error.method)
+    return error
