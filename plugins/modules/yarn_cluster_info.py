@@ -7,10 +7,10 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: yarn_cluster_info
-short_description: Read a Hadoop YARN cluster: ResourceManager, metrics, queues, nodes, application counts
+short_description: Read a Hadoop YARN cluster (ResourceManager, metrics, queues, nodes, application counts)
 version_added: 0.2.0
 description:
-  - Reads what the active Hadoop YARN ResourceManager knows of its cluster: its versions and high-availability
+  - Reads what the active Hadoop YARN ResourceManager knows of its cluster, its versions and high-availability
     state, the cluster metrics, the scheduler's queue tree, the NodeManagers with their states and health
     reports, and how many applications are in each state.
   - With ResourceManager high availability it reads from the active ResourceManager, as

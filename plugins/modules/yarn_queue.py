@@ -15,7 +15,7 @@ description:
     C(capacity-scheduler.xml) edit and no C(yarn rmadmin -refreshQueues) is needed.
   - Give one queue with O(path), or several queues of one level with O(queues) when their capacities change
     together (the capacities of the children of a queue must always sum to 100).
-  - Every change of a task is sent in one C(PUT). Removing a queue is two: the queue is stopped first, then
+  - Every change of a task is sent in one C(PUT). Removing a queue takes two, the queue is stopped first, then
     removed, as the ResourceManager removes only a STOPPED queue. With O(wait=true) the module waits, between
     the two, for the applications of the queue to end (the queue is DRAINING until they do).
   - A change after which the capacities of the children of a queue would not sum to 100 is refused before
@@ -92,8 +92,8 @@ attributes:
   diff_mode:
     support: full
 notes:
-  - With O(wait=false) a queue that still runs applications cannot be removed: the ResourceManager refuses
-    it (C(Current State : DRAINING)) and the task fails with that message, the queue left STOPPED.
+  - With O(wait=false) a queue that still runs applications cannot be removed, the ResourceManager refuses
+    it (C(Current State - DRAINING)) and the task fails with its message, the queue left STOPPED.
 """
 
 EXAMPLES = r"""

@@ -199,9 +199,9 @@ def test_a_delegation_token_alone_authenticates_a_kill_on_a_secured_rm(sim, ansi
     token_env = {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}
     kill = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", id=nightly, state="killed"),
             "environment": token_env}
-    run = ansible.run_tasks([kill, kill, {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", state="running",
-                                                                             **job("with-token")), "environment": token_env}],
-                            env={"SIM_TOKEN": "sim-delegation-token-etl"}, diff=True)
+    submit = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", state="running", **job("with-token")),
+              "environment": token_env}
+    run = ansible.run_tasks([kill, kill, submit], env={"SIM_TOKEN": "sim-delegation-token-etl"}, diff=True)
     killed, again, submitted = run.results
     assert killed["changed"] and killed["app"]["state"] == "KILLED", killed
     assert killed["diff"]["before"]["state"] == "RUNNING"
@@ -215,8 +215,9 @@ def test_a_delegation_token_alone_authenticates_a_kill_on_a_secured_rm(sim, ansi
 
 def test_a_delegation_token_is_not_authentication_on_an_unsecured_rm(sim, ansible):
     """With simple auth the RM installs no delegation-token filter: a token alone is an anonymous caller."""
-    result = ansible.run_tasks([{"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", delegation_token="sim-delegation-token-etl",
-                                                                    id=sorted(sim.cluster.apps)[0], state="killed")}]).results[0]
+    kill = dict(rm_urls=[sim.url], auth="none", delegation_token="sim-delegation-token-etl", id=sorted(sim.cluster.apps)[0],
+                state="killed")
+    result = ansible.run_tasks([{"bigdata.platform.yarn_app": kill}]).results[0]
     assert_clean_failure(result, "HTTP 401", "Unable to obtain user name")
     assert sim.app_view(sim.cluster.apps[sorted(sim.cluster.apps)[0]])["state"] == "RUNNING"
 

@@ -12,8 +12,8 @@ from integration.playbook import assert_clean_failure
 
 QUEUE_KEYS = set(yaml.safe_load(yarn_queue.RETURN)["queues"]["contains"])
 PREFIX = "yarn.scheduler.capacity."
-THREE = [{"path": "root.default", "capacity": 40}, {"path": "root.etl", "capacity": 40, "maximum_capacity": 80,
-                                                     "properties": {"user-limit-factor": 2}},
+THREE = [{"path": "root.default", "capacity": 40},
+         {"path": "root.etl", "capacity": 40, "maximum_capacity": 80, "properties": {"user-limit-factor": 2}},
          {"path": "root.adhoc", "capacity": 20}]
 
 

@@ -25,7 +25,6 @@ def check_app_id(value, option="id"):
     return value
 
 
-
 def split_tags(text):
     if isinstance(text, list):
         return sorted(text)

@@ -103,8 +103,8 @@ class YarnClient:
                 raise OptionError("rm_urls", without_userinfo(url), "is not a URL; write it as http://host:8088 or https://host:8090")
             if "@" in urlsplit(url).netloc:
                 # requests would send it as basic auth, which the RM ignores, and every message would echo it.
-                raise OptionError("rm_urls", without_userinfo(url), "carries a user name or password; the ResourceManager "
-                                                                   "does not use them: set user, delegation_token or auth instead")
+                raise OptionError("rm_urls", without_userinfo(url), "carries a user name or password; the ResourceManager does "
+                                  "not use them: set user, delegation_token or auth instead")
         self.auth = auth
         self.user = user
         self.delegation_token = delegation_token
