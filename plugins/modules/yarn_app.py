@@ -477,7 +477,7 @@ def check_numbers(params):
 
 def run(module):
     params = module.params
-    client = YarnClient.from_module(module)  # first: it masks a password written into rm_urls
+    client = YarnClient.from_params(params)
     if params["id"] is not None:
         check_app_id(params["id"])
     check_numbers(params)

@@ -184,7 +184,7 @@ def run(module):
     params = module.params
     if params["limit"] is not None and params["limit"] < 1:
         raise OptionError("limit", params["limit"], "must be at least 1")
-    client = YarnClient.from_module(module)
+    client = YarnClient.from_params(module.params)
     if params["id"] is not None:
         app = normalize_app(client.get_app(check_app_id(params["id"])))
         return dict(changed=False, apps=[app] if app else [])

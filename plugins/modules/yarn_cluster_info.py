@@ -231,7 +231,7 @@ EMPTY = {"metrics": {}, "scheduler": {}, "nodes": [], "app_statistics": {}}
 
 
 def run(module):
-    client = YarnClient.from_module(module)
+    client = YarnClient.from_params(module.params)
     result = dict(changed=False, cluster=normalize_cluster_info(client.cluster_info()), **EMPTY)
     for part in module.params["gather"] or GATHER:
         result[part] = READERS[part](client, module.params)

@@ -317,7 +317,7 @@ def summary(queues, paths):
 
 
 def run(module):
-    client = YarnClient.from_module(module)
+    client = YarnClient.from_params(module.params)
     wanted = wanted_queues(module.params)
     current = configured_queues(client.scheduler_conf())
     after, stops, mutation = plan(current, wanted)
@@ -338,6 +338,7 @@ def run(module):
 
 def main():
     run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
+               identity=("path", "queues.path"),
                required_one_of=[("path", "queues")],
                mutually_exclusive=[("path", "queues")] + [("queues", option) for option in ("capacity", "maximum_capacity", "properties")])
 

@@ -93,7 +93,7 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
     assert broken["changed"] is True and broken["last_state"]["name"] == "broken", broken
     assert_clean_failure(half, "FINISHED with final status FAILED", "2 tasks failed")
     assert not quick_again["changed"] and quick_again["app"]["id"] == quick["app"]["id"], quick_again
-    assert_clean_failure(endless, "timed out after 1s", "RUNNING")
+    assert_clean_failure(endless, "timeout of 1s", "RUNNING")
     assert endless["last_state"]["name"] == "endless" and endless["changed"] is True
     assert broken_again["changed"] and broken_again["app"]["id"] != broken["last_state"]["id"], broken_again
     assert_clean_failure(misrouted, "misrouted", "ended FAILED", "submitted by user etl to unknown queue: no-such-queue")

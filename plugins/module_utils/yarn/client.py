@@ -111,20 +111,10 @@ class YarnClient:
         self.validate_certs = validate_certs
         self.ca_cert = ca_cert
         self.timeout = timeout
-        self.deadline = deadline or Deadline(FAILOVER_TIMEOUT)
+        self.deadline = deadline
         self.active_url = None
         self._clients = {}
         self._auth_object = kerberos_auth() if auth == "kerberos" else None
-
-    @classmethod
-    def from_module(cls, module):
-        """The client for a module's params; a password written into an rm_urls userinfo is masked in the result
-        (invocation included) before the URL is refused."""
-        for url in module.params["rm_urls"] or []:
-            userinfo = urlsplit(url.strip()).netloc.rpartition("@")[0] if url else ""
-            if userinfo:
-                module.no_log_values.update(part for part in (userinfo, userinfo.partition(":")[2]) if part)
-        return cls.from_params(module.params)
 
     @classmethod
     def from_params(cls, params):
@@ -143,7 +133,8 @@ class YarnClient:
             headers = {DELEGATION_TOKEN_HEADER: self.delegation_token} if self.delegation_token else None
             self._clients[url] = HttpClient(url, auth=self._auth_object, headers=headers,
                                             validate_certs=self.validate_certs, ca_cert=self.ca_cert,
-                                            timeout=self.timeout, error_message=remote_exception_message)
+                                            timeout=self.timeout, error_message=remote_exception_message,
+                                            deadline=self.deadline)
         return self._clients[url]
 
     # -- finding the active RM ----------------------------------------------------------------------
@@ -152,9 +143,7 @@ class YarnClient:
         states = {}
         for url in self.rm_urls:
             try:
-                # A probe may not outlast the task: each one gets at most the time the task has left.
-                timeout = max(0.5, min(self.timeout, self.deadline.left()))
-                info = self._client(url).get_json(API + "/info", params=self._auth_params(), timeout=timeout) or {}
+                info = self._client(url).get_json(API + "/info", params=self._auth_params()) or {}
                 states[url] = (info.get("clusterInfo") or {}).get("haState") or "ACTIVE"
             except ApiError as exc:
                 states[url] = str(exc)
@@ -172,7 +161,8 @@ class YarnClient:
                 return "no active Hadoop YARN ResourceManager in rm_urls: %s" % describe(states)
             return None
 
-        states = self.deadline.wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), "an active ResourceManager",
+        deadline = self.deadline or Deadline(FAILOVER_TIMEOUT)
+        states = deadline.wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), "an active ResourceManager",
                                           failed=failed, describe=describe, timeout=FAILOVER_TIMEOUT)
         self.active_url = next(url for url, state in states.items() if state == "ACTIVE")
         return self.active_url
