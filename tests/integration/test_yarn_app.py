@@ -11,7 +11,7 @@ from ansible_collections.bigdata.platform.plugins.modules import yarn_app
 from integration.playbook import assert_clean_failure
 
 SPEED = 50.0
-RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"])
+RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"]) - {"lifetime"}  # lifetime: only when managed
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
     assert predicted["changed"] and not predicted.get("failed"), predicted
     assert predicted["app"]["id"] is None and predicted["app"]["state"] == "NEW"
     assert predicted["diff"] == {"before": {}, "after": {"id": None, "name": "daily-load", "queue": "etl", "state": "NEW",
-                                                         "tags": ["daily", "run-42"]}}
+                                                         "tags": ["daily", "run-42"], "priority": 3}}
     assert sim.log.mutating() == []
 
     verify = {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}
@@ -347,3 +347,44 @@ def test_a_failover_that_ends_during_discovery_lets_the_task_go_on(sim, ansible)
     result = ansible.run_tasks([app_task([sim, standby], id=sorted(sim.cluster.apps)[0], state="killed", timeout=60)]).results[0]
     assert result["changed"] and result["app"]["state"] == "KILLED", result
     assert sim.cluster.active == standby.rm_id and standby.log.count("PUT", "/state$") >= 1
+
+
+def test_priority_and_lifetime_change_in_place_and_show_in_the_diff(sim, ansible):
+    submit = app_task([sim], state="running", priority=1, lifetime=3600, **job("long-runner"))
+    first, again = ansible.run_tasks([submit, submit], diff=True).results
+    assert first["changed"] and first["app"]["priority"] == 1 and first["app"]["lifetime"] == 3600, first
+    assert not again["changed"], again
+    app = sim.cluster.apps[first["app"]["id"]]
+    assert app.lifetime_end - app.submitted == pytest.approx(3600, abs=1)
+
+    change = app_task([sim], name="long-runner", priority=5, lifetime=7200)
+    sim.log.clear()
+    predicted = ansible.run_tasks([change], check=True, diff=True).results[0]
+    assert predicted["changed"] and sim.log.mutating() == []
+    assert {key: predicted["diff"]["before"][key] for key in ("priority", "lifetime")} == {"priority": 1, "lifetime": 3600}
+    assert {key: predicted["diff"]["after"][key] for key in ("priority", "lifetime")} == {"priority": 5, "lifetime": 7200}
+
+    changed, unchanged, capped = ansible.run_tasks([change, change, app_task([sim], name="long-runner", priority=50)],
+                                                   diff=True).results
+    assert changed["changed"] and changed["app"]["priority"] == 5 and changed["app"]["lifetime"] == 7200, changed
+    assert changed["diff"]["before"]["priority"] == 1 and changed["diff"]["after"]["lifetime"] == 7200
+    assert [e.path.rsplit("/", 1)[-1] for e in sim.log.mutating()][:2] == ["priority", "timeout"]
+    assert app.lifetime_end - app.submitted == pytest.approx(7200, abs=1)
+    assert not unchanged["changed"], unchanged
+    assert_clean_failure(capped, "priority 10, not 50", "yarn.cluster.max-application-priority")
+    assert capped["changed"] is True
+    assert [a.name for a in sim.cluster.apps.values()].count("long-runner") == 1
+
+
+def test_credentials_and_acls_go_with_the_submission_and_stay_secret(sim, ansible):
+    secured = app_task([sim], state="running", credentials={"tokens": {"hdfs": "HDFS-TOKEN-urlsafe"}, "secrets": {"db": "s3cr3t-db"}},
+                       application_acls={"view_app": "analyst", "modify_app": "mallory"}, **job("with-credentials"))
+    submitted = ansible.run_tasks([secured]).results[0]
+    assert submitted["changed"] and not submitted["failed"], submitted
+    killed_by_acl = ansible.run_tasks([app_task([sim], user="mallory", id=submitted["app"]["id"], state="killed")]).results[0]
+    app = sim.cluster.apps[submitted["app"]["id"]]
+    assert app.credentials == {"tokens": {"hdfs": "HDFS-TOKEN-urlsafe"}, "secrets": {"db": "czNjcjN0LWRi"}}  # base 64
+    assert app.acls == {"VIEW_APP": {"analyst"}, "MODIFY_APP": {"mallory"}}
+    assert killed_by_acl["changed"] and killed_by_acl["app"]["state"] == "KILLED", killed_by_acl
+    for result in (submitted, killed_by_acl):
+        assert "s3cr3t-db" not in repr(result) and "HDFS-TOKEN-urlsafe" not in repr(result)

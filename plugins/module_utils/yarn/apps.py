@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
@@ -118,3 +119,18 @@ def wait_for_app(client, app_id, done, what, fail_on_end=True):
         return app_failure(app) if fail_on_end else None
 
     return client.deadline.wait_until(read, done, what, failed=failed, describe=describe_app)
+
+
+def lifetime_of(timeout, started_ms):
+    """Seconds from the app's start to the end of its LIFETIME timeout; None when it has none ("UNLIMITED")."""
+    expiry = (timeout or {}).get("expiryTime")
+    if not expiry or expiry == "UNLIMITED" or not started_ms:
+        return None
+    moment = datetime.datetime.strptime(expiry, "%Y-%m-%dT%H:%M:%S.%f%z")
+    return int(round(moment.timestamp() - started_ms / 1000.0))
+
+
+def expiry_time(started_ms, lifetime):
+    """The LIFETIME timeout's expiryTime for `lifetime` seconds from the start, as Times.formatISO8601 writes it."""
+    moment = datetime.datetime.fromtimestamp(started_ms / 1000.0 + lifetime, tz=datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + "%03d+0000" % (moment.microsecond // 1000)

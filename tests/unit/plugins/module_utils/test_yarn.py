@@ -63,7 +63,7 @@ class CheckModeModule:
     check_mode = True
 
     def __init__(self, **params):
-        self.params = dict(dict(state="submitted", wait=True, timeout=10, queue=None), **params)
+        self.params = dict(dict(state="submitted", wait=True, timeout=10, queue=None, priority=None, lifetime=None), **params)
 
 
 def test_a_fair_scheduler_queue_path_is_the_same_queue():
