@@ -163,7 +163,7 @@ class YarnClient:
 
         deadline = self.deadline or Deadline(FAILOVER_TIMEOUT)
         states = deadline.wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), "an active ResourceManager",
-                                          failed=failed, describe=describe, timeout=FAILOVER_TIMEOUT)
+                                     failed=failed, describe=describe, timeout=FAILOVER_TIMEOUT)
         self.active_url = next(url for url, state in states.items() if state == "ACTIVE")
         return self.active_url
 
