@@ -200,3 +200,36 @@ def test_cluster_info_reports_the_rm_metrics_nodes_queues_and_app_counts(start_s
     assert everything["app_statistics"]["RUNNING"] == 2 and everything["app_statistics"]["FINISHED"] == 1
     assert_clean_failure(bad, "gather", "everything")
     assert sim.log.mutating() == [] and standby.log.mutating() == []
+
+
+def role(name, **variables):
+    return {"ansible.builtin.include_role": {"name": "bigdata.platform." + name}, "vars": variables}
+
+
+DEMO_QUEUES = [{"path": "root.default", "capacity": 40}, {"path": "root.etl", "capacity": 40, "maximum_capacity": 80},
+               {"path": "root.adhoc", "capacity": 20}]
+DEMO_APPS = [{"name": "ingest", "queue": "etl", "tags": ["demo"], "commands": ["/bin/ingest"], "environment": {"SIM_RUN_SECONDS": "forever"}},
+             {"name": "report", "queue": "adhoc", "tags": ["demo"], "commands": ["/bin/report"], "environment": {"SIM_RUN_SECONDS": "forever"}}]
+
+
+def test_roles_create_the_queues_then_submit_into_them_and_tear_down_to_the_empty_estate(sim, ansible):
+    """Issue 17/19: yarn_apps submits into queues yarn_queues created, on an RM that had only root.default."""
+    defaults = {"group/bigdata.platform.yarn": {"rm_urls": [sim.url], "user": "hadoop"}}
+    site = [role("yarn_queues", yarn_queues_list=DEMO_QUEUES), role("yarn_apps", yarn_apps_list=DEMO_APPS)]
+    first = ansible.run_tasks(site, module_defaults=defaults)
+    assert not any(result.get("failed") for result in first.results), first.output
+    apps = {app["name"]: app for app in sim.control_apps()}
+    assert {name: (app["queue"], app["state"]) for name, app in apps.items()} == {"ingest": ("etl", "RUNNING"),
+                                                                                  "report": ("adhoc", "RUNNING")}
+    assert capacities(sim) == {"default": 40.0, "etl": 40.0, "adhoc": 20.0}
+    sim.log.clear()
+    again = ansible.run_tasks(site, module_defaults=defaults)
+    assert not any(result.get("changed") for result in again.results), again.output
+    assert sim.log.mutating() == []
+
+    teardown = [role("yarn_apps", yarn_apps_list=DEMO_APPS, yarn_apps_state_override="killed"),
+                role("yarn_queues", yarn_queues_list=DEMO_QUEUES, yarn_queues_state_override="absent")]
+    down = ansible.run_tasks(teardown, module_defaults=defaults)
+    assert not any(result.get("failed") for result in down.results), down.output
+    assert capacities(sim) == {"default": 100.0}
+    assert {PREFIX + "root.etl.capacity", PREFIX + "root.adhoc.state"}.isdisjoint(sim.control_scheduler_conf())
