@@ -51,6 +51,7 @@ options:
       - V(running) makes sure the queue exists and accepts applications.
       - V(stopped) makes sure it exists and accepts no new application (the running ones go on).
       - V(absent) stops the queue, then removes it.
+      - With O(queues), each item has its own state and this one is not used.
     type: str
     choices: [running, stopped, absent]
     default: running
