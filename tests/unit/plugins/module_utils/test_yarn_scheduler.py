@@ -33,8 +33,8 @@ def test_sibling_capacities_must_sum_to_100_naming_the_queues():
 
 
 def test_params_and_names():
-    assert scheduler.params_entry({"capacity": 40.0, "gone": None}) == {"entry": [{"key": "capacity", "value": "40.0"},
-                                                                                 {"key": "gone", "value": ""}]}
+    entry = scheduler.params_entry({"capacity": 40.0, "gone": None})
+    assert entry == {"entry": [{"key": "capacity", "value": "40.0"}, {"key": "gone", "value": ""}]}
     assert scheduler.queue_params({"capacity": 40.0, "state": "STOPPED", "properties": {"x": "1"}}) == {
         "x": "1", "capacity": "40", "state": "STOPPED"}
     assert scheduler.snake("allocatedMB") == "allocated_mb" and scheduler.snake("appsSubmitted") == "apps_submitted"
