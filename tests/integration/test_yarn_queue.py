@@ -185,6 +185,8 @@ def test_cluster_info_reports_the_rm_metrics_nodes_queues_and_app_counts(start_s
     returned = yaml.safe_load(yarn_cluster_info.RETURN)
     assert set(everything["cluster"]) == set(returned["cluster"]["contains"])
     assert everything["cluster"]["ha_state"] == "ACTIVE" and everything["cluster"]["resource_manager_version"] == "3.3.6"
+    assert everything["cluster"]["resource_managers"] == [{"url": standby.url, "ha_state": "STANDBY"},
+                                                          {"url": sim.url, "ha_state": "ACTIVE"}]
     metrics = everything["metrics"]
     assert metrics["active_nodes"] == 2 and metrics["unhealthy_nodes"] == 1 and metrics["lost_nodes"] == 1
     assert metrics["apps_running"] == 2 and metrics["allocated_mb"] == 2048
