@@ -81,7 +81,7 @@ def test_unknown_api_version_is_404(sim):
 
 def test_clusters_and_cm_config(client):
     clusters = cm_client.ClustersResourceApi(client).read_clusters().items
-    assert [c.name for c in clusters] == ["Cluster 1", "Cluster 2"]
+    assert [(c.name, c.display_name) for c in clusters] == [("cluster", "Cluster 1"), ("cluster2", "Cluster 2")]
     assert cm_client.ClustersResourceApi(client).read_cluster(CLUSTER).full_version == "7.1.7"
     manager = cm_client.ClouderaManagerResourceApi(client)
     full = {item.name: item for item in manager.get_config(view="full").items}
@@ -125,7 +125,7 @@ def test_parcel_walks_every_stage_forward_and_back(client):
     parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
     seen = read_stage(client, CDH_7_1_8)
     assert seen.stage == "DOWNLOADING" and seen.state.total_progress > 0
-    assert seen.cluster_ref.cluster_name == CLUSTER
+    assert (seen.cluster_ref.cluster_name, seen.cluster_ref.display_name) == ("cluster", CLUSTER)
     assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
     # The download is CM-wide: the other cluster sees it too.
     assert read_stage(client, CDH_7_1_8, "Cluster 2").stage == "DOWNLOADED"
