@@ -101,7 +101,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from simulators.cloudera_manager_api import LATEST_API, api, bad_request
-from simulators.cloudera_manager_roles import RolesMixin  # roles, role config groups, service commands
+from simulators.cloudera_manager_roles import SERVICE_COMMANDS, RolesMixin  # roles, role config groups, service commands
 from simulators.framework import HttpError, Response, Simulator, Timeline, route
 USERS = {"admin": "admin"}
 
@@ -130,7 +130,7 @@ CM_CONFIG = {
 SERVICE_TYPES = {
     "ZOOKEEPER": {"tickTime": "2000", "maxClientCnxns": "60", "autopurgeSnapRetainCount": "5"},
     "HDFS": {"dfs_replication": "3", "dfs_block_size": "134217728", "dfs_permissions": "true",
-             "dfs_umaskmode": "022", "zookeeper_service": None},
+             "dfs_umaskmode": "022", "zookeeper_service": None, "ssl_server_keystore_password": None},
     "YARN": {"yarn_admin_acl": "*", "yarn_log_aggregation_retain_seconds": "604800",
              "hdfs_service": None, "zookeeper_service": None},
     "SPARK_ON_YARN": {"spark_history_enabled": "true", "yarn_service": None},
@@ -158,13 +158,6 @@ HOST_MEMORY = 34359738368
 # What each service command needs, becomes while it runs, and leaves behind (ok, failed).
 LABELS = {"start": "start", "stop": "stop", "restart": "restart", "rollingRestart": "rolling restart",
           "deployClientConfig": "deploy client configuration of"}
-SERVICE_COMMANDS = {
-    "start": ("Start", ("STOPPED",), "STARTING", "STARTED", "STOPPED"),
-    "stop": ("Stop", ("STARTED",), "STOPPING", "STOPPED", "STARTED"),
-    "restart": ("Restart", ("STARTED", "STOPPED"), "STARTING", "STARTED", "STOPPED"),
-    "rollingRestart": ("RollingRestart", ("STARTED",), "STARTED", "STARTED", "STARTED"),
-    "deployClientConfig": ("DeployClientConfig", ("STARTED", "STOPPED"), None, None, None),
-}
 
 
 class Staged:
@@ -858,6 +851,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
         def finish(succeeded):
             if ok_state is not None:
                 service["state"] = ok_state if succeeded else failed_state
+            self.service_command_finished(service, kind, succeeded)
             if succeeded:
                 if ok_state == "STARTED":
                     service["stale"] = "FRESH"
@@ -1112,7 +1106,8 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
                 "clientConfigStalenessStatus": service["client_stale"],
                 "serviceUrl": "http://cm.example.com:7180/cmf/serviceRedirect/%s" % service["name"],
                 "roleInstancesUrl": "http://cm.example.com:7180/cmf/serviceRedirect/%s/instances" % service["name"],
-                "maintenanceMode": False, "maintenanceOwners": [], "displayName": service["displayName"],
+                "maintenanceMode": service.get("maintenance", False), "maintenanceOwners": [],
+                "displayName": service["displayName"],
                 "entityStatus": "GOOD_HEALTH" if health == "GOOD" else "STOPPED" if state == "STOPPED" else "UNKNOWN",
                 "serviceVersion": "CDH %s" % self.clusters[cluster]["fullVersion"], "tags": []}
 
@@ -1157,28 +1152,11 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
         del self.clusters[cluster]["services"][name]
         return view
 
-    def role_view(self, cluster, service, role):
-        state = role["state"] or self.service_state(service)
-        host = self.hosts[role["hostId"]]
-        return {"name": role["name"], "type": role["type"],
-                "hostRef": {"hostId": host["hostId"], "hostname": host["hostname"]},
-                "serviceRef": {"clusterName": cluster, "serviceName": service["name"]},
-                "roleState": state, "healthSummary": "GOOD" if state == "STARTED" else "DISABLED",
-                "configStalenessStatus": service["stale"], "maintenanceMode": role["maintenance"],
-                "commissionState": role["commission"],
-                "roleConfigGroupRef": {"roleConfigGroupName": role["roleConfigGroupName"]}}
-
-    @api("GET", "/clusters/{cluster}/services/{name}/roles")
-    def list_roles(self, request, cluster, name):
-        service = self.service(cluster, name)
-        cluster = self.resolve_cluster(cluster)
-        return {"items": [self.role_view(cluster, service, role) for role in service["roles"].values()]}
-
     @api("GET", "/clusters/{cluster}/services/{name}/config")
     def read_service_config(self, request, cluster, name):
         service = self.service(cluster, name)
         full = request.arg("view") == "full"
-        items = self.config_items(SERVICE_TYPES[service["type"]], service["config"], full, "service")
+        items = self.shown_config(self.config_items(SERVICE_TYPES[service["type"]], service["config"], full, "service"))
         return {"items": items, "roleTypeConfigs": []} if full else {"items": items}
 
     @api("PUT", "/clusters/{cluster}/services/{name}/config")
@@ -1195,18 +1173,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
             service["config"][item["name"]] = None if value is None else str(value)
         if items and service["state"] == "STARTED":
             service["stale"] = service["client_stale"] = "STALE"
-        return {"items": self.config_items(catalog, service["config"], False, "service")}
-
-    @api("POST", "/clusters/{cluster}/services/{name}/commands/{command}")
-    def service_command(self, request, cluster, name, command):
-        service = self.service(cluster, name)
-        cluster = self.resolve_cluster(cluster)
-        if command not in SERVICE_COMMANDS:
-            raise HttpError(404, {"message": "no resource at %s" % request.path})
-        label, allowed = SERVICE_COMMANDS[command][:2]
-        if self.running_command(service) or self.service_state(service) not in allowed:
-            raise bad_request("Command %s is not currently available for execution." % label)
-        return self.command_view(self.schedule(cluster, service, command, 0.0, self.command_failure_for(cluster, service)))
+        return {"items": self.shown_config(self.config_items(catalog, service["config"], False, "service"))}
 
     @api("GET", "/commands/{command_id:int}")
     def read_command(self, request, command_id):

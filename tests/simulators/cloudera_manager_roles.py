@@ -321,13 +321,10 @@ class RolesMixin:
         if command not in ("enterMaintenanceMode", "exitMaintenanceMode"):
             raise not_found("no resource at %s" % request.path)
         record["maintenance"] = command == "enterMaintenanceMode"
-        return self.synchronous_command(command, {"roleRef": self.role_ref(cluster, service, record)})
+        return self.done_command(command, {"roleRef": self.role_ref(cluster, service, record)})
 
     def role_ref(self, cluster, service, role):
         return {"clusterName": cluster, "serviceName": service["name"], "roleName": role["name"]}
-
-    def synchronous_command(self, name, refs):
-        return self.command_view(self.new_command(name, 0, refs, message="%s succeeded." % name))
 
     # -- role commands -----------------------------------------------------------------------------
     @api("POST", "/clusters/{cluster}/services/{name}/roleCommands/{command}")
@@ -340,16 +337,12 @@ class RolesMixin:
         label, allowed, dummy, ok_state, failed_state = ROLE_COMMANDS[command]
         commands, errors = [], []
         for role in roles:
-            if self.service_busy(service) or self.role_busy(role) or self.role_state(service, role) not in allowed:
+            if self.running_command(service) or self.role_busy(role) or self.role_state(service, role) not in allowed:
                 errors.append("Role %s: Command %s is not currently available for execution (the role is %s)."
                               % (role["name"], label, self.role_state(service, role)))
                 continue
             commands.append(self.command_view(self.run_role_command(cluster, service, role, command)))
         return {"items": commands, "errors": errors}
-
-    def service_busy(self, service):
-        command = service.get("command")
-        return bool(command and not command.done and self.now() < command.end)
 
     def role_failure(self, cluster, service, role, label):
         hostname = (self.hosts.get(role["hostId"]) or {}).get("hostname")
@@ -394,11 +387,13 @@ class RolesMixin:
     def log_restart(self, cluster, service, roles, start, end, command_id, batch=None):
         for role in roles:
             role.setdefault("restarts", []).append((start, end))
+        slaves = any(role["type"] in SLAVE_ROLE_TYPES for role in roles)
         self.restart_log.append({
-            "command": command_id, "cluster": cluster, "service": service["name"], "batch": batch,
-            "roles": [role["name"] for role in roles], "types": [role["type"] for role in roles],
-            "hosts": [(self.hosts.get(role["hostId"]) or {}).get("hostname") for role in roles],
-            "start": start, "end": end})
+            "cluster": cluster, "kind": "slaves" if slaves else "non-slaves",
+            "where": [(self.hosts.get(role["hostId"]) or {}).get("hostname") for role in roles],
+            "roles": [role["name"] for role in roles], "start": start, "end": end,
+            "service": service["name"], "types": [role["type"] for role in roles], "command": command_id,
+            "batch": batch})
 
     # -- role config groups ------------------------------------------------------------------------
     def group_view(self, cluster, service, group, full=False):
@@ -533,60 +528,46 @@ class RolesMixin:
         service = self.service(cluster, name)
         if command in ("enterMaintenanceMode", "exitMaintenanceMode"):
             service["maintenance"] = command == "enterMaintenanceMode"
-            return self.synchronous_command(command, {"serviceRef": {"clusterName": cluster, "serviceName": name}})
+            return self.done_command(command, {"serviceRef": {"clusterName": cluster, "serviceName": name}})
         if command not in SERVICE_COMMANDS:
             raise not_found("no resource at %s" % request.path)
         label, allowed, dummy, ok_state, failed_state = SERVICE_COMMANDS[command]
-        if self.service_busy(service) or self.service_state(service) not in allowed or \
+        if self.running_command(service) or self.service_state(service) not in allowed or \
                 any(self.role_busy(role) for role in service["roles"].values()):
             raise bad_request("Command %s is not currently available for execution." % label)
         if command == "rollingRestart":
             return self.command_view(self.rolling_restart(cluster, service, request.json() or {}))
-        failure = self.failures.pop(("command", cluster, name), None) or self.failures.pop(("command", None, name), None)
-        if failure:
-            first = next(iter(service["roles"].values()), None)
-            failure = {"parent": "Failed to %s service." % label.lower(), "message": failure,
-                       "role": {"cluster": cluster, "service": name, "name": first["name"]} if first else {}}
-        elif command == "firstRun":
+        failure = self.command_failure_for(cluster, service)
+        if failure is None and command == "firstRun":
             failure = self.first_run_failure(cluster, service)
 
-        def finish(succeeded):
-            if ok_state is None:
-                if succeeded:
-                    service["client_stale"] = "FRESH"
-                return
-            service["state"] = ok_state if succeeded else failed_state
-            for role in service["roles"].values():
-                role["state"] = None
-            if succeeded and ok_state == "STARTED":
-                self.mark_roles_fresh(service, list(service["roles"].values()))
-            if succeeded and command == "firstRun":
-                service["initialized"] = True
+        def initialized(dummy):
+            service["initialized"] = True
 
-        refs = {"serviceRef": {"clusterName": cluster, "serviceName": name}, "clusterRef": {"clusterName": cluster}}
-        running = self.new_command(label, self.command_seconds(), refs, failure, finish, kind=command)
-        service["command"] = running
+        running = self.schedule(cluster, service, command, 0.0, failure, initialized if command == "firstRun" else None)
         return self.command_view(running)
 
-    def command_seconds(self):
-        from simulators.cloudera_manager import COMMAND_SECONDS  # imported late (cycle)
-
-        return COMMAND_SECONDS
+    def service_command_finished(self, service, kind, succeeded):
+        """Called by schedule(): a service-wide start, stop or restart leaves every role in the service's state."""
+        if SERVICE_COMMANDS[kind][3] is None:
+            return
+        for role in service["roles"].values():
+            role["state"] = None
+        if succeeded and SERVICE_COMMANDS[kind][3] == "STARTED":
+            self.mark_roles_fresh(service, list(service["roles"].values()))
 
     def first_run_failure(self, cluster, service):
         for key, value in sorted(service["config"].items()):
             if key.endswith("_service") and value:
                 depended = self.clusters[cluster]["services"].get(value)
                 if depended is None or self.service_state(depended) != "STARTED":
-                    return {"parent": "Failed to perform First Run of service %s." % service["name"],
-                            "message": "Service %s, which %s depends on (%s), is not running." % (value, service["name"], key),
+                    return {"message": "Service %s, which %s depends on (%s), is not running." % (value, service["name"], key),
                             "role": {}}
         namenodes = [role for role in service["roles"].values() if role["type"] == "NAMENODE"]
         if service["type"] == "HDFS" and service.get("initialized") and namenodes:
-            return {"parent": "Failed to perform First Run of service %s." % service["name"],
-                    "message": "Formatting the name directories of the current NameNode failed: the directories "
+            return {"message": "Formatting the name directories of the current NameNode failed: the directories "
                                "are not empty and the NameNode was formatted before.",
-                    "role": {"cluster": cluster, "service": service["name"], "name": namenodes[0]["name"]}}
+                    "role": dict(namenodes[0], cluster=cluster, service=service["name"])}
         return None
 
     # -- rolling restart -------------------------------------------------------------------------------
