@@ -55,3 +55,16 @@ attributes:
     membership:
       - bigdata.platform.cloudera_manager
 """
+
+    # The cluster a cm_* module works on, named the way the user knows it.
+    CLUSTER = r"""
+options:
+  cluster:
+    description:
+      - The cluster, by its name or by its display name (the name Cloudera Manager's UI shows, such as
+        V(Cluster 1), while the cluster's internal name may be V(cluster)).
+      - The module resolves it once, uses the internal name in API paths, and returns both as
+        C(cluster) and C(cluster_display_name).
+    type: str
+    required: true
+"""

@@ -78,6 +78,29 @@ def plan_parcel_path(stage, target):
     raise PlatformError("no way from parcel stage %s to %s" % (stage, target))
 
 
+def describe_clusters(clusters):
+    """'clusters: Cluster 1, Cluster 2; internal names: cluster, cluster2' (the names only when they differ)."""
+    if not clusters:
+        return "clusters: none"
+    shown = [c.get("displayName") or c["name"] for c in clusters]
+    names = [c["name"] for c in clusters]
+    text = "clusters: " + ", ".join(shown)
+    return text if names == shown else text + "; internal names: " + ", ".join(names)
+
+
+def with_cluster(client, params):
+    """The module's params with `cluster` resolved once to CM's internal name (what paths use), the name
+    or displayName the user wrote kept as asked, and `cluster_display_name` added."""
+    cluster = client.resolve_cluster(params["cluster"])
+    return dict(params, cluster=cluster["name"], cluster_display_name=cluster["display_name"])
+
+
+def cluster_names(ref):
+    """(cluster, cluster_display_name) of an ApiClusterRef."""
+    ref = ref or {}
+    return ref.get("clusterName"), ref.get("displayName") or ref.get("clusterName")
+
+
 def cm_error_message(response, body):
     if response.status_code == 401:
         return ("authentication failed: Cloudera Manager refused the username and password (%s)"
@@ -105,8 +128,10 @@ def normalize_parcel(raw):
     if raw is None:
         return None
     state = raw.get("state") or {}
+    cluster, display_name = cluster_names(raw.get("clusterRef"))
     return {
-        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "cluster": cluster,
+        "cluster_display_name": display_name,
         "product": raw.get("product"),
         "version": raw.get("version"),
         "stage": raw.get("stage"),
@@ -126,8 +151,10 @@ def normalize_parcel(raw):
 def normalize_service(raw, config=None):
     if raw is None:
         return None
+    cluster, display_name = cluster_names(raw.get("clusterRef"))
     service = {
-        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "cluster": cluster,
+        "cluster_display_name": display_name,
         "name": raw.get("name"),
         "type": raw.get("type"),
         "display_name": raw.get("displayName"),
@@ -154,16 +181,23 @@ def describe_parcel(parcel):
 
 
 def command_failure(command):
-    """CM's own message for a finished, failed command, with its children's (where the cause
-    usually is); None while it runs or when it succeeded."""
+    """CM's own message for a finished, failed command, with those of its failed children and theirs (a
+    cluster command fails in a service command, which fails in a role's: the cause is deepest); None while
+    it runs or when it succeeded."""
     if command.get("active") or command.get("success") is not False:
         return None
-    messages = [command.get("resultMessage") or "no message"]
+    return " ".join([command.get("resultMessage") or "no message"] + failed_children(command))
+
+
+def failed_children(command):
+    messages = []
     for child in (command.get("children") or {}).get("items") or []:
         if child.get("success") is False and child.get("resultMessage"):
-            where = (child.get("roleRef") or {}).get("roleName") or (child.get("hostRef") or {}).get("hostname")
+            where = ((child.get("roleRef") or {}).get("roleName") or (child.get("hostRef") or {}).get("hostname")
+                     or (child.get("serviceRef") or {}).get("serviceName"))
             messages.append("%s: %s" % (where, child["resultMessage"]) if where else child["resultMessage"])
-    return " ".join(messages)
+        messages.extend(failed_children(child))
+    return messages
 
 
 def command_failed(command, what):
@@ -229,15 +263,19 @@ class ClouderaManagerClient:
         return check_command(command, what)
 
     # -- clusters and Cloudera Manager settings --------------------------------------------------
-    def cluster_names(self):
-        return [item["name"] for item in self.http.get_json(self.path("clusters"))["items"]]
+    def clusters(self):
+        return self.http.get_json(self.path("clusters"))["items"]
 
-    def check_cluster(self, cluster):
-        """OptionError naming the clusters CM has, when `cluster` is not one of them."""
-        names = self.cluster_names()
-        if cluster not in names:
-            raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (clusters: %s)"
-                              % (", ".join(names) or "none"))
+    def resolve_cluster(self, cluster):
+        """{"name", "display_name"} of the cluster `cluster` names by its internal name or its displayName
+        (the name CM's UI shows); OptionError naming the clusters CM has when it names none."""
+        clusters = self.clusters()
+        found = [c for c in clusters if c["name"] == cluster] or [c for c in clusters if c.get("displayName") == cluster]
+        if len(found) != 1:
+            raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (%s)" % describe_clusters(clusters))
+        return {"name": found[0]["name"], "display_name": found[0].get("displayName") or found[0]["name"]}
+
+    check_cluster = resolve_cluster
 
     def cm_config(self):
         """Every Cloudera Manager setting, with defaults: {name: ApiConfig}."""

@@ -19,14 +19,11 @@ description:
     with Cloudera Manager's own message, including the messages of the failed steps inside the command.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
+  - bigdata.platform.cloudera_manager.CLUSTER
   - bigdata.platform.wait
   - bigdata.platform.tls
   - bigdata.platform.attributes
 options:
-  cluster:
-    description: Name of the cluster, as Cloudera Manager shows it.
-    type: str
-    required: true
   name:
     description: Name of the service, such as V(hdfs).
     type: str
@@ -107,8 +104,13 @@ service:
   type: dict
   contains:
     cluster:
-      description: Cluster name.
+      description: The cluster's internal name (what Cloudera Manager's API paths use).
       type: str
+    cluster_display_name:
+      description: The cluster's display name, as Cloudera Manager's UI shows it.
+      type: str
+      sample: Cluster 1
+      version_added: 0.2.0
     name:
       description: Service name.
       type: str
@@ -153,7 +155,7 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    STALE, ClouderaManagerClient, as_config_string, cm_argument_spec, config_value, normalize_service,
+    STALE, ClouderaManagerClient, as_config_string, cm_argument_spec, config_value, normalize_service, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -192,10 +194,7 @@ class Service:
         self.changed = False
 
     def read(self):
-        raw = self.client.read_service(self.cluster, self.name)
-        if raw is None:
-            self.client.check_cluster(self.cluster)
-        return normalize_service(raw)
+        return normalize_service(self.client.read_service(self.cluster, self.name))
 
     def settle(self, service):
         """Wait out a start or stop someone else began: commands are refused while one runs. Check mode
@@ -327,7 +326,8 @@ def diff_side(service):
 
 def predicted(current, params, kind, command):
     """What check mode expects the service to look like after the task."""
-    service = dict(current or {}, cluster=params["cluster"], name=params["name"], type=kind)
+    service = dict(current or {}, cluster=params["cluster"], cluster_display_name=params["cluster_display_name"],
+                   name=params["name"], type=kind)
     service.setdefault("service_state", "STOPPED")
     if command:
         service["service_state"] = "STOPPED" if command == "stop" else "STARTED"
@@ -335,8 +335,8 @@ def predicted(current, params, kind, command):
 
 
 def run(module):
-    params = module.params
-    client = ClouderaManagerClient.from_params(params)
+    client = ClouderaManagerClient.from_params(module.params)
+    params = with_cluster(client, module.params)
     service = Service(client, params, Deadline(params["timeout"]), module.check_mode)
     current = service.read()
     try:

@@ -16,13 +16,10 @@ description:
     in the same shape as M(bigdata.platform.cm_service) does; optionally with their configuration.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
+  - bigdata.platform.cloudera_manager.CLUSTER
   - bigdata.platform.tls
   - bigdata.platform.attributes.INFO_MODULE
 options:
-  cluster:
-    description: Name of the cluster.
-    type: str
-    required: true
   name:
     description: Only this service. When the cluster has no such service, RV(services) is empty.
     type: str
@@ -62,8 +59,13 @@ services:
   elements: dict
   contains:
     cluster:
-      description: Cluster name.
+      description: The cluster's internal name (what Cloudera Manager's API paths use).
       type: str
+    cluster_display_name:
+      description: The cluster's display name, as Cloudera Manager's UI shows it.
+      type: str
+      sample: Cluster 1
+      version_added: 0.2.0
     name:
       description: Service name.
       type: str
@@ -97,9 +99,8 @@ services:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    ClouderaManagerClient, cm_argument_spec, config_value, normalize_service,
+    ClouderaManagerClient, cm_argument_spec, config_value, normalize_service, with_cluster,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
 
@@ -113,22 +114,15 @@ def argument_spec():
 
 
 def read_services(client, params):
-    cluster = params["cluster"]
-    try:
-        if params["name"]:
-            raw = client.read_service(cluster, params["name"])
-            if raw is None:
-                client.check_cluster(cluster)
-            return [raw] if raw else []
-        return client.services(cluster)
-    except NotFound:
-        client.check_cluster(cluster)
-        raise
+    if params["name"]:
+        raw = client.read_service(params["cluster"], params["name"])
+        return [raw] if raw else []
+    return client.services(params["cluster"])
 
 
 def run(module):
-    params = module.params
-    client = ClouderaManagerClient.from_params(params)
+    client = ClouderaManagerClient.from_params(module.params)
+    params = with_cluster(client, module.params)
     services = []
     for raw in sorted(read_services(client, params), key=lambda s: s["name"]):
         config = None
