@@ -88,11 +88,18 @@ def describe_clusters(clusters):
     return text if names == shown else text + "; internal names: " + ", ".join(names)
 
 
-def with_cluster(client, params):
-    """The module's params with `cluster` resolved once to CM's internal name (what paths use), the name
-    or displayName the user wrote kept as asked, and `cluster_display_name` added."""
-    cluster = client.resolve_cluster(params["cluster"])
-    return dict(params, cluster=cluster["name"], cluster_display_name=cluster["display_name"])
+def with_cluster(client, params, check_mode=False):
+    """The module's params with `cluster` resolved once to CM's internal name (what paths use) and
+    `cluster_display_name` added. In check mode a cluster CM does not have yet is taken as named (an earlier
+    task of the same check-mode run would create it), with `cluster_missing` set, so that a check-mode run
+    on an empty estate predicts instead of failing."""
+    try:
+        cluster = client.resolve_cluster(params["cluster"])
+    except OptionError:
+        if not check_mode:
+            raise
+        return dict(params, cluster_display_name=params["cluster"], cluster_missing=True)
+    return dict(params, cluster=cluster["name"], cluster_display_name=cluster["display_name"], cluster_missing=False)
 
 
 def cluster_names(ref):
@@ -334,9 +341,13 @@ class ClouderaManagerClient:
     def read_service(self, cluster, name):
         return self.http.get_or_none(self.service_path(cluster, name))
 
-    def create_service(self, cluster, name, service_type):
-        body = {"items": [{"name": name, "type": service_type}]}
-        return self.http.post_json(self.path("clusters", cluster, "services"), body)["items"][0]
+    def create_service(self, cluster, name, service_type, display_name=None):
+        item = dict({"name": name, "type": service_type}, **({"displayName": display_name} if display_name else {}))
+        return self.http.post_json(self.path("clusters", cluster, "services"), {"items": [item]})["items"][0]
+
+    def update_service(self, cluster, name, display_name):
+        """ApiService's only writable field is its display name."""
+        return self.http.put_json(self.service_path(cluster, name), {"displayName": display_name})
 
     def delete_service(self, cluster, name):
         return self.http.delete(self.service_path(cluster, name))

@@ -304,6 +304,9 @@ def ensure_hosts(cluster):
     wanted = []
     for hostname in params["hosts"] or []:
         host = find_host(cluster.client, hostname, hostname, known=known)
+        if host is None and cluster.check_mode:
+            # An earlier task of this check-mode run would register it (or start its agent).
+            host = {"hostId": hostname, "hostname": hostname}
         if host is None:
             raise OptionError("hosts", hostname, "is not a host Cloudera Manager knows (register it with cm_host, "
                               "or start its agent)")
