@@ -12,7 +12,7 @@ version_added: 0.2.0
 author:
   - bigdata.platform contributors (@bigdata-platform)
 description:
-  - Manages one cluster of Cloudera Manager: creates it (with a display name and a CDH version), deletes it,
+  - Manages one cluster of Cloudera Manager. Creates it (with a display name and a CDH version), deletes it,
     attaches and detaches hosts, and runs Cloudera Manager's cluster commands (start, stop, restart,
     rolling restart, deploy client configuration), which order the services by their dependencies.
   - A cluster is found by its internal name or by its display name, the name Cloudera Manager's UI shows.
@@ -63,7 +63,7 @@ options:
   purge_hosts:
     description:
       - Detach the cluster's hosts that O(hosts) does not list. A host that still carries roles is never
-        detached: the task fails naming it (use M(bigdata.platform.cm_host) with O(bigdata.platform.cm_host#module:decommission=true)).
+        detached, the task fails naming it (use M(bigdata.platform.cm_host) with O(bigdata.platform.cm_host#module:decommission=true)).
     type: bool
     default: false
   deploy_client_config:
@@ -78,8 +78,8 @@ options:
     default: false
   rolling:
     description:
-      - With O(state=restarted), a rolling restart (Cloudera Manager's C(ApiRollingRestartClusterArgs)):
-        services that cannot roll restart plainly, then master roles one by one, then the worker hosts
+      - With O(state=restarted), a rolling restart (Cloudera Manager's C(ApiRollingRestartClusterArgs)).
+        Services that cannot roll restart plainly, then master roles one by one, then the worker hosts
         in batches.
     type: dict
     suboptions:

@@ -13,7 +13,7 @@ author:
   - bigdata.platform contributors (@bigdata-platform)
 description:
   - Lists the clusters Cloudera Manager manages, or one of them, in the same shape as
-    M(bigdata.platform.cm_cluster) returns: version, display name, entity status, run state, hosts and services.
+    M(bigdata.platform.cm_cluster) returns them, with version, display name, entity status, run state, hosts and services.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
   - bigdata.platform.tls

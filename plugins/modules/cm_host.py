@@ -18,7 +18,7 @@ description:
   - Attaches the host to O(cluster), applies O(host_template) (which creates a role per role config group of
     the template; Cloudera Manager applies a template only to a host without roles), sets O(rack_id) and
     O(maintenance).
-  - A host that still carries roles is never detached or removed silently: with O(decommission=true) Cloudera
+  - A host that still carries roles is never detached or removed silently. With O(decommission=true) Cloudera
     Manager decommissions and deletes its roles first, otherwise the task fails naming them.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
@@ -39,7 +39,7 @@ options:
     type: str
   cluster:
     description:
-      - The cluster the host belongs to, by its name or display name. Not given: membership is not managed
+      - The cluster the host belongs to, by its name or display name. When not given, membership is not managed
         (with O(state=present)).
       - A host of another cluster fails the task; detach it there first.
     type: str
@@ -54,7 +54,7 @@ options:
     type: bool
     default: false
   maintenance:
-    description: Whether the host is in maintenance mode. Not given, it is not managed.
+    description: Whether the host is in maintenance mode. When not given, it is not managed.
     type: bool
   decommission:
     description:

@@ -39,7 +39,7 @@ options:
         type: str
         required: true
       type:
-        description: A role type, such as V(DATANODE): the service's base group of that type.
+        description: A role type, such as V(DATANODE), meaning the service's base group of that type.
         type: str
         aliases: [role_type]
       name:

@@ -42,7 +42,7 @@ def test_create_by_display_name_check_apply_again_info_delete(empty, ansible):
 
     run = ansible.run_tasks([cluster_task(empty, **create),
                              # The display name finds the cluster again: nothing to do.
-                             cluster_task(empty, **dict(create, name="Cluster 1")),
+                             cluster_task(empty, **{**create, "name": "Cluster 1"}),
                              info_task(empty), info_task(empty, name="Cluster 1"), info_task(empty, name="nope")])
     applied, again, every, one, none = run.results
     assert applied["changed"] and set(applied["cluster"]) == CLUSTER_KEYS, applied
