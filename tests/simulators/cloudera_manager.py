@@ -800,7 +800,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
                 created.append(self.add_role(name, service, group["roleType"], host["hostId"], group_name,
                                              state="STOPPED"))
         refs = {"clusterRef": self.cluster_ref(name)}
-        if request.arg("startRoles") != "true":
+        if (request.arg("startRoles") or "").lower() != "true":  # JAX-RS reads booleans case-insensitively
             return self.done_command("ApplyHostTemplate", refs, "Host template %s applied." % template)
 
         def start_roles(succeeded):
