@@ -13,7 +13,7 @@ from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_8
 
 SERVICE_KEYS = {"cluster", "name", "type", "display_name", "service_state", "health_summary", "config_staleness_status",
-                "client_config_staleness_status", "maintenance_mode", "service_version"}
+                "client_config_staleness_status", "maintenance_mode", "service_version", "cluster_display_name"}
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_config_check_apply_again_and_info(sim, ansible):
     applied, again, hdfs, every, reset, reset_again = run.results
     assert applied["changed"] and applied["commands"] == ["rollingRestart", "deployClientConfig"], applied
     assert set(applied) >= {"service", "commands", "diff"}
-    assert set(applied["service"]) == SERVICE_KEYS | {"config"}
+    assert set(applied["service"]) == SERVICE_KEYS | {"config", "roles"}
     assert applied["service"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
     assert applied["service"]["config_staleness_status"] == applied["service"]["client_config_staleness_status"] == "FRESH"
     assert applied["diff"]["after"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
@@ -64,7 +64,9 @@ def test_config_check_apply_again_and_info(sim, ansible):
     assert set(hdfs["services"][0]) == SERVICE_KEYS | {"config"}
     assert [s["name"] for s in every["services"]] == ["hdfs", "yarn", "zookeeper"]
     assert set(every["services"][0]) == SERVICE_KEYS
-    assert {k: v for k, v in applied["service"].items() if k != "config"} == every["services"][0]
+    assert {k: v for k, v in applied["service"].items() if k not in ("config", "roles")} == every["services"][0]
+    assert [(r["type"], r["role_state"]) for r in applied["service"]["roles"]] == \
+        [("DATANODE", "STARTED")] * 3 + [("NAMENODE", "STARTED"), ("SECONDARYNAMENODE", "STARTED")]
     # null: back to the default (a change only while a value is set); the running service is now stale.
     assert reset["changed"] and reset["service"]["config"] == {"dfs_replication": "3"}, reset
     assert reset["diff"]["before"]["config"] == {"dfs_replication": "2"}

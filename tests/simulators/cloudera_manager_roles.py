@@ -252,7 +252,7 @@ class RolesMixin:
             placed.add((role_type, host_id))
         views = []
         for role_type, host_id, group, role_name in wanted:
-            role = self.add_role(cluster, service, role_type, host_id, group)
+            role = self.add_role(cluster, service, role_type, host_id, group, state="STOPPED")  # new roles do not run yet
             if role_name and role_name != role["name"]:
                 del service["roles"][role["name"]]
                 role["name"] = role_name
