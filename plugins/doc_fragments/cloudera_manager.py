@@ -13,9 +13,8 @@ options:
   host:
     description:
       - Host name or address of the Cloudera Manager server, without scheme or port.
-      - When not given, the value of the E(CM_HOST) environment variable is used.
+      - Required. When not given, the value of the E(CM_HOST) environment variable is used.
     type: str
-    required: true
   port:
     description:
       - TCP port of the Cloudera Manager API.
@@ -33,15 +32,13 @@ options:
   username:
     description:
       - Cloudera Manager user, sent with HTTP basic authentication.
-      - When not given, the value of the E(CM_USERNAME) environment variable is used.
+      - Required. When not given, the value of the E(CM_USERNAME) environment variable is used.
     type: str
-    required: true
   password:
     description:
       - Password of O(username).
-      - When not given, the value of the E(CM_PASSWORD) environment variable is used.
+      - Required. When not given, the value of the E(CM_PASSWORD) environment variable is used.
     type: str
-    required: true
   api_version:
     description:
       - API version to use, such as V(v41).

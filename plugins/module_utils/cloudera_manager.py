@@ -19,16 +19,19 @@ from ansible_collections.bigdata.platform.plugins.module_utils.errors import Ope
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 
+CM_ENVIRONMENT = {"host": "CM_HOST", "username": "CM_USERNAME", "password": "CM_PASSWORD"}
 HTTP_PORT = 7180
 HTTPS_PORT = 7183
 
 # Options documented by doc_fragments/cloudera_manager.py.
 CM_ARGS = dict(
-    host=dict(type="str", required=True, fallback=(env_fallback, ["CM_HOST"])),
+    # host, username and password are required, but checked by the client so that the message can name the
+    # environment variables too (AnsibleModule's 'missing required arguments' cannot).
+    host=dict(type="str", fallback=(env_fallback, ["CM_HOST"])),
     port=dict(type="int", fallback=(env_fallback, ["CM_PORT"])),
     use_tls=dict(type="bool", default=False),
-    username=dict(type="str", required=True, fallback=(env_fallback, ["CM_USERNAME"])),
-    password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["CM_PASSWORD"])),
+    username=dict(type="str", fallback=(env_fallback, ["CM_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["CM_PASSWORD"])),
     api_version=dict(type="str"),
 )
 
@@ -231,6 +234,9 @@ class ClouderaManagerClient:
             raise OptionError("host", host, "must be a host name or address, without spaces (set it or CM_HOST)")
         if api_version is not None and not re.match(r"^v\d+$", api_version):
             raise OptionError("api_version", api_version, "is not an API version such as v41")
+        if port is not None and not 1 <= port <= 65535:
+            raise OptionError("port", port, "is not a TCP port: give 1 to 65535, or leave it out for %d (%d with use_tls)"
+                              % (HTTP_PORT, HTTPS_PORT))
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
         base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
         self.http = HttpClient(base, auth=(username, password), validate_certs=validate_certs, ca_cert=ca_cert,
@@ -239,6 +245,11 @@ class ClouderaManagerClient:
 
     @classmethod
     def from_params(cls, params):
+        missing = [name for name in ("host", "username", "password") if params.get(name) is None]
+        if missing:
+            raise PlatformError("missing required arguments: %s; set them on the task, in module_defaults for "
+                                "group/bigdata.platform.cloudera_manager, or in the environment as %s"
+                                % (", ".join(missing), ", ".join(CM_ENVIRONMENT[name] for name in missing)))
         return cls(params["host"], params["username"], params["password"], port=params["port"],
                    use_tls=params["use_tls"], api_version=params["api_version"],
                    validate_certs=params["validate_certs"], ca_cert=params["ca_cert"],

@@ -257,6 +257,30 @@ def locate(client, params, check_mode, deadline):
     return before, parcel, repositories
 
 
+# Stages in which a cluster holds a parcel on its hosts: Cloudera Manager then refuses to remove the download.
+HELD_STAGES = ("DISTRIBUTING", "DISTRIBUTED", "ACTIVATING", "ACTIVATED", "UNDISTRIBUTING")
+
+
+def refuse_removal_held_elsewhere(client, params, path):
+    """Before a walk that ends in removeDownload: fail (check mode too) when another cluster still has the parcel on
+    its hosts, since CM refuses removeDownload then and each re-run would send the refused command again."""
+    if "removeDownload" not in [command for command, dummy in path]:
+        return
+    held = []
+    for cluster in client.clusters():
+        if cluster["name"] == params["cluster"]:
+            continue
+        other = normalize_parcel(client.read_parcel(cluster["name"], params["product"], params["version"]))
+        if other and other["stage"] in HELD_STAGES:
+            held.append("%s (%s)" % (cluster.get("displayName") or cluster["name"], other["stage"]))
+    if held:
+        raise OptionError("state", params["state"], "cannot remove parcel %s %s from Cloudera Manager: it is still on the hosts "
+                                                    "of cluster %s, and Cloudera Manager keeps a download while a cluster "
+                                                    "has it distributed; remove it there first, or use state: downloaded "
+                                                    "to take it off this cluster's hosts only"
+                          % (params["product"], params["version"], ", ".join(held)))
+
+
 def planned(stage, target, wait):
     """The steps the run takes: the whole walk; with wait false only the next step, and only when it is a
     command (a stage already under way is left to go on)."""
@@ -270,6 +294,8 @@ def run(module):
     deadline = Deadline(params["timeout"])
     target = PARCEL_STATES[params["state"]]
     before, parcel, repositories = locate(client, params, module.check_mode, deadline)
+    if parcel:
+        refuse_removal_held_elsewhere(client, params, plan_parcel_path(parcel["stage"], target))
     path = planned(parcel["stage"], target, params["wait"]) if parcel else []
     commands = [command for command, dummy in path if command]
     if parcel and not module.check_mode:
@@ -293,7 +319,8 @@ def summary(parcel, repositories, side):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
+               identity=("cluster", "product", "version"))
 
 
 if __name__ == "__main__":
