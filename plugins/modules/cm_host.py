@@ -245,7 +245,7 @@ def ensure_known(host):
     if not (params["hostname"] and params["ip_address"]):
         given = params["hostname"] or params["ip_address"]
         raise OptionError("ip_address" if params["hostname"] else "hostname", None,
-                          "is needed to register %s: Cloudera Manager does not know it (its agent has not heartbeated)" % given)
+                          "is required to register %s, which Cloudera Manager does not know (its agent has not heartbeated)" % given)
     created = host.act("register", register_host, params["hostname"], params["ip_address"], params["rack_id"])
     host.raw = created or {"hostId": params["hostname"], "hostname": params["hostname"],
                            "ipAddress": params["ip_address"], "rackId": params["rack_id"] or "/default",
