@@ -1028,6 +1028,10 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
     def start_download(self, cluster, key):
         failure = self.failures.pop(("download",) + key, None)
         self.downloads[key].begin("DOWNLOADING", "DOWNLOADED", self.now(), STAGE_SECONDS["DOWNLOADING"], failure)
+        # A new attempt: the errors of an earlier failed distribution (which left nothing on the hosts) go.
+        for (dummy, product, version), staged in self.distributions.items():
+            if (product, version) == key and staged.stage is None:
+                staged.errors = []
 
     def cancel_download(self, cluster, key):
         self.downloads[key] = Staged("AVAILABLE_REMOTELY")
@@ -1049,6 +1053,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
             self.failures.pop(("distribution", None) + key, None)
         self.distribution(cluster, key).begin("DISTRIBUTING", "DISTRIBUTED", self.now(),
                                               STAGE_SECONDS["DISTRIBUTING"], failure)
+        self.downloads[key].errors = []
 
     def remove_distribution(self, cluster, key):
         staged = self.distribution(cluster, key)
