@@ -202,3 +202,24 @@ def test_check_mode_on_an_empty_estate_predicts_without_failing(start_simulator,
     assert run.results[2]["service"]["roles"][0]["hostname"] == MASTER
     assert any("not a host of cluster Platform 1 (yet)" in w for w in run.results[0]["warnings"])
     assert sim.log.mutating() == []
+
+
+def test_the_cm_services_role_goes_in_dependency_order_and_back(sim, ansible):
+    """roles/cm_services from inventory-like variables listed in the wrong order: created and first-run ZooKeeper,
+    HDFS, YARN; a second pass changes nothing; the teardown override removes them in reverse order."""
+    def role(**variables):
+        task = {"name": "services", "ansible.builtin.include_role": {"name": "bigdata.platform.cm_services"},
+                "vars": dict({"cm_services_cluster": CLUSTER, "cm_services_list": [YARN, HDFS, ZOOKEEPER]}, **variables)}
+        connection_defaults = {k: v for k, v in connection(sim).items()}
+        return ansible.run_tasks([task], module_defaults={"group/bigdata.platform.cloudera_manager": connection_defaults})
+
+    first = role()
+    assert not any(r.get("failed") for r in first.results), first.output
+    assert [e.path.split("/")[-3] for e in sim.log.entries("POST", "/commands/firstRun$")] == ["zookeeper", "hdfs", "yarn"]
+    sim.log.clear()
+    second = role()
+    assert not any(r.get("changed") for r in second.results) and sim.log.mutating() == [], second.output
+    teardown = role(cm_services_state_override="absent")
+    assert not any(r.get("failed") for r in teardown.results), teardown.output
+    assert [e.path.split("/")[-1] for e in sim.log.entries("DELETE", "/services/")] == ["yarn", "hdfs", "zookeeper"]
+    assert sim.clusters["platform"]["services"] == {}

@@ -595,10 +595,13 @@ class RolesMixin:
         refs = {"serviceRef": {"clusterName": cluster, "serviceName": service["name"]}, "clusterRef": {"clusterName": cluster}}
         command = self.new_command("RollingRestart", 0, refs, kind="rollingRestart")
         at, failed_batches, restarted, failure = command.start, 0, [], None
+        armed = self.command_failure_for(cluster, service)  # control_fail_next_command: the first step fails
         for number, batch in enumerate(batches, 1):
             end = at + ROLE_RESTART_SECONDS
             self.log_restart(cluster, service, batch, at, end, command.id, batch=number)
             failures = [f for f in (self.role_failure(cluster, service, role, "restart") for role in batch) if f]
+            if armed:
+                failures, armed, failed_batches = [armed], None, threshold
             at = end + sleep
             if failures:
                 failed_batches += 1
