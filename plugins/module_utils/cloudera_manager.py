@@ -18,6 +18,7 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 CM_ENVIRONMENT = {"host": "CM_HOST", "username": "CM_USERNAME", "password": "CM_PASSWORD"}
 HTTP_PORT = 7180
@@ -220,6 +221,26 @@ def check_command(command, what):
     if failure:
         raise OperationFailed(failure, last_state=command)
     return command
+
+
+class CMTask:
+    """What one cm_* task does: its client and params, check mode, the one Deadline its waits share, whether
+    it changed anything and the steps it took (or, in check mode, would take)."""
+
+    def __init__(self, client, params, check_mode):
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.deadline = Deadline(params["timeout"])
+        self.commands = []
+        self.changed = False
+
+    def act(self, label, action, *args):
+        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`."""
+        self.changed = True
+        if label:
+            self.commands.append(label)
+        return None if self.check_mode else action(self.client, *args)
 
 
 class ClouderaManagerClient:

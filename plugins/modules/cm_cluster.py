@@ -193,7 +193,7 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    STALE, ClouderaManagerClient, cm_argument_spec,
+    STALE, ClouderaManagerClient, CMTask, cm_argument_spec,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_clusters import (
     add_cluster_hosts, cluster_command, cluster_hosts, create_cluster, delete_cluster, find_cluster,
@@ -203,7 +203,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cm_hosts import f
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 
 def argument_spec():
@@ -241,16 +240,11 @@ def check_options(params):
     return parse_version(params["version"]) if params["version"] else None
 
 
-class Cluster:
+class Cluster(CMTask):
     """The cluster as the task found it, and the changes it makes (or, in check mode, would make)."""
 
     def __init__(self, client, params, check_mode):
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.deadline = Deadline(params["timeout"])
-        self.commands = []
-        self.changed = False
+        super().__init__(client, params, check_mode)
         self.raw = find_cluster(client, params["name"])
         self.name = self.raw["name"] if self.raw else params["name"]
         self.services = client.services(self.name) if self.raw else []
@@ -259,17 +253,8 @@ class Cluster:
     def view(self):
         return normalize_cluster(self.raw, self.members, self.services) if self.raw else None
 
-    def act(self, action, *args):
-        self.changed = True
-        if not self.check_mode:
-            return action(self.client, *args)
-        return None
-
     def command(self, command, body=None):
-        self.commands.append(command)
-        self.changed = True
-        if not self.check_mode:
-            cluster_command(self.client, self.name, command, self.deadline, body, wait=self.params["wait"])
+        self.act(command, cluster_command, self.name, command, self.deadline, body, self.params["wait"])
 
     def refresh(self):
         if not self.check_mode and self.changed and self.raw is not None:
@@ -283,7 +268,7 @@ def ensure_exists(cluster, version):
     if cluster.raw is None:
         if version is None:
             raise OptionError("version", None, "is required to create cluster %s" % params["name"])
-        created = cluster.act(create_cluster, params["name"], params["display_name"], version)
+        created = cluster.act(None, create_cluster, params["name"], params["display_name"], version)
         cluster.raw = created or dict(name=params["name"], displayName=params["display_name"] or params["name"],
                                       entityStatus="NONE", **version)
         return
@@ -292,7 +277,7 @@ def ensure_exists(cluster, version):
                           "upgrades a cluster with parcels (cm_parcel), not by editing it"
                           % (cluster.name, cluster.raw.get("fullVersion")))
     if params["display_name"] and params["display_name"] != cluster.raw.get("displayName"):
-        updated = cluster.act(set_display_name, cluster.name, params["display_name"])
+        updated = cluster.act(None, set_display_name, cluster.name, params["display_name"])
         cluster.raw = updated or dict(cluster.raw, displayName=params["display_name"])
 
 
@@ -317,7 +302,7 @@ def ensure_hosts(cluster):
     member_ids = {host["hostId"] for host in cluster.members}
     missing = [host for host in wanted if host["hostId"] not in member_ids]
     if missing:
-        cluster.act(add_cluster_hosts, cluster.name, missing)
+        cluster.act(None, add_cluster_hosts, cluster.name, missing)
         cluster.members = cluster.members + missing
     if params["purge_hosts"]:
         keep = {host["hostId"] for host in wanted}
@@ -327,7 +312,7 @@ def ensure_hosts(cluster):
             raise OptionError("purge_hosts", True, "would detach hosts that still carry roles: %s; decommission them "
                               "first (cm_host with state=detached and decommission=true)" % ", ".join(carrying))
         for host in extra:
-            cluster.act(remove_cluster_host, cluster.name, host)
+            cluster.act(None, remove_cluster_host, cluster.name, host)
         cluster.members = [host for host in cluster.members if host["hostId"] in keep]
 
 
@@ -363,7 +348,7 @@ def ensure_absent(cluster):
         return
     if any(service.get("serviceState") not in ("STOPPED", "NA") for service in cluster.services):
         cluster.command("stop")
-    cluster.act(delete_cluster, cluster.name)
+    cluster.act(None, delete_cluster, cluster.name)
     cluster.raw = None
 
 

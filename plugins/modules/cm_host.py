@@ -157,7 +157,7 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    ClouderaManagerClient, cm_argument_spec, with_cluster,
+    ClouderaManagerClient, CMTask, cm_argument_spec, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_clusters import add_cluster_hosts, remove_cluster_host
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_hosts import (
@@ -167,7 +167,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cm_hosts import (
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 
 def argument_spec():
@@ -195,26 +194,12 @@ def check_options(params):
         raise OptionError("cluster", params["cluster"], "contradicts state=detached (a detached host is in no cluster)")
 
 
-class Host:
+class Host(CMTask):
     """The host as the task found it and what the task does to it (or, in check mode, would do)."""
 
     def __init__(self, client, params, check_mode):
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.deadline = Deadline(params["timeout"])
-        self.commands = []
+        super().__init__(client, params, check_mode)
         self.raw = find_host(client, params["hostname"], params["ip_address"])
-
-    @property
-    def changed(self):
-        return bool(self.commands)
-
-    def act(self, label, action, *args):
-        self.commands.append(label)
-        if not self.check_mode:
-            return action(self.client, *args)
-        return None
 
     def reread(self):
         if not self.check_mode:
