@@ -84,3 +84,29 @@ def test_empty_cm_to_a_cluster_of_three_hosts_by_display_name(sim, ansible):
     assert again.returncode == 0, again.output
     assert changed_tasks(again) == [], [r.get("invocation") for r in changed_tasks(again)]
     assert sim.log.mutating() == []
+
+
+def teardown_play(sim):
+    return {
+        "name": "Cloudera Manager teardown",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "module_defaults": {"group/bigdata.platform.cloudera_manager": connection(sim)},
+        "tasks": [
+            role("cm_hosts", {"cm_hosts_list": HOSTS, "cm_hosts_state_override": "absent", "cm_hosts_decommission": True}),
+            role("cm_cluster", {"cm_cluster_name": "Cluster 1", "cm_cluster_state": "absent"}),
+        ],
+    }
+
+
+def test_teardown_leaves_cm_empty_and_the_platform_builds_again(sim, ansible):
+    assert ansible.run_playbook([platform_play(sim)]).returncode == 0
+    down = ansible.run_playbook([teardown_play(sim)])
+    assert down.returncode == 0, down.output
+    assert sim.clusters == {} and sim.hosts == {}
+    sim.log.clear()
+    again = ansible.run_playbook([teardown_play(sim)])
+    assert again.returncode == 0 and changed_tasks(again) == [] and sim.log.mutating() == [], again.output
+    rebuilt = ansible.run_playbook([platform_play(sim)])
+    assert rebuilt.returncode == 0, rebuilt.output
+    assert sorted(sim.hosts[h]["hostname"] for h in sim.clusters["cluster"]["hosts"]) == sorted(h["hostname"] for h in HOSTS)

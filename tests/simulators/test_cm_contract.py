@@ -356,3 +356,20 @@ def test_cluster_by_display_name_hosts_templates_and_commands(empty):
     templates.delete_host_template("Cluster 1", "workers")
     assert clusters.delete_cluster("Cluster 1").name == "cluster"
     assert clusters.read_clusters().items == []
+
+
+def test_agents_heartbeat_through_the_control_api(empty):
+    """How the demo and the platform playbooks play the agents: POST /_sim/control/agent_heartbeat."""
+    body = json.dumps({"hosts": [{"hostname": name, "ip_address": ip} for name, ip in NODES]}).encode()
+    request = urllib.request.Request(empty.url + "/_sim/control/agent_heartbeat", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answered = json.loads(response.read())
+    assert [h["hostname"] for h in answered["items"]] == [name for name, ip in NODES]
+    hosts = cm_client.HostsResourceApi(client_for(empty)).read_hosts().items
+    assert {(h.hostname, h.health_summary) for h in hosts} == {(name, "GOOD") for name, ip in NODES}
+    request = urllib.request.Request(empty.url + "/_sim/control/agent_stop", method="POST",
+                                     data=json.dumps({"hostname": NODES[0][0]}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.loads(response.read())["healthSummary"] == "BAD"
