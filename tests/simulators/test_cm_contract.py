@@ -273,13 +273,12 @@ def test_an_empty_cm_knows_a_host_only_once_its_agent_heartbeats(empty):
     assert [(h.hostname, h.ip_address, h.health_summary) for h in known] == [(n, ip, "GOOD") for n, ip in NODES]
     assert known[0].host_id != known[0].hostname and known[0].last_heartbeat
     # POST /hosts registers a host by hostname and address; its hostId is the hostname; no heartbeat yet.
-    created = hosts.create_hosts(body=cm_client.ApiHostList(items=[cm_client.ApiHost(hostname="node9.example.com",
-                                                                                       ip_address="10.1.0.9")]))
+    node9 = cm_client.ApiHostList(items=[cm_client.ApiHost(hostname="node9.example.com", ip_address="10.1.0.9")])
+    created = hosts.create_hosts(body=node9)
     assert (created.items[0].host_id, created.items[0].health_summary, created.items[0].last_heartbeat) == \
         ("node9.example.com", "BAD", None)
     with pytest.raises(ApiException) as twice:
-        hosts.create_hosts(body=cm_client.ApiHostList(items=[cm_client.ApiHost(hostname="node9.example.com",
-                                                                                 ip_address="10.1.0.9")]))
+        hosts.create_hosts(body=node9)
     assert twice.value.status == 400
     with pytest.raises(ApiException) as by_name:
         hosts.read_host(NODES[0][0])
@@ -299,8 +298,8 @@ def test_cluster_by_display_name_hosts_templates_and_commands(empty):
         cm_client.ApiCluster(name="cluster", display_name="Cluster 1", full_version="7.1.7")]))
     assert (created.items[0].name, created.items[0].display_name, created.items[0].version) == ("cluster", "Cluster 1", "CDH7")
     with pytest.raises(ApiException) as taken:
-        clusters.create_clusters(body=cm_client.ApiClusterList(items=[cm_client.ApiCluster(name="other", display_name="Cluster 1",
-                                                                                             version="CDH7")]))
+        other = cm_client.ApiCluster(name="other", display_name="Cluster 1", version="CDH7")
+        clusters.create_clusters(body=cm_client.ApiClusterList(items=[other]))
     assert taken.value.status == 400
     # Either name in paths; answers carry the internal name and the display name.
     assert clusters.read_cluster("Cluster 1").name == clusters.read_cluster("cluster").name == "cluster"
