@@ -37,9 +37,11 @@ State shape (mixins such as cloudera_manager_roles.py extend it; keys are intern
 Behaviour, as Cloudera Manager does it (API reference: docs.huihoo.com/cloudera/cm-api/apidocs/vNN/):
   - clusters are addressed in paths by name or by displayName (what CM 7's own UI links use);
     every answer names them by their internal name in clusterRef.clusterName, with displayName
-    beside it. POST /clusters takes an ApiClusterList (name required, displayName defaults to the
-    name, version CDH7 or fullVersion); a taken name or displayName answers 400. DELETE refuses a
-    cluster whose services are not all STOPPED; its hosts return to the pool.
+    beside it. POST /clusters takes an ApiClusterList ("Creates a collection of clusters", apidocs
+    v10 path__clusters; name required, displayName defaults to the name, version CDH7 or
+    fullVersion); a taken name or displayName answers 400. DELETE refuses a cluster whose services
+    are not all STOPPED and its hosts return to the pool (not found documented: modelled on the
+    strict side, so a client that passes here stops the cluster first).
   - hosts: GET /hosts lists what CM knows. An agent's host appears only when its agent heartbeats
     (control_agent_heartbeat: a real agent registers itself, with a UUID hostId). POST /hosts
     "Create one or more hosts. You must specify at least the hostname and ipAddress ... If no hostId
@@ -47,7 +49,7 @@ Behaviour, as Cloudera Manager does it (API reference: docs.huihoo.com/cloudera/
     same hostId as another host" (apidocs v7 path__hosts): such a host has no heartbeat (health
     BAD) until its agent heartbeats. /hosts/{hostId} takes the hostId only (not the hostname).
     PUT /hosts/{hostId} changes the rackId only. DELETE /hosts/{hostId} refuses a host that still
-    carries roles.
+    carries roles (modelled on the strict side, as removing it from its cluster).
   - cluster membership: POST /clusters/{c}/hosts (ApiHostRefList) adds hosts (400 for a host of
     another cluster); DELETE /clusters/{c}/hosts/{hostId} removes one and returns its ref, or
     nothing when it was not a member (apidocs v10); it refuses a host that still carries roles
