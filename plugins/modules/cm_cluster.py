@@ -56,7 +56,7 @@ options:
     choices: [present, absent, started, stopped, restarted]
   hosts:
     description:
-      - Host names (as Cloudera Manager knows them) that are hosts of the cluster; missing ones are attached.
+      - Host names (as Cloudera Manager knows them) or IP addresses of the cluster's hosts; missing ones are attached.
       - A host of another cluster fails the task.
     type: list
     elements: str
@@ -235,6 +235,8 @@ def check_options(params):
                 raise OptionError("rolling.%s" % option, rolling[option], "must be %d or more" % minimum)
         if params["state"] != "restarted":
             raise OptionError("rolling", rolling, "applies to state=restarted only (state is %s)" % params["state"])
+    if params["stale_only"] and params["state"] != "restarted":
+        raise OptionError("stale_only", True, "applies to state=restarted only (state is %s)" % params["state"])
     if params["state"] == "absent" and params["hosts"]:
         raise OptionError("hosts", params["hosts"], "cannot be attached to a cluster that state=absent deletes")
     return parse_version(params["version"]) if params["version"] else None
@@ -347,7 +349,8 @@ def ensure_absent(cluster):
     if cluster.raw is None:
         return
     if any(service.get("serviceState") not in ("STOPPED", "NA") for service in cluster.services):
-        cluster.command("stop")
+        # Waited on whatever `wait` says: CM deletes only a cluster whose services are stopped.
+        cluster.act("stop", cluster_command, cluster.name, "stop", cluster.deadline)
     cluster.act(None, delete_cluster, cluster.name)
     cluster.raw = None
 

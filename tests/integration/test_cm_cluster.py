@@ -82,8 +82,9 @@ def test_bad_input_fails_naming_the_option_and_sends_nothing(empty, ansible):
         cluster_task(empty, name="Cluster 1", rolling={"batch_size": 1}),
         cluster_task(empty, name="Cluster 1", state="restarted", rolling={"batch_size": 0}),
         cluster_task(empty, name=" "),
+        cluster_task(empty, name="Cluster 1", stale_only=True),
     ]).results
-    no_version, other_version, bad_version, ghost, rolling_present, zero_batch, blank = results
+    no_version, other_version, bad_version, ghost, rolling_present, zero_batch, blank, stale_present = results
     assert_clean_failure(no_version, "option 'version'", "required to create cluster other")
     assert_clean_failure(other_version, "option 'version'", "6.3.4", "parcels")
     assert_clean_failure(bad_version, "option 'version'", "seven")
@@ -91,6 +92,7 @@ def test_bad_input_fails_naming_the_option_and_sends_nothing(empty, ansible):
     assert_clean_failure(rolling_present, "option 'rolling'", "state=restarted")
     assert_clean_failure(zero_batch, "option 'rolling.batch_size'", "1 or more")
     assert_clean_failure(blank, "option 'name'")
+    assert_clean_failure(stale_present, "option 'stale_only'", "state=restarted")
     for result in results:
         assert not result["changed"], result
     assert empty.log.mutating() == []
@@ -139,6 +141,17 @@ def test_rolling_restart_one_worker_at_a_time_only_when_stale(seeded, ansible):
     assert all(len(entry["roles"]) == 2 for entry in batches)
     assert all(later["start"] >= earlier["end"] for earlier, later in zip(batches, batches[1:]))
     assert seeded.log.entries("POST", "/commands/rollingRestart")[0].body is not None
+
+
+def test_absent_stops_a_running_cluster_first_even_without_wait(seeded, ansible):
+    check = ansible.run_tasks([cluster_task(seeded, name="Cluster 2", state="absent")], check=True).results[0]
+    assert check["changed"] and check["commands"] == ["stop"] and check["cluster"] is None, check
+    assert seeded.log.mutating() == []
+    gone = ansible.run_tasks([cluster_task(seeded, name="Cluster 2", state="absent", wait=False)]).results[0]
+    assert gone["changed"] and gone["commands"] == ["stop"], gone
+    assert list(seeded.clusters) == ["cluster"]
+    assert sorted(h["hostname"] for h in seeded.hosts.values() if h["cluster"] is None) == \
+        ["c2-node-%d.example.com" % index for index in (1, 2, 3)]
 
 
 def test_a_failed_cluster_command_fails_with_cms_messages(seeded, ansible):
