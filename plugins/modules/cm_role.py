@@ -146,7 +146,7 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    ClouderaManagerClient, cm_argument_spec, with_cluster,
+    ClouderaManagerClient, CMTask, cm_argument_spec, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     NOT_RUNNABLE, cluster_hosts, find_host, read_roles, role_command, role_key, synchronous_command,
@@ -154,7 +154,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 SETTLES_TO = {"STARTING": "STARTED", "STOPPING": "STOPPED"}
 # state -> (command, the role states that need it)
@@ -189,14 +188,8 @@ def chosen_roles(client, params):
     return sorted(chosen, key=lambda r: (r["type"], r["hostname"]))
 
 
-class Roles:
-    def __init__(self, client, params, check_mode):
-        self.client = client
-        self.params = params
-        self.check_mode = check_mode
-        self.deadline = Deadline(params["timeout"])
-        self.commands = []
-        self.changed = False
+class Roles(CMTask):
+    """The roles this task means, and the commands it runs on them."""
 
     def read(self, names):
         return [role for role in read_roles(self.client, self.params["cluster"], self.params["service"]) if role["name"] in names]

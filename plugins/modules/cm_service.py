@@ -62,7 +62,7 @@ options:
       - A name that the service does not have fails the task before any setting changes.
       - A setting Cloudera Manager flags as sensitive is masked in results and C(--diff). When Cloudera Manager
         answers it only as C(REDACTED) (API redaction, on by default in Cloudera Manager 7), the value cannot be
-        compared: a setting that has a value counts as in place and the task warns; set it to V(null) and back to
+        compared, so a setting that has a value counts as in place and the task warns; set it to V(null) and back to
         replace it.
     type: dict
   roles:
@@ -281,7 +281,7 @@ commands:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    STALE, ClouderaManagerClient, cm_argument_spec, normalize_service, with_cluster,
+    STALE, ClouderaManagerClient, CMTask, cm_argument_spec, normalize_service, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     NOT_RUNNABLE, check_rolling, cluster_hosts, create_group, create_roles, delete_role, desired_settings, find_host,
@@ -291,7 +291,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 # Where a start or stop in progress leads: the task waits for it before it decides anything.
 SETTLES_TO = {"STARTING": "STARTED", "STOPPING": "STOPPED"}
@@ -327,26 +326,22 @@ def argument_spec():
     ))
 
 
-class Service:
-    """The module's view of one service, and what it sent: changed is true once Cloudera Manager accepted a change."""
+class Service(CMTask):
+    """The module's view of one service, and what it sent: changed is true once Cloudera Manager accepted a change,
+    changes once the task found something to change (the check-mode prediction)."""
 
     def __init__(self, client, module, params):
-        self.client = client
+        super().__init__(client, params, module.check_mode)
         self.module = module
-        self.check_mode = module.check_mode
-        self.params = params
         self.cluster = params["cluster"]
         self.name = params["name"]
-        self.deadline = Deadline(params["timeout"])
         self.rolling = check_rolling(params["rolling"])
-        self.commands = []
-        self.changes = False  # something to change (the check-mode prediction, or what the run did)
-        self.changed = False  # Cloudera Manager accepted a change
+        self.changes = False
 
     def read(self):
         return normalize_service(self.client.read_service(self.cluster, self.name))
 
-    def act(self, send, command=None):
+    def change(self, send, command=None):
         """A change; outside check mode send it. `command`, a Cloudera Manager command, joins `commands` once CM
         accepted it. A request CM refused (an HTTP error status on the request itself) changed nothing; one that got
         no answer may have reached Cloudera Manager, and a command that failed after CM accepted it did change."""
@@ -382,10 +377,10 @@ class Service:
     def run(self, command, wait=None):
         wait = self.params["wait"] if wait is None else wait
         if command == "rollingRestart":
-            return self.act(lambda: rolling_restart(self.client, self.cluster, self.name, self.rolling, self.deadline,
-                                                    wait=wait), command)
-        return self.act(lambda: self.client.service_command(self.cluster, self.name, command, self.deadline, wait=wait,
-                                                            body=COMMAND_BODIES.get(command)), command)
+            return self.change(lambda: rolling_restart(self.client, self.cluster, self.name, self.rolling, self.deadline,
+                                                       wait=wait), command)
+        return self.change(lambda: self.client.service_command(self.cluster, self.name, command, self.deadline, wait=wait,
+                                                               body=COMMAND_BODIES.get(command)), command)
 
     def host(self, hosts, name):
         """The cluster's host `name` names. Check mode takes a host the cluster does not have (yet) as named, since
@@ -441,8 +436,8 @@ def ensure_groups(service, exists):
     for entry in entries:
         name, role_type, missing = group_name_of(entry, groups, service.name)
         if missing:
-            service.act(lambda: create_group(service.client, service.cluster, service.name, name, role_type,
-                                             entry["display_name"]))
+            service.change(lambda: create_group(service.client, service.cluster, service.name, name, role_type,
+                                                entry["display_name"]))
         readable = exists and not (missing and service.check_mode)
         items = group_config(service.client, service.cluster, service.name, name) if readable else None
         desired, changes, (old, new) = service.settings("role_config_groups", entry["config"], items,
@@ -451,8 +446,8 @@ def ensure_groups(service, exists):
             changes = {key: (None, value) for key, value in desired.items()}
             new = dict(old, **{key: value for key, (dummy, value) in changes.items()})
         if changes:
-            service.act(lambda: update_group_config(service.client, service.cluster, service.name, name,
-                                                    {k: desired[k] for k in changes}))
+            service.change(lambda: update_group_config(service.client, service.cluster, service.name, name,
+                                                       {k: desired[k] for k in changes}))
         any_change = any_change or bool(changes)
         before[name], after[name] = old, new
         shown.append({"name": name, "role_type": role_type, "base": name.endswith("-BASE") and not entry["name"],
@@ -487,16 +482,16 @@ def ensure_roles(service, exists):
     current = read_roles(service.client, service.cluster, service.name) if exists else []
     add, move, remove = plan_roles(service, current)
     if add:
-        service.act(lambda: create_roles(service.client, service.cluster, service.name,
-                                         [(t, h["host_id"], g) for t, h, g in add]))
+        service.change(lambda: create_roles(service.client, service.cluster, service.name,
+                                            [(t, h["host_id"], g) for t, h, g in add]))
     for group, names in sorted(move.items()):
-        service.act(lambda: move_roles(service.client, service.cluster, service.name, group, names))
+        service.change(lambda: move_roles(service.client, service.cluster, service.name, group, names))
     running = [r["name"] for r in remove if r["role_state"] in RUNNING]
     if running:
-        service.act(lambda: role_command(service.client, service.cluster, service.name, "stop", running,
-                                         service.deadline), "stopRoles")
+        service.change(lambda: role_command(service.client, service.cluster, service.name, "stop", running,
+                                            service.deadline), "stopRoles")
     for role in remove:
-        service.act(lambda: delete_role(service.client, service.cluster, service.name, role["name"]))
+        service.change(lambda: delete_role(service.client, service.cluster, service.name, role["name"]))
     if service.check_mode or not (add or move or remove):
         moved = {name: group for group, names in move.items() for name in names}
         gone = {r["name"] for r in remove}
@@ -511,8 +506,8 @@ def start_stopped_roles(service, roles):
     """state=started on a running service: its roles that do not run (new ones, ones stopped on a host) start."""
     stopped = [r["name"] or role_key(r) for r in roles if r["role_state"] not in RUNNING + NOT_RUNNABLE]
     if stopped:
-        service.act(lambda: role_command(service.client, service.cluster, service.name, "start", stopped,
-                                         service.deadline, wait=service.params["wait"]), "startRoles")
+        service.change(lambda: role_command(service.client, service.cluster, service.name, "start", stopped,
+                                            service.deadline, wait=service.params["wait"]), "startRoles")
     return bool(stopped)
 
 
@@ -550,7 +545,7 @@ def ensure_absent(service, current):
         return dict(changed=False, service=None, commands=[], diff=make_diff(None, None))
     if service.settle(current)["service_state"] != "STOPPED":
         service.run("stop", wait=True)
-    service.act(lambda: delete_gone_too(service))
+    service.change(lambda: delete_gone_too(service))
     return dict(changed=True, service=None, commands=service.commands,
                 diff=make_diff({"service_state": current["service_state"]}, None))
 
@@ -569,23 +564,23 @@ def ensure_present(service, current):
     created = current is None
     before, after = {}, {}
     if created:
-        service.act(lambda: service.client.create_service(service.cluster, service.name, kind, params["display_name"]))
+        service.change(lambda: service.client.create_service(service.cluster, service.name, kind, params["display_name"]))
         current = None if service.check_mode else service.read()
     exists = current is not None
     if params["display_name"] and exists and current["display_name"] != params["display_name"]:
-        service.act(lambda: service.client.update_service(service.cluster, service.name, params["display_name"]))
+        service.change(lambda: service.client.update_service(service.cluster, service.name, params["display_name"]))
     groups, before["role_config_groups"], after["role_config_groups"], groups_changed = ensure_groups(service, exists)
     roles_at_start, roles, roles_changed = ensure_roles(service, exists)
     if params["maintenance"] is not None and (current or {}).get("maintenance_mode", False) != params["maintenance"]:
         command = "enterMaintenanceMode" if params["maintenance"] else "exitMaintenanceMode"
-        service.act(lambda: synchronous_command(service.client, service.client.service_path(
+        service.change(lambda: synchronous_command(service.client, service.client.service_path(
             service.cluster, service.name, "commands", command), "%s of service %s" % (command, service.name)), command)
     items = service.client.service_config(service.cluster, service.name) if exists and params["config"] is not None else None
     desired, changes, (before["config"], after["config"]) = service.settings("config", params["config"], items,
                                                                              "service %s (type %s)" % (service.name, kind))
     if changes:
-        service.act(lambda: service.client.update_service_config(service.cluster, service.name,
-                                                                 {k: desired[k] for k in changes}))
+        service.change(lambda: service.client.update_service_config(service.cluster, service.name,
+                                                                    {k: desired[k] for k in changes}))
     settled = service.settle(current) if exists else None
     state = "STOPPED" if settled is None else settled["service_state"]
     stale = exists and current["config_staleness_status"] in STALE

@@ -24,8 +24,9 @@ def sim(start_simulator):
     return sim
 
 
-def service_task(sim, **args):
-    return {"bigdata.platform.cm_service": dict(connection(sim), **dict(dict(cluster=CLUSTER), **args))}
+def service_task(sim, spec=None, **args):
+    """A cm_service task on the platform cluster; spec: a dict of options (the services below), args: more."""
+    return {"bigdata.platform.cm_service": dict(connection(sim), **dict(dict(cluster=CLUSTER), **dict(spec or {}, **args)))}
 
 
 ZOOKEEPER = dict(name="zookeeper", type="ZOOKEEPER", state="started", roles=[{"type": "SERVER", "hosts": HOSTS}])
@@ -53,14 +54,14 @@ def group_config(sim, service, group):
 
 
 def test_three_services_with_roles_from_an_empty_cluster(sim, ansible):
-    check = ansible.run_tasks([service_task(sim, **s) for s in PLATFORM], check=True, diff=True).results
+    check = ansible.run_tasks([service_task(sim, s) for s in PLATFORM], check=True, diff=True).results
     assert [r["changed"] for r in check] == [True, True, True], check
     assert [r["commands"] for r in check] == [["firstRun"]] * 3
     assert sim.log.mutating() == []
     assert check[1]["diff"]["after"]["roles"] == ["DATANODE@" + WORKER_1, "DATANODE@" + WORKER_2,
                                                   "NAMENODE@" + MASTER, "SECONDARYNAMENODE@" + MASTER]
     assert check[1]["diff"]["after"]["role_config_groups"]["hdfs-DATANODE-BASE"] == {"dfs_data_dir_list": "/data/1/dfs/dn,/data/2/dfs/dn"}
-    applied = ansible.run_tasks([service_task(sim, **s) for s in PLATFORM], diff=True).results
+    applied = ansible.run_tasks([service_task(sim, s) for s in PLATFORM], diff=True).results
     assert [r["commands"] for r in applied] == [["firstRun"]] * 3, applied
     assert {r["service"]["service_state"] for r in applied} == {"STARTED"}
     hdfs = applied[1]["service"]
@@ -78,21 +79,21 @@ def test_three_services_with_roles_from_an_empty_cluster(sim, ansible):
     first_runs = [e.path.split("/")[-3] for e in sim.log.entries("POST", "/commands/firstRun$")]
     assert first_runs == ["zookeeper", "hdfs", "yarn"]
     sim.log.clear()
-    again = ansible.run_tasks([service_task(sim, cluster="platform", **s) for s in PLATFORM]).results
+    again = ansible.run_tasks([service_task(sim, s, cluster="platform") for s in PLATFORM]).results
     assert [r["changed"] for r in again] == [False, False, False], again
     assert sim.log.mutating() == []
 
 
 def test_roles_added_moved_and_purged(sim, ansible):
-    ansible.run_tasks([service_task(sim, **s) for s in (ZOOKEEPER, HDFS)])
+    ansible.run_tasks([service_task(sim, s) for s in (ZOOKEEPER, HDFS)])
     grown = dict(HDFS, roles=HDFS["roles"][:2] + [{"type": "DATANODE", "hosts": HOSTS, "role_config_group": "hdfs-DATANODE-big"}],
                  role_config_groups=[{"name": "hdfs-DATANODE-big", "role_type": "DATANODE",
                                       "config": {"datanode_java_heapsize": 4294967296}}])
     shrunk = dict(HDFS, roles=HDFS["roles"][:2] + [{"type": "DATANODE", "hosts": [WORKER_1]}], purge_roles=True,
                   role_config_groups=None)
     run = ansible.run_tasks([
-        dict(service_task(sim, **grown), check_mode=True), service_task(sim, **grown), service_task(sim, **grown),
-        dict(service_task(sim, **shrunk), check_mode=True), service_task(sim, **shrunk), service_task(sim, **shrunk),
+        dict(service_task(sim, grown), check_mode=True), service_task(sim, grown), service_task(sim, grown),
+        dict(service_task(sim, shrunk), check_mode=True), service_task(sim, shrunk), service_task(sim, shrunk),
     ], diff=True)
     predicted, added, added_again, predicted_purge, purged, purged_again = run.results
     assert predicted["changed"] and predicted["commands"] == ["startRoles"], (predicted["service"], predicted["diff"])
@@ -109,7 +110,7 @@ def test_roles_added_moved_and_purged(sim, ansible):
 
 
 def test_rolling_restart_one_worker_at_a_time_and_stale_only(sim, ansible):
-    ansible.run_tasks([service_task(sim, **s) for s in PLATFORM])
+    ansible.run_tasks([service_task(sim, s) for s in PLATFORM])
     sim.restart_log.clear()
     run = ansible.run_tasks([
         service_task(sim, name="yarn", state="restarted", rolling={"batch_size": 1}),
@@ -136,11 +137,11 @@ def test_rolling_restart_one_worker_at_a_time_and_stale_only(sim, ansible):
 
 
 def test_sensitive_settings_are_masked_and_compared_without_printing(sim, ansible):
-    ansible.run_tasks([service_task(sim, **s) for s in (ZOOKEEPER, HDFS)])
+    ansible.run_tasks([service_task(sim, s) for s in (ZOOKEEPER, HDFS)])
     secret = dict(name="hdfs", config={"ssl_server_keystore_password": SECRET},
                   role_config_groups=[{"role_type": "DATANODE", "config": {"ssl_server_keystore_password": SECRET}}])
-    run = ansible.run_tasks([dict(service_task(sim, **secret), check_mode=True), service_task(sim, **secret),
-                             service_task(sim, **secret)], diff=True, verbosity=3)
+    run = ansible.run_tasks([dict(service_task(sim, secret), check_mode=True), service_task(sim, secret),
+                             service_task(sim, secret)], diff=True, verbosity=3)
     predicted, applied, redacted = run.results
     assert SECRET not in run.stdout + run.stderr and SECRET not in json.dumps(run.results)
     assert predicted["changed"] and applied["changed"]
@@ -154,7 +155,7 @@ def test_sensitive_settings_are_masked_and_compared_without_printing(sim, ansibl
     assert any("REDACTED" in warning for warning in redacted["warnings"])
     sim.control_set_api_redaction(False)
     changed = dict(secret, config={"ssl_server_keystore_password": SECRET + "-2"}, role_config_groups=None)
-    run = ansible.run_tasks([service_task(sim, **secret), service_task(sim, **changed), service_task(sim, **changed)],
+    run = ansible.run_tasks([service_task(sim, secret), service_task(sim, changed), service_task(sim, changed)],
                             diff=True, verbosity=3)
     same, new, new_again = run.results
     assert SECRET not in run.stdout + run.stderr
@@ -163,7 +164,7 @@ def test_sensitive_settings_are_masked_and_compared_without_printing(sim, ansibl
 
 
 def test_display_name_maintenance_and_bad_input(sim, ansible):
-    ansible.run_tasks([service_task(sim, **ZOOKEEPER)])
+    ansible.run_tasks([service_task(sim, ZOOKEEPER)])
     sim.log.clear()
     run = ansible.run_tasks([
         service_task(sim, name="zookeeper", display_name="ZooKeeper", maintenance=True),
@@ -196,7 +197,7 @@ def test_display_name_maintenance_and_bad_input(sim, ansible):
 
 def test_check_mode_on_an_empty_estate_predicts_without_failing(start_simulator, ansible):
     sim = start_simulator("cm", speed=100, clusters=())
-    run = ansible.run_tasks([service_task(sim, **s) for s in PLATFORM], check=True, diff=True)
+    run = ansible.run_tasks([service_task(sim, s) for s in PLATFORM], check=True, diff=True)
     assert [r["changed"] for r in run.results] == [True, True, True], run.results
     assert [r["commands"] for r in run.results] == [["firstRun"]] * 3
     assert run.results[2]["service"]["roles"][0]["hostname"] == MASTER
@@ -210,8 +211,7 @@ def test_the_cm_services_role_goes_in_dependency_order_and_back(sim, ansible):
     def role(**variables):
         task = {"name": "services", "ansible.builtin.include_role": {"name": "bigdata.platform.cm_services"},
                 "vars": dict({"cm_services_cluster": CLUSTER, "cm_services_list": [YARN, HDFS, ZOOKEEPER]}, **variables)}
-        connection_defaults = {k: v for k, v in connection(sim).items()}
-        return ansible.run_tasks([task], module_defaults={"group/bigdata.platform.cloudera_manager": connection_defaults})
+        return ansible.run_tasks([task], module_defaults={"group/bigdata.platform.cloudera_manager": connection(sim)})
 
     first = role()
     assert not any(r.get("failed") for r in first.results), first.output

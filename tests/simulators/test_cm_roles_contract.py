@@ -1,40 +1,13 @@
 """Contract test: cm-client (unchanged) drives the CM simulator's roles, role config groups, role commands,
 firstRun, rollingRestart and maintenance endpoints (cloudera_manager_roles.py) over real HTTP."""
 
-import time
-
 import pytest
 
 cm_client = pytest.importorskip("cm_client")
 from cm_client.rest import ApiException  # noqa: E402  (after importorskip)
 
-CLUSTER = "Cluster 1"
-
-
-@pytest.fixture
-def sim(start_simulator):
-    return start_simulator("cm", speed=20)
-
-
-@pytest.fixture
-def client(sim):
-    configuration = cm_client.Configuration()
-    configuration.username = configuration.password = "admin"
-    return cm_client.ApiClient(sim.url + "/api/v45")
-
-
-def wait_for(read, done, timeout=10):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = read()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.05)
-
-
-def wait_command(client, command):
-    commands = cm_client.CommandsResourceApi(client)
-    return wait_for(lambda: commands.read_command(command.id), lambda c: not c.active)
+# The contract test's fixtures (a simulator at speed 20, a cm-client for it) and its waits.
+from simulators.test_cm_contract import CLUSTER, client, sim, wait_command  # noqa: E402,F401  pylint: disable=unused-import
 
 
 def host_ids(client):
