@@ -372,3 +372,38 @@ def test_agents_heartbeat_through_the_control_api(empty):
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=5) as response:
         assert json.loads(response.read())["healthSummary"] == "BAD"
+
+
+def test_display_name_template_update_and_membership_reset(sim):
+    client = client_for(sim)
+    clusters = cm_client.ClustersResourceApi(client)
+    renamed = clusters.update_cluster("Cluster 2", body=cm_client.ApiCluster(name="cluster2", display_name="Platform B"))
+    assert (renamed.name, renamed.display_name) == ("cluster2", "Platform B")
+    assert clusters.read_cluster("Platform B").name == "cluster2"
+    with pytest.raises(ApiException) as gone:
+        clusters.read_cluster("Cluster 2")
+    assert gone.value.status == 404
+    templates = cm_client.HostTemplatesResourceApi(client)
+    ref = cm_client.ApiRoleConfigGroupRef
+    templates.create_host_templates("Platform B", body=cm_client.ApiHostTemplateList(items=[cm_client.ApiHostTemplate(
+        name="edge", role_config_group_refs=[ref(role_config_group_name="hdfs-GATEWAY-BASE")])]))
+    updated = templates.update_host_template("Platform B", "edge", body=cm_client.ApiHostTemplate(
+        name="edge", role_config_group_refs=[ref(role_config_group_name="hdfs-GATEWAY-BASE"),
+                                             ref(role_config_group_name="yarn-GATEWAY-BASE")]))
+    assert [r.role_config_group_name for r in templates.read_host_template("cluster2", "edge").role_config_group_refs] == \
+        [r.role_config_group_name for r in updated.role_config_group_refs] == ["hdfs-GATEWAY-BASE", "yarn-GATEWAY-BASE"]
+    with pytest.raises(ApiException) as two_of_a_type:
+        templates.update_host_template("cluster2", "edge", body=cm_client.ApiHostTemplate(name="edge", role_config_group_refs=[
+            ref(role_config_group_name="hdfs-GATEWAY-BASE"), ref(role_config_group_name="hdfs-GATEWAY-BASE")]))
+    assert two_of_a_type.value.status == 400
+    with pytest.raises(ApiException) as unique:
+        templates.create_host_templates("Cluster 1", body=cm_client.ApiHostTemplateList(items=[cm_client.ApiHostTemplate(
+            name="edge", role_config_group_refs=[])]))
+    assert unique.value.status == 400  # host template names are unique across clusters
+    with pytest.raises(ApiException) as carrying:
+        clusters.remove_all_hosts("Platform B")
+    assert carrying.value.status == 400
+    host = cm_client.HostsResourceApi(client)
+    first = clusters.list_hosts("Platform B").items[0]
+    assert host.enter_maintenance_mode(first.host_id).success and host.exit_maintenance_mode(first.host_id).success
+    assert host.read_host(first.host_id).maintenance_mode is False
