@@ -6,9 +6,13 @@ same run again (changed: false everywhere, no mutating request).
 CM-B extends PLATFORM_TASKS' services step (roles, role config groups, first run, start); the host and
 cluster steps stay as they are."""
 
+import os
+import subprocess
+
 import pytest
 
 from integration.cm_common import connection
+from integration.playbook import BIN_DIR, COLLECTIONS_PATH, assert_clean_failure
 
 HOSTS = [{"hostname": "master1.example.com", "ip_address": "10.2.0.1", "rack_id": "/rack1", "host_template": "masters"},
          {"hostname": "worker1.example.com", "ip_address": "10.2.0.2", "rack_id": "/rack1", "host_template": "workers"},
@@ -138,11 +142,6 @@ def test_teardown_leaves_cm_empty_and_the_platform_builds_again(sim, ansible):
 
 
 def test_the_roles_validate_their_variables_and_render_in_ansible_doc(ansible):
-    import os
-    import subprocess
-
-    from integration.playbook import BIN_DIR, COLLECTIONS_PATH, assert_clean_failure
-
     wrong = [role("cm_cluster", {"cm_cluster_name": "cluster", "cm_cluster_timeout": "soon"}),
              role("cm_hosts", {"cm_hosts_list": [{"hostname": "node1", "maintenance": "maybe"}]}),
              role("cm_cluster", {})]
