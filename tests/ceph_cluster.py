@@ -3,6 +3,7 @@
     cluster = CephCluster("/tmp/x").start()   # ~10 s; daemons fork into the background
     cluster.conf_file, cluster.keyring, cluster.client_name   # what the modules get
     cluster.mon_command("osd pool ls", format="json")          # admin access for test set-up/verification
+    cluster.pool(name), cluster.user(name), cluster.users()    # what Ceph holds, for the tests' checks
     cluster.stop()                                             # SIGTERM (then SIGKILL) by pid, never by name
 
 CLI for scripts:
@@ -229,6 +230,19 @@ class CephCluster:
             if pool["pool_name"] == name:
                 return pool
         return None
+
+    def user(self, name):
+        """The 'auth get' entry ({entity, key, caps}) of a cephx user, or None."""
+        try:
+            return json.loads(self.mon_command("auth get", entity=name, format="json"))[0]
+        except ClusterError as exc:
+            if "failed to find" in str(exc):
+                return None
+            raise
+
+    def users(self):
+        """Every cephx user's 'auth ls' entry, by name."""
+        return {entry["entity"]: entry for entry in json.loads(self.mon_command("auth ls", format="json"))["auth_dump"]}
 
     def log_tail(self, name, lines=20):
         path = os.path.join(self.dir, "log", "%s.log" % name)

@@ -86,6 +86,8 @@ def module_fallbacks(system):
     """Every CM_/YARN_/OVIRT_/CEPH_/OS_ name quoted in the system's client and modules."""
     client, prefixes = SYSTEM_SOURCES[system]
     paths = [os.path.join(REPO_ROOT, "plugins", "module_utils", client + ".py")]
+    # A client that grew into a package (module_utils/<system>/*.py).
+    paths += glob.glob(os.path.join(REPO_ROOT, "plugins", "module_utils", client, "*.py"))
     paths += [path for path in glob.glob(os.path.join(REPO_ROOT, "plugins", "modules", "*.py"))
               if os.path.basename(path).startswith(prefixes)]
     names = set()

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils import ceph
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph import client as ceph
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 
 RAW_POOL = {
@@ -80,7 +80,7 @@ def test_an_empty_ceph_message_falls_back_to_the_errno_text():
     assert ceph.CephCommandError("osd pool create", -2, "").ceph_message == "No such file or directory"
 
 
-@pytest.mark.parametrize("number,words", [(110, "connect_timeout=4"), (2, "conf_file"), (13, "keyring"), (5, "")])
+@pytest.mark.parametrize("number,words", [(110, "connect_timeout=4"), (2, "conf_file"), (13, "no mon caps"), (5, "")])
 def test_connect_hint(number, words):
     assert words in ceph.connect_hint(number, 4)
 
@@ -99,3 +99,15 @@ def test_a_read_only_client_sends_no_changing_command():
         with pytest.raises(PlatformError, match="in check mode; nothing was sent"):
             change()
     assert len(client._handle.commands) == 1  # pylint: disable=protected-access
+
+
+@pytest.mark.parametrize("timeout", [0, -1])
+def test_a_timeout_librados_takes_as_forever_is_refused(timeout):
+    with pytest.raises(OptionError, match="connect_timeout.*more than 0 seconds"):
+        ceph.CephClient(connect_timeout=timeout)
+
+
+def test_access_denied_names_the_command_and_the_caps_it_needs():
+    client = client_with((-13, b"", "access denied"))
+    with pytest.raises(PlatformError, match="the caps of client.ansible do not allow 'auth caps'; it needs mon 'allow rwx'"):
+        client.change({"prefix": "auth caps", "entity": "client.x", "caps": []})
