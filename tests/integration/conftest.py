@@ -101,3 +101,27 @@ def read_only(make_user):
     a task run as it in check mode proves that no mutating mon command is sent (Ceph would refuse it, EACCES)."""
     return make_user("client.it-readonly", {"mon": "allow rx"})
 
+
+
+@pytest.fixture
+def forget_crush(ceph_cluster):
+    """forget_crush(rule_names=(...), profile_names=(...)) names CRUSH rules and erasure code profiles a test makes;
+    after the test, the pools that use them are deleted, then they are."""
+    rules, profiles = [], []
+
+    def forget(rule_names=(), profile_names=()):
+        rules.extend(rule_names)
+        profiles.extend(profile_names)
+
+    yield forget
+    ids = {rule["rule_id"] for rule in json.loads(ceph_cluster.mon_command("osd crush rule dump", format="json"))
+           if rule["rule_name"] in rules}
+    ceph_cluster.set_option("mon_allow_pool_delete", "true")
+    for pool in json.loads(ceph_cluster.mon_command("osd pool ls", detail="detail", format="json")):
+        if pool["crush_rule"] in ids or pool.get("erasure_code_profile") in profiles:
+            ceph_cluster.mon_command("osd pool delete", pool=pool["pool_name"], pool2=pool["pool_name"],
+                                     yes_i_really_really_mean_it=True)
+    for name in rules:
+        ceph_cluster.mon_command("osd crush rule rm", name=name)
+    for name in profiles:
+        ceph_cluster.mon_command("osd erasure-code-profile rm", name=name)
