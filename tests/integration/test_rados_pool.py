@@ -395,5 +395,5 @@ def test_connect_timeout_librados_takes_as_forever_is_refused_at_once(ansible, c
                                                                            connect_timeout=timeout)}])
         elapsed = time.monotonic() - started
     for result in run.results:
-        assert_clean_failure(result, "option 'connect_timeout': %d must be more than 0 seconds" % timeout, "forever")
+        assert_clean_failure(result, "option 'connect_timeout': %d must be more than 0" % timeout)
     assert elapsed < 60, elapsed

@@ -66,8 +66,8 @@ class CephCommandError(PlatformError):
 
 
 def client_for(module, read_only=None):
-    """The CephClient of a module (read_only defaults to check mode): refuses a timeout librados would take as
-    "forever", and lets the non-secret conf values (mon_host...) show in results instead of as ********."""
+    """The CephClient of a module (read_only defaults to check mode); the non-secret conf values (mon_host...) show
+    in results instead of as ********. (run_module refuses connect_timeout <= 0, which librados takes as forever.)"""
     for name, value in module.params["conf"].items():
         if not any(word in str(name).lower() for word in SECRET_SETTING_WORDS):
             module.no_log_values.discard(str(value))
@@ -79,10 +79,6 @@ class CephClient:
 
     def __init__(self, cluster="ceph", conf_file=None, keyring=None, key=None, client_name="client.admin",
                  conf=None, connect_timeout=10, read_only=False):
-        if connect_timeout is None or connect_timeout <= 0:
-            # librados takes 0 (and its EINVAL takes a negative) as "wait forever" for a monitor.
-            raise OptionError("connect_timeout", connect_timeout, "must be more than 0 seconds: librados would wait "
-                              "forever for a monitor")
         self.cluster = cluster
         self.read_only = read_only
         self.conf_file = conf_file

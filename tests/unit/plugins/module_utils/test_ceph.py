@@ -101,12 +101,6 @@ def test_a_read_only_client_sends_no_changing_command():
     assert len(client._handle.commands) == 1  # pylint: disable=protected-access
 
 
-@pytest.mark.parametrize("timeout", [0, -1])
-def test_a_timeout_librados_takes_as_forever_is_refused(timeout):
-    with pytest.raises(OptionError, match="connect_timeout.*more than 0 seconds"):
-        ceph.CephClient(connect_timeout=timeout)
-
-
 def test_access_denied_names_the_command_and_the_caps_it_needs():
     client = client_with((-13, b"", "access denied"))
     with pytest.raises(PlatformError, match="the caps of client.ansible do not allow 'auth caps'; it needs mon 'allow rwx'"):
