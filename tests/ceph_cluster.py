@@ -83,8 +83,9 @@ ENTITIES = {
     "client.admin": {"mon": "allow *", "osd": "allow *", "mgr": "allow *", "mds": "allow *"},
     "mgr.x": {"mon": "allow profile mgr", "osd": "allow *", "mds": "allow *"},
     "osd.0": {"mon": "allow profile osd", "mgr": "allow profile osd", "osd": "allow *"},
-    # What the tests give the modules: enough to manage pools, not client.admin.
-    CLIENT_NAME: {"mon": "allow rw", "osd": "allow rwx", "mgr": "allow rw"},
+    # What the tests and the demo give the modules: enough to manage pools, CRUSH rules and cephx users (auth
+    # commands need mon 'x'), not client.admin.
+    CLIENT_NAME: {"mon": "allow rwx", "osd": "allow rwx", "mgr": "allow rw"},
 }
 
 
