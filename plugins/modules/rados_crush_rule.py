@@ -10,8 +10,8 @@ module: rados_crush_rule
 short_description: Manage Ceph CRUSH rules through librados
 version_added: 0.2.0
 description:
-  - Create, recreate or delete a CRUSH rule, talking to the monitors through librados: a replicated rule from a root,
-    a failure domain and optionally a device class, or an erasure rule from an erasure code profile.
+  - Create, recreate or delete a CRUSH rule, talking to the monitors through librados. A replicated rule is made from a
+    root, a failure domain and optionally a device class, an erasure rule from an erasure code profile.
   - Ceph cannot edit a rule. A rule that differs from the options is recreated with O(force=true) when no pool uses it;
     a rule that a pool uses is never changed or deleted, and the task fails naming the pool.
   - Roots, failure domains and device classes are checked against the CRUSH map before anything is sent, so check mode

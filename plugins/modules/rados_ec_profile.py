@@ -13,7 +13,7 @@ description:
   - Create, recreate or delete an erasure code profile, talking to the monitors through librados.
   - Only the options given are compared with the profile, so a second run reports no change.
   - The data of an erasure-coded pool is laid out by its profile, so a profile that a pool uses is never changed or
-    deleted: the task fails and names the pools. A profile no pool uses is recreated with O(force=true).
+    deleted; the task fails and names the pools. A profile no pool uses is recreated with O(force=true).
 author:
   - bigdata.platform contributors (@bigdata-platform)
 options:

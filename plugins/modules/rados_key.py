@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Create, change or delete a cephx user, talking to the monitors through librados from wherever the module runs
     (no C(ceph) CLI, no C(client.admin) on a monitor host needed; any user with mon C(allow rwx) caps will do).
-  - Caps that differ are updated in place with C(auth caps): the user keeps its key, so clients keep working.
+  - Caps that differ are updated in place with C(auth caps); the user keeps its key, so clients keep working.
   - Optionally writes the user's keyring file (O(dest)), rewritten only when its content differs.
   - The key is never in the result unless O(return_key=true); then the whole result is hidden from the output as
     with C(no_log), and only the registered variable holds it.
