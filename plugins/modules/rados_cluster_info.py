@@ -122,15 +122,12 @@ def argument_spec():
 
 def run(module):
     params = module.params
-    client = client_for(module, read_only=True)
-    try:
+    with client_for(module, read_only=True) as client:
         if params["wait_for_health"]:
             wait_until(lambda: cluster.health_state(client), lambda state: cluster.is_healthy(state, params["healthy_when"]),
                        timeout=params["timeout"], what="the cluster to be healthy (%s)" % params["healthy_when"],
                        describe=cluster.describe_health)
         return dict(changed=False, cluster=cluster.cluster_facts(client))
-    finally:
-        client.close()
 
 
 def main():

@@ -114,9 +114,9 @@ diff:
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import crush
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, client_for,
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, run_state,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     apply_changes, differences, make_diff, merge_specs, run_module,
 )
@@ -175,46 +175,20 @@ def ensure_present(module, client, current):
     if not changes:
         return dict(changed=False, rule=current, diff=make_diff(current, current))
     if current is not None:
-        crush.refuse_if_used(client, "rule", name, "CRUSH rule", "changed (%s)" % crush.describe_changes(changes))
-        if not params["force"]:
-            raise PlatformError("CRUSH rule '%s' differs (%s) and no pool uses it: set force: true to recreate it"
-                                % (name, crush.describe_changes(changes)))
+        crush.refuse_unless_replaceable(client, crush.RULE, name, changes, params["force"])
     predicted = apply_changes(current or dict(dict.fromkeys(PLACEMENT), name=name, id=None), changes)
     if module.check_mode:
         return dict(changed=True, rule=predicted, diff=make_diff(current, predicted))
     if current is not None:
         crush.remove_rule(client, name)
     create_rule(client, params, predicted)
-    after = crush.get_rule(client, name)
-    not_applied = differences(after, desired)
-    if not_applied:
-        raise OperationFailed("CRUSH rule '%s': Ceph accepted it but reports %s" % (name, crush.describe_changes(not_applied)),
-                              last_state=after)
+    after = crush.verify_applied(crush.RULE, name, crush.get_rule(client, name), desired)
     return dict(changed=True, rule=after, diff=make_diff(current, after))
 
 
-def ensure_absent(module, client, current):
-    if current is None:
-        return dict(changed=False, rule=None, diff=make_diff(None, None))
-    crush.refuse_if_used(client, "rule", current["name"], "CRUSH rule", "deleted")
-    if not module.check_mode:
-        crush.remove_rule(client, current["name"])
-    return dict(changed=True, rule=None, diff=make_diff(current, None))
-
-
 def run(module):
-    client = client_for(module)
-    try:
-        current = crush.get_rule(client, module.params["name"])
-        if module.params["state"] == "absent":
-            return ensure_absent(module, client, current)
-        return ensure_present(module, client, current)
-    except PlatformError as exc:
-        if client.changes_made:
-            exc.details["changed"] = True
-        raise
-    finally:
-        client.close()
+    return run_state(module, crush.get_rule, ensure_present,
+                     lambda module, client, current: crush.ensure_absent(module, client, current, crush.RULE))
 
 
 def main():

@@ -145,9 +145,9 @@ diff:
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import crush
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, client_for,
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, run_state,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     apply_changes, differences, make_diff, merge_specs, parse_size, run_module,
 )
@@ -190,10 +190,7 @@ def ensure_present(module, client, current):
     if not changes:
         return dict(changed=False, profile=current, diff=make_diff(current, current))
     if current is not None:
-        crush.refuse_if_used(client, "erasure_profile", name, "erasure code profile", "changed (%s)" % crush.describe_changes(changes))
-        if not params["force"]:
-            raise PlatformError("erasure code profile '%s' differs (%s) and no pool uses it: set force: true to recreate it"
-                                % (name, crush.describe_changes(changes)))
+        crush.refuse_unless_replaceable(client, crush.PROFILE, name, changes, params["force"])
     if module.check_mode:
         predicted = apply_changes(current or {"name": name}, changes)
         return dict(changed=True, profile=predicted, diff=make_diff(current, predicted))
@@ -202,32 +199,13 @@ def ensure_present(module, client, current):
     except CephCommandError as exc:
         raise PlatformError("erasure code profile '%s' was refused by Ceph: %s: %s" % (name, exc.errno_name, exc.ceph_message),
                             **exc.details) from None
-    after = crush.get_profile(client, name)
-    not_applied = differences(after, desired)
-    if not_applied:
-        raise OperationFailed("erasure code profile '%s': Ceph accepted it but reports %s"
-                              % (name, crush.describe_changes(not_applied)), last_state=after)
+    after = crush.verify_applied(crush.PROFILE, name, crush.get_profile(client, name), desired)
     return dict(changed=True, profile=after, diff=make_diff(current, after))
 
 
-def ensure_absent(module, client, current):
-    if current is None:
-        return dict(changed=False, profile=None, diff=make_diff(None, None))
-    crush.refuse_if_used(client, "erasure_profile", current["name"], "erasure code profile", "deleted")
-    if not module.check_mode:
-        crush.remove_profile(client, current["name"])
-    return dict(changed=True, profile=None, diff=make_diff(current, None))
-
-
 def run(module):
-    client = client_for(module)
-    try:
-        current = crush.get_profile(client, module.params["name"])
-        if module.params["state"] == "absent":
-            return ensure_absent(module, client, current)
-        return ensure_present(module, client, current)
-    finally:
-        client.close()
+    return run_state(module, crush.get_profile, ensure_present,
+                     lambda module, client, current: crush.ensure_absent(module, client, current, crush.PROFILE))
 
 
 def main():

@@ -147,7 +147,7 @@ import os
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import auth
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, client_for,
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, run_state,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import make_diff, merge_specs, run_module
@@ -241,18 +241,7 @@ def ensure_absent(module, client, current):
 
 def run(module):
     check_options(module.params)
-    client = client_for(module)
-    try:
-        current = auth.get_user(client, module.params["name"])
-        if module.params["state"] == "absent":
-            return ensure_absent(module, client, current)
-        return ensure_present(module, client, current)
-    except PlatformError as exc:
-        if client.changes_made:
-            exc.details["changed"] = True
-        raise
-    finally:
-        client.close()
+    return run_state(module, auth.get_user, ensure_present, ensure_absent)
 
 
 def main():

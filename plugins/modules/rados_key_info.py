@@ -87,15 +87,9 @@ def run(module):
     name = module.params["name"]
     if name is not None:
         auth.check_entity("name", name)
-    client = client_for(module, read_only=True)
-    try:
-        if name is None:
-            raw = auth.list_users(client)
-        else:
-            raw = [found for found in [auth.get_user(client, name)] if found]
+    with client_for(module, read_only=True) as client:
+        raw = auth.list_users(client) if name is None else [found for found in [auth.get_user(client, name)] if found]
         return dict(changed=False, users=[auth.normalise_user(user, module.params["return_keys"]) for user in raw])
-    finally:
-        client.close()
 
 
 def main():

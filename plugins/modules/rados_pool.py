@@ -248,7 +248,7 @@ diff:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, client_for,
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, run_state,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
@@ -527,19 +527,7 @@ def blocking_setting(pool, error):
 
 
 def run(module):
-    client = client_for(module)
-    try:
-        current = client.pool(module.params["name"])
-        if module.params["state"] == "absent":
-            return ensure_absent(module, client, current)
-        return ensure_present(module, client, current)
-    except PlatformError as exc:
-        # A later command failed after earlier ones changed the pool: the task did change something.
-        if client.changes_made:
-            exc.details["changed"] = True
-        raise
-    finally:
-        client.close()
+    return run_state(module, lambda client, name: client.pool(name), ensure_present, ensure_absent)
 
 
 def main():

@@ -134,11 +134,8 @@ def argument_spec():
 
 
 def run(module):
-    client = client_for(module, read_only=True)
-    try:
+    with client_for(module, read_only=True) as client:
         return dict(changed=False, pools=sorted(client.pools(module.params["name"]), key=lambda pool: pool["id"]))
-    finally:
-        client.close()
 
 
 def main():

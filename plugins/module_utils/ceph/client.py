@@ -74,8 +74,24 @@ def client_for(module, read_only=None):
     return CephClient.from_params(module.params, module.check_mode if read_only is None else read_only)
 
 
+def run_state(module, read_current, ensure_present, ensure_absent):
+    """The run() of a module that manages one named resource: read it, then ensure_<state>(module, client, current).
+    A failure after a change was sent says changed: true."""
+    client = client_for(module)
+    try:
+        current = read_current(client, module.params["name"])
+        ensure = ensure_absent if module.params["state"] == "absent" else ensure_present
+        return ensure(module, client, current)
+    except PlatformError as exc:
+        if client.changes_made:
+            exc.details["changed"] = True
+        raise
+    finally:
+        client.close()
+
+
 class CephClient:
-    """One librados connection, made on first use (never in the constructor)."""
+    """One librados connection, made on first use (never in the constructor); a context manager that closes it."""
 
     def __init__(self, cluster="ceph", conf_file=None, keyring=None, key=None, client_name="client.admin",
                  conf=None, connect_timeout=10, read_only=False):
@@ -131,6 +147,12 @@ class CephClient:
         if self._handle is not None:
             self._handle.shutdown()
             self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     def mon_command(self, command, inbuf=b"", writes=False):
         """Send one mon command (a dict); (ret, outbuf, outs), a non-zero ret raised as CephCommandError."""

@@ -11,8 +11,8 @@ success without changing the rule. The modules compare and check the users first
 from __future__ import annotations
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CephCommandError
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
-from ansible_collections.bigdata.platform.plugins.module_utils.module import parse_size
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.module import differences, make_diff, parse_size
 
 # Profile option -> Ceph's key.
 PROFILE_KEYS = (("k", "k"), ("m", "m"), ("plugin", "plugin"), ("technique", "technique"),
@@ -100,14 +100,51 @@ def remove_rule(client, name):
     client.change(dict(prefix="osd crush rule rm", name=name))
 
 
-# -- users of both -----------------------------------------------------------------------------------------------
-def refuse_if_used(client, key, name, what, action):
-    """Fail naming the pools whose `key` (rule, erasure_profile) is `name`."""
-    users = [pool["name"] for pool in client.pools() if pool[key] == name]
+# -- what profiles and rules share: pools use them --------------------------------------------------------------
+class Kind:
+    """A profile or a rule: what pools call it (pool_key), its name in messages, its result key, its removal."""
+
+    def __init__(self, pool_key, what, result_key, remove):
+        self.pool_key, self.what, self.result_key, self.remove = pool_key, what, result_key, remove
+
+
+PROFILE = Kind("erasure_profile", "erasure code profile", "profile", remove_profile)
+RULE = Kind("rule", "CRUSH rule", "rule", remove_rule)
+
+
+def refuse_if_used(client, kind, name, action):
+    """Fail naming the pools that use the profile or rule."""
+    users = [pool["name"] for pool in client.pools() if pool[kind.pool_key] == name]
     if users:
         raise PlatformError("%s '%s' cannot be %s: pool%s %s use%s it" % (
-            what, name, action, "s" if len(users) > 1 else "", ", ".join("'%s'" % user for user in users),
+            kind.what, name, action, "s" if len(users) > 1 else "", ", ".join("'%s'" % user for user in users),
             "" if len(users) > 1 else "s"), pools=users)
+
+
+def refuse_unless_replaceable(client, kind, name, changes, force):
+    """An existing profile or rule that differs is recreated only when no pool uses it and the task says force."""
+    refuse_if_used(client, kind, name, "changed (%s)" % describe_changes(changes))
+    if not force:
+        raise PlatformError("%s '%s' differs (%s) and no pool uses it: set force: true to recreate it"
+                            % (kind.what, name, describe_changes(changes)))
+
+
+def ensure_absent(module, client, current, kind):
+    if current is None:
+        return {"changed": False, kind.result_key: None, "diff": make_diff(None, None)}
+    refuse_if_used(client, kind, current["name"], "deleted")
+    if not module.check_mode:
+        kind.remove(client, current["name"])
+    return {"changed": True, kind.result_key: None, "diff": make_diff(current, None)}
+
+
+def verify_applied(kind, name, after, desired):
+    """The profile or rule read back after a change, which must be what the task asked for."""
+    not_applied = differences(after, desired)
+    if not_applied:
+        raise OperationFailed("%s '%s': Ceph accepted it but reports %s" % (kind.what, name, describe_changes(not_applied)),
+                              last_state=after)
+    return after
 
 
 def describe_changes(changes):
