@@ -53,8 +53,8 @@ class NotFound(ApiError):
 class WaitTimeout(PlatformError):
     """The remote operation did not reach the wanted state in time."""
 
-    def __init__(self, message, last_state=None, timeout=None):
-        super().__init__(message, last_state=last_state, timeout=timeout)
+    def __init__(self, message, last_state=None, timeout=None, timeline=None):
+        super().__init__(message, last_state=last_state, timeout=timeout, timeline=list(timeline) if timeline else None)
         self.last_state = last_state
         self.timeout = timeout
 
@@ -62,8 +62,8 @@ class WaitTimeout(PlatformError):
 class OperationFailed(PlatformError):
     """The remote operation ended, but not well: the message is the server's own."""
 
-    def __init__(self, message, last_state=None):
-        super().__init__(message, last_state=last_state)
+    def __init__(self, message, last_state=None, timeline=None):
+        super().__init__(message, last_state=last_state, timeline=list(timeline) if timeline else None)
         self.last_state = last_state
 
 
