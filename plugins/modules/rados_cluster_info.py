@@ -102,6 +102,14 @@ cluster:
       description: C(total_bytes), C(total_avail_bytes), C(total_used_bytes) and C(pools), each with C(name), C(id),
         C(stored), C(objects), C(max_avail), C(bytes_used) and C(percent_used) (a fraction).
       type: dict
+timeline:
+  description:
+    - The distinct health states the wait saw, each with C(elapsed) seconds, C(what) and C(state) (health, checks, PG states).
+    - A timeout's failure carries it too.
+  returned: with O(wait_for_health=true)
+  type: list
+  elements: dict
+  sample: [{elapsed: 0.0, what: "the cluster to be healthy (health_ok)", state: "HEALTH_OK; 1 of 9 PGs not active+clean (peering: 1)"}]
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import cluster
@@ -123,11 +131,13 @@ def argument_spec():
 def run(module):
     params = module.params
     with client_for(module, read_only=True) as client:
-        if params["wait_for_health"]:
-            wait_until(lambda: cluster.health_state(client), lambda state: cluster.is_healthy(state, params["healthy_when"]),
-                       timeout=params["timeout"], what="the cluster to be healthy (%s)" % params["healthy_when"],
-                       describe=cluster.describe_health)
-        return dict(changed=False, cluster=cluster.cluster_facts(client))
+        if not params["wait_for_health"]:
+            return dict(changed=False, cluster=cluster.cluster_facts(client))
+        timeline = []
+        wait_until(lambda: cluster.health_state(client), lambda state: cluster.is_healthy(state, params["healthy_when"]),
+                   timeout=params["timeout"], what="the cluster to be healthy (%s)" % params["healthy_when"],
+                   describe=cluster.describe_health, timeline=timeline)
+        return dict(changed=False, cluster=cluster.cluster_facts(client), timeline=timeline)
 
 
 def main():

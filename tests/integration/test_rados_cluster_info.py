@@ -78,7 +78,7 @@ def test_wait_for_health_returns_when_healthy_and_times_out_with_the_checks(ansi
     reader = make_user("client.it-healthreader", {"mon": "allow r"})
     healthy = ansible.run_module("rados_cluster_info", dict(reader, wait_for_health=True, timeout=120))
     assert not healthy.get("failed") and healthy["cluster"]["health"]["status"] == "HEALTH_OK", healthy
-    assert healthy["cluster"]["pgs"]["all_clean"]
+    assert healthy["cluster"]["pgs"]["all_clean"] and "active+clean" in healthy["timeline"][-1]["state"]
 
     # A pool of 3 replicas (2 needed for I/O) on one OSD never gets active; Ceph reports it once PGs are stuck.
     ceph_cluster.set_option("mon_pg_stuck_threshold", 1, who="global")
@@ -96,3 +96,4 @@ def test_wait_for_health_returns_when_healthy_and_times_out_with_the_checks(ansi
     assert_clean_failure(unhealthy, "timed out after 3s", "HEALTH_WARN", "PG_AVAILABILITY: Reduced data availability",
                          "pgs inactive", "not active+clean", "undersized+peered")
     assert_clean_failure(unclean, "timed out after 2s", "(pgs_clean)", "undersized+peered")
+    assert "PG_AVAILABILITY" in unhealthy["timeline"][-1]["state"]
