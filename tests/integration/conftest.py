@@ -102,7 +102,6 @@ def read_only(make_user):
     return make_user("client.it-readonly", {"mon": "allow rx"})
 
 
-
 @pytest.fixture
 def forget_crush(ceph_cluster):
     """forget_crush(rule_names=(...), profile_names=(...)) names CRUSH rules and erasure code profiles a test makes;

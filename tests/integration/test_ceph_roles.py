@@ -26,8 +26,8 @@ def show(variable):
     return {"ansible.builtin.debug": {"var": variable}}
 
 
-def test_ceph_clients_deliver_a_key_keyring_and_ceph_conf_per_consumer(ansible, ceph_cluster, make_user, key_manager,
-                                                                      make_pool, tmp_path):
+def test_ceph_clients_deliver_a_key_keyring_and_ceph_conf_per_consumer(ansible, ceph_cluster, make_user,
+                                                                       key_manager, make_pool, tmp_path):
     pool = make_pool("it-role-data")
     spark, vms = make_user("client.it-role-spark", create=False), make_user("client.it-role-vms", create=False)
     clients = [{"name": spark, "caps": {"mon": "allow r", "osd": "allow rw pool=%s" % pool}, "path": str(tmp_path / "spark")},

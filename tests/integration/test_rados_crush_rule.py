@@ -22,8 +22,8 @@ def raw_rules(ceph_cluster):
     return {rule["rule_name"]: rule for rule in json.loads(ceph_cluster.mon_command("osd crush rule dump", format="json"))}
 
 
-def test_rule_by_device_class_check_mode_create_again_and_a_pool_on_it(ansible, ceph_cluster, key_manager, read_only,
-                                                                      forget_crush):
+def test_rule_by_device_class_check_mode_create_again_and_a_pool_on_it(ansible, ceph_cluster, key_manager,
+                                                                       read_only, forget_crush):
     forget_crush(rule_names=["it-hdd"])
     options = dict(name="it-hdd", device_class="hdd", failure_domain="osd")
     before = raw_rules(ceph_cluster)

@@ -88,10 +88,9 @@ def test_healthy_means_health_ok_and_clean_pgs_unless_only_pgs_are_asked_for():
 
 
 def test_mon_host_lists_v2_before_v1_for_each_monitor():
-    mon_map = {"mons": [
-        {"name": "a", "rank": 0, "public_addrs": {"addrvec": [{"type": "v2", "addr": "10.0.0.1:3300"},
-                                                             {"type": "v1", "addr": "10.0.0.1:6789"}]}},
-        {"name": "b", "rank": 1, "public_addrs": {"addrvec": [{"type": "v1", "addr": "10.0.0.2:6789"}]}}]}
+    first = [{"type": "v2", "addr": "10.0.0.1:3300"}, {"type": "v1", "addr": "10.0.0.1:6789"}]
+    mon_map = {"mons": [{"name": "a", "rank": 0, "public_addrs": {"addrvec": first}},
+                        {"name": "b", "rank": 1, "public_addrs": {"addrvec": [{"type": "v1", "addr": "10.0.0.2:6789"}]}}]}
     mons = cluster.monitors(mon_map)
     assert mons[1] == {"name": "b", "rank": 1, "v2": None, "v1": "10.0.0.2:6789"}
     assert cluster.mon_host(mons) == "[v2:10.0.0.1:3300,v1:10.0.0.1:6789],[v1:10.0.0.2:6789]"
