@@ -68,8 +68,11 @@ class CephCommandError(PlatformError):
 def client_for(module, read_only=None):
     """The CephClient of a module (read_only defaults to check mode); the non-secret conf values (mon_host...) show
     in results instead of as ********. (run_module refuses connect_timeout <= 0, which librados takes as forever.)"""
+    # Never a value that is also the value of another no_log option (key, secret).
+    secrets = {str(value) for option, value in module.params.items()
+               if value and option != "conf" and module.argument_spec.get(option, {}).get("no_log")}
     for name, value in module.params["conf"].items():
-        if not any(word in str(name).lower() for word in SECRET_SETTING_WORDS):
+        if str(value) not in secrets and not any(word in str(name).lower() for word in SECRET_SETTING_WORDS):
             module.no_log_values.discard(str(value))
     return CephClient.from_params(module.params, module.check_mode if read_only is None else read_only)
 

@@ -105,3 +105,23 @@ def test_access_denied_names_the_command_and_the_caps_it_needs():
     client = client_with((-13, b"", "access denied"))
     with pytest.raises(PlatformError, match="the caps of client.ansible do not allow 'auth caps'; it needs mon 'allow rwx'"):
         client.change({"prefix": "auth caps", "entity": "client.x", "caps": []})
+
+
+class FakeModule:
+    """What client_for reads of an AnsibleModule."""
+
+    def __init__(self, **params):
+        self.argument_spec = dict(ceph.CEPH_ARGS, secret={"type": "str", "no_log": True})
+        self.params = dict({"cluster": "ceph", "conf_file": None, "keyring": None, "key": None,
+                            "client_name": "client.admin", "conf": {}, "connect_timeout": 10, "secret": None}, **params)
+        self.check_mode = False
+        self.no_log_values = {str(value) for value in self.params["conf"].values()} | {
+            value for value in (self.params["key"], self.params["secret"]) if value}
+
+
+def test_client_for_unmasks_only_conf_values_that_are_not_secrets():
+    module = FakeModule(conf={"mon_host": "10.0.0.1", "key": "AQkey", "keyring": "/etc/ceph/k", "debug_ms": "AQsecret"},
+                        secret="AQsecret")
+    client = ceph.client_for(module)
+    assert module.no_log_values == {"AQkey", "/etc/ceph/k", "AQsecret"}
+    assert client.settings["mon_host"] == "10.0.0.1" and not client.read_only
