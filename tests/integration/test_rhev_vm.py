@@ -25,7 +25,7 @@ STATES = ["present", "running", "stopped", "suspended", "rebooted", "absent"]
 
 @pytest.fixture
 def sim(start_simulator):
-    return start_simulator("rhev", speed=SPEED)
+    return start_simulator("rhev", speed=SPEED, sample_vms=True)
 
 
 def connection(sim, **args):

@@ -11,7 +11,7 @@ VM_KEYS = {"id", "name", "status", "cluster", "template", "host", "memory", "mem
 
 @pytest.fixture
 def sim(start_simulator):
-    simulator = start_simulator("rhev", speed=50)
+    simulator = start_simulator("rhev", speed=50, sample_vms=True)
     simulator.add_vm("Hadoop-Master", status="down", cluster="Default")  # differs from hadoop-master only in case
     simulator.add_vm("spark-1", status="suspended", cluster="Default", memory=2 * GIB)
     return simulator
