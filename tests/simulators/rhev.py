@@ -213,7 +213,7 @@ class RhevSimulator(Simulator):
                                     "disks": [], "nics": []}
         self.templates[self.new_id()] = {
             "name": "centos7-hadoop", "description": "CentOS 7 for Hadoop nodes", "memory": 4 * GIB,
-            "os_type": "rhel_7x64",
+            "os_type": "rhel_7x64", "data_center_id": dc,
             "disks": [{"id": self.new_id(), "name": "centos7-hadoop_Disk1", "size": 10 * GIB, "format": "cow",
                        "storage_domain_id": data, "interface": "virtio_scsi"}],
             "nics": [{"name": "nic1", "interface": "virtio", "profile": "ovirtmgmt"}],
@@ -432,7 +432,8 @@ class RhevSimulator(Simulator):
                      if k in ("name", "description", "status", "address", "memory", "type", "available", "used")})
         if kind == "clusters":
             tree["data_center"] = self.ref("datacenters", item["data_center_id"])
-            tree["link"] = [{"href": "%s/clusters/%s/affinitygroups" % (API, identifier), "rel": "affinitygroups"}]
+            tree["link"] = [{"href": "%s/clusters/%s/%s" % (API, identifier, rel), "rel": rel}
+                            for rel in ("affinitygroups", "networks")]
         if kind in ("networks", "storagedomains") and item.get("data_center_id"):
             key = "data_center" if kind == "networks" else "data_centers"
             dc = self.ref("datacenters", item["data_center_id"])
@@ -443,6 +444,9 @@ class RhevSimulator(Simulator):
         if kind == "templates":
             tree["os"] = {"type": item.get("os_type", "other")}
             tree["status"] = "ok"
+            tree["version"] = {"version_number": 1, "version_name": "base version",
+                               "base_template": self.ref("templates", identifier)}
+            tree["cluster"] = None if identifier == BLANK_ID else self.ref("clusters", self.find(self.clusters, "hadoop"))
         if kind == "disks":
             return self.disk_tree(identifier, item)
         return tree
@@ -597,10 +601,18 @@ class RhevSimulator(Simulator):
             values = [self.clusters[tree["cluster"]["id"]]["name"]]
         elif field == "tag":
             values = [self.tags[tag]["name"] for tag in item.get("tag_ids", [])]
-        elif field == "datacenter" and item.get("cluster_id"):
-            values = [self.datacenters[self.clusters[item["cluster_id"]]["data_center_id"]]["name"]]
+        elif field == "datacenter":
+            values = [self.datacenters[dc]["name"] for dc in self.data_centers_of(item)]
         pattern = "^%s$" % ".*".join(re.escape(part) for part in wanted.split("*"))
         return any(value is not None and re.match(pattern, str(value), re.IGNORECASE) for value in values)
+
+    def data_centers_of(self, item):
+        """The data centers an entity is in: its own, its cluster's, or all of them (the Blank template)."""
+        if item.get("data_center_id"):
+            return [item["data_center_id"]]
+        if item.get("cluster_id"):
+            return [self.clusters[item["cluster_id"]]["data_center_id"]]
+        return list(self.datacenters)
 
     def lookup(self, request, kind, identifier):
         collection = getattr(self, kind)
@@ -1014,6 +1026,14 @@ class RhevSimulator(Simulator):
         if group_id not in groups:
             self.fault(request, 404, "Entity not found: %s" % group_id, reason="Not Found")
         return groups[group_id]
+
+    @route("GET", API + "/clusters/{cluster_id}/networks")
+    def list_cluster_networks(self, request, cluster_id):
+        """The networks attached to a cluster: here every network of its data center."""
+        self.authorize(request)
+        dc = self.lookup(request, "clusters", cluster_id)["data_center_id"]
+        return self.collection(request, "network", [self.simple_tree("networks", n, network)
+                                                    for n, network in self.networks.items() if network["data_center_id"] == dc])
 
     @route("GET", API + "/clusters/{cluster_id}/affinitygroups")
     def list_groups(self, request, cluster_id):
