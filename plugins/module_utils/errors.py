@@ -72,3 +72,12 @@ class OptionError(PlatformError):
         super().__init__("option '%s': %r %s" % (option, value, reason), option=option)
         self.option = option
         self.value = value
+
+
+class UnsafePathSegment(PlatformError, ValueError):
+    """A URL path segment that would address another resource than the one named (empty, '.' or '..')."""
+
+    def __init__(self, segment):
+        super().__init__("refusing the URL path segment %r: it names no resource, and a URL would resolve it to "
+                         "the parent (or drop a level) and reach another one" % (segment,), segment=segment)
+        self.segment = segment

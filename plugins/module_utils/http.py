@@ -28,7 +28,7 @@ else:
 
 from urllib.parse import quote
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, UnsafePathSegment
 from ansible_collections.bigdata.platform.plugins.module_utils.version import USER_AGENT
 
 # RFC 9110 idempotent methods: sending one of these twice has the effect of sending it once.
@@ -77,7 +77,15 @@ def is_timeout(exc):
 
 
 def quote_path(*segments):
-    """'/'-join path segments, each quoted whole (a name with '/' or spaces stays one segment)."""
+    """'/'-join path segments, each quoted whole (a name with '/' or spaces stays one segment).
+
+    An empty, blank, '.' or '..' segment raises UnsafePathSegment (a PlatformError and a ValueError): a URL
+    resolves dot segments to the parent and an empty one drops a level, so the request would reach another
+    resource than the one named.
+    """
+    for segment in segments:
+        if not str(segment).strip() or str(segment).strip() in (".", ".."):
+            raise UnsafePathSegment(segment)
     return "/".join(quote(str(segment), safe="") for segment in segments)
 
 
@@ -137,9 +145,12 @@ class HttpClient:
         self.verify = self.session.verify
         if client_cert:
             self.session.cert = (client_cert, client_key) if client_key else client_cert
-        adapter = HTTPAdapter(max_retries=build_retry(retries, backoff_factor, retry_methods))
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self.retry = build_retry(retries, backoff_factor, retry_methods)
+        # For a request the caller knows is safe to repeat (a login POST): the same policy for its method.
+        self.retry_any_method = build_retry(retries, backoff_factor, set(retry_methods) | {"POST", "PATCH"})
+        self.adapter = HTTPAdapter(max_retries=self.retry)
+        self.session.mount("http://", self.adapter)
+        self.session.mount("https://", self.adapter)
 
     def url(self, path):
         """An absolute URL for `path`: used as-is when it is one, else joined to the base URL."""
@@ -150,15 +161,22 @@ class HttpClient:
         return "%s/%s" % (self.base_url, path.lstrip("/"))
 
     def request(self, method, path, params=None, json=None, data=None, headers=None,
-                expected=None, allow_redirects=True, timeout=None):
+                expected=None, allow_redirects=True, timeout=None, idempotent=False):
         """Send one request; return the requests.Response or raise ApiError.
 
         `expected` is a collection of acceptable statuses; by default any 2xx/3xx is accepted.
+        idempotent=True: the caller knows this request is safe to repeat (a login POST), so transient faults
+        are retried as for a GET; without it a POST or PATCH is never sent twice.
         """
         url = self.url(path)
-        response = self._send(method, url, params, json, data, headers, allow_redirects, timeout)
-        if response.status_code == 401 and self.reauthenticate is not None and self.reauthenticate():
+        self.adapter.max_retries = self.retry_any_method if idempotent else self.retry
+        try:
             response = self._send(method, url, params, json, data, headers, allow_redirects, timeout)
+            if response.status_code == 401 and self.reauthenticate is not None and self.reauthenticate():
+                self.adapter.max_retries = self.retry_any_method if idempotent else self.retry
+                response = self._send(method, url, params, json, data, headers, allow_redirects, timeout)
+        finally:
+            self.adapter.max_retries = self.retry
         if not self._acceptable(response.status_code, expected):
             raise self._api_error(method, url, response)
         return response
@@ -179,6 +197,10 @@ class HttpClient:
                 raise ApiError(None, "no answer within %ss (%s)" % (timeout or self.timeout, exc),
                                url=url, method=method)
             raise ApiError(None, "cannot reach the server: %s" % exc, url=url, method=method)
+        except OSError as exc:
+            # requests opens ca_cert / client_cert itself and lets a missing or unreadable file escape as OSError.
+            raise ApiError(None, "cannot use the TLS files (ca_cert, client_cert, client_key): %s" % exc,
+                           url=url, method=method)
 
     @staticmethod
     def _acceptable(status, expected):

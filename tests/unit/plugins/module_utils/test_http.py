@@ -225,3 +225,42 @@ def test_validate_certs_false_skips_verification(tls_sim):
 def test_client_certificate_reaches_the_session(certificate):
     client = http.HttpClient("https://x", client_cert=certificate[0], client_key=certificate[1])
     assert client.session.cert == certificate
+
+
+@pytest.mark.parametrize("segment", ["", " ", ".", "..", " .. "])
+def test_quote_path_refuses_segments_that_address_another_resource(segment):
+    with pytest.raises(http.UnsafePathSegment) as error:
+        http.quote_path("clusters", segment, "commands")
+    assert isinstance(error.value, ValueError) and repr(segment) in error.value.message
+
+
+def test_quote_path_keeps_names_with_dots_inside():
+    assert http.quote_path("pools", ".rgw.root", "a..b") == "pools/.rgw.root/a..b"
+
+
+def test_a_post_marked_idempotent_is_retried_like_a_get(sim):
+    sim.faults.add(method="POST", path="^/things$", count=2, status=503)
+    client = client_for(sim, retries=3)
+    assert client.post_json("/things", {"name": "login"}, idempotent=True) == {"name": "login"}
+    assert [e.status for e in sim.log.entries("POST", "^/things$")] == [503, 503, 201]
+
+
+def test_a_post_marked_idempotent_is_retried_after_a_reset(sim):
+    sim.faults.add(method="POST", path="^/things$", count=1, reset=True)
+    assert client_for(sim, retries=2).post_json("/things", {"name": "b"}, idempotent=True) == {"name": "b"}
+
+
+def test_the_idempotent_flag_does_not_leak_into_the_next_post(sim):
+    client = client_for(sim, retries=3)
+    client.post_json("/things", {"name": "login"}, idempotent=True)
+    sim.faults.add(method="POST", path="^/things$", count=1, status=503)
+    with pytest.raises(ApiError):
+        client.post_json("/things", {"name": "c"})
+    assert sim.log.count("POST") == 2
+
+
+def test_a_missing_ca_cert_is_a_clean_api_error(tls_sim, tmp_path):
+    client = http.HttpClient(tls_sim.url, ca_cert=str(tmp_path / "missing.pem"), retries=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert "ca_cert" in error.value.message
