@@ -82,7 +82,7 @@ vms:
 
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.rhev import RhevClient, rhev_argument_spec
+from ansible_collections.bigdata.platform.plugins.module_utils.rhev.client import RhevClient, rhev_argument_spec
 
 
 def argument_spec():

@@ -426,6 +426,42 @@ class RhevSimulator(Simulator):
             return [self.simple_tree("tags", tag, self.tags[tag]) for tag in vm["tag_ids"]]
         return []  # numanodes: no vNUMA nodes are defined
 
+    def linked_items(self, kind, identifier, sub):
+        """(element name, item trees) of the sub-collection a link of a VM or cluster points to."""
+        if kind == "vms":
+            return VM_SUBS[sub][0], self.sub_items(identifier, self.vms[identifier], sub)
+        if kind == "templates":
+            return self.template_items(identifier, sub)
+        cluster = self.clusters[identifier]
+        if sub == "affinitygroups":
+            return "affinity_group", [self.group_tree(identifier, g, group) for g, group in cluster["affinity_groups"].items()]
+        return "network", [self.simple_tree("networks", n, network) for n, network in self.networks.items()
+                           if network["data_center_id"] == cluster["data_center_id"]]
+
+    def template_items(self, identifier, sub):
+        template = self.templates[identifier]
+        href = "%s/templates/%s/%s/" % (API, identifier, sub)
+        if sub == "diskattachments":
+            return "disk_attachment", [
+                {"href": href + disk["id"], "id": disk["id"], "bootable": True, "interface": disk["interface"],
+                 "active": True, "template": self.ref("templates", identifier),
+                 "disk": {"id": disk["id"], "name": disk["name"], "alias": disk["name"], "format": disk["format"],
+                          "provisioned_size": disk["size"],
+                          "storage_domains": {"storage_domain": [self.ref("storagedomains", disk["storage_domain_id"])]}}}
+                for disk in template["disks"]]
+        return "nic", [{"href": href + str(index), "id": str(index), "name": nic["name"], "interface": nic["interface"],
+                        "vnic_profile": self.ref("vnicprofiles", self.find(self.vnicprofiles, nic["profile"]))}
+                       for index, nic in enumerate(template["nics"])]
+
+    @route("GET", API + "/templates/{identifier}/{sub}")
+    def template_subcollection(self, request, identifier, sub):
+        self.authorize(request)
+        self.lookup(request, "templates", identifier)
+        if sub not in ("diskattachments", "nics"):
+            self.fault(request, 404, "Entity not found: %s" % sub, reason="Not Found")
+        element, items = self.template_items(identifier, sub)
+        return self.collection(request, element, items)
+
     def simple_tree(self, kind, identifier, item):
         tree = {"href": "%s/%s/%s" % (API, kind, identifier), "id": identifier}
         tree.update({k: v for k, v in item.items()
@@ -442,6 +478,8 @@ class RhevSimulator(Simulator):
             tree["network"] = self.ref("networks", item["network_id"])
             tree["pass_through"] = {"mode": "disabled"}
         if kind == "templates":
+            tree["link"] = [{"href": "%s/templates/%s/%s" % (API, identifier, rel), "rel": rel}
+                            for rel in ("diskattachments", "nics")]
             tree["os"] = {"type": item.get("os_type", "other")}
             tree["status"] = "ok"
             tree["version"] = {"version_number": 1, "version_name": "base version",
@@ -469,8 +507,8 @@ class RhevSimulator(Simulator):
         links = {link["rel"].replace("_", ""): link["href"] for link in tree.get("link", [])}
         if head not in tree and head.replace("_", "") in links:
             kind, identifier, sub = links[head.replace("_", "")][len(API) + 1:].split("/")
-            element = VM_SUBS[sub][0]
-            tree[head] = {element: self.sub_items(identifier, self.vms[identifier], sub)}
+            element, items = self.linked_items(kind, identifier, sub)
+            tree[head] = {element: items}
         value = tree.get(head)
         targets = []
         if isinstance(value, dict) and "href" in value and len(value) <= 2:
@@ -1031,9 +1069,8 @@ class RhevSimulator(Simulator):
     def list_cluster_networks(self, request, cluster_id):
         """The networks attached to a cluster: here every network of its data center."""
         self.authorize(request)
-        dc = self.lookup(request, "clusters", cluster_id)["data_center_id"]
-        return self.collection(request, "network", [self.simple_tree("networks", n, network)
-                                                    for n, network in self.networks.items() if network["data_center_id"] == dc])
+        self.lookup(request, "clusters", cluster_id)
+        return self.collection(request, "network", self.linked_items("clusters", cluster_id, "networks")[1])
 
     @route("GET", API + "/clusters/{cluster_id}/affinitygroups")
     def list_groups(self, request, cluster_id):
