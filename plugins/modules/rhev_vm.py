@@ -699,7 +699,7 @@ class VmTask:
             self.check_placement(before)
         if state == "absent":
             return self.ensure_absent(raw, before, power_actions(before["status"], state))
-        cluster = self.cluster_of(before)
+        cluster = self.cluster_of(raw)
         if before is None:
             self.check_template()
         changes = differences(before and effective_config(before), desired_config(self.params))
@@ -731,14 +731,14 @@ class VmTask:
         return vm
 
     # -- reading and planning -----------------------------------------------------------------------------
-    def cluster_of(self, vm):
-        """The VM's cluster with its affinity groups and networks, read only when a NIC or group needs it."""
-        if not (self.params["nics"] or self.params["affinity_group"]) and vm is not None:
-            return None
-        name = vm["cluster"] if vm else self.params["cluster"]
-        cluster = self.client.named("clusters", name, follow="affinity_groups,networks")
+    def cluster_of(self, raw):
+        """The VM's cluster with its affinity groups: from the VM's own read, or read (it must exist) for a new VM."""
+        if raw is not None:
+            return raw.get("cluster") or {}
+        cluster = self.client.named("clusters", self.params["cluster"], follow="affinity_groups,networks")
         if cluster is None:
-            raise OptionError("cluster", name, "names no cluster of the engine; VM %s cannot be created" % self.name)
+            raise OptionError("cluster", self.params["cluster"], "names no cluster of the engine; VM %s cannot be "
+                                                                "created" % self.name)
         return cluster
 
     def check_template(self):
@@ -755,8 +755,14 @@ class VmTask:
         return name in self.domain_names()
 
     def profiles(self, cluster):
-        return lambda: usable_profiles(self.client.all_of("vnicprofiles", follow="network"),
-                                       (cluster or {}).get("networks", {}).get("network", []))
+        """The vNIC profiles usable in the cluster, read only when a NIC needs one resolved."""
+        def read():
+            networks = cluster.get("networks")
+            if networks is None:
+                networks = (self.client.named("clusters", cluster["name"], follow="networks") or {}).get("networks")
+            return usable_profiles(self.client.all_of("vnicprofiles", follow="network"),
+                                   (networks or {}).get("network", []))
+        return read
 
     def default_domain(self, vm):
         disks = (vm or {}).get("disks") or []

@@ -50,7 +50,7 @@ services/*.java) and the engine's messages (AppErrors.properties):
   host left fails like the engine's scheduler. placement_policy (affinity, hosts) pins a VM to a host.
 - GET /vms/{id}/numanodes (no vNUMA nodes: empty), tags (/tags, /vms/{id}/tags, search tag=...).
 
-Test hooks (also over HTTP as POST /_sim/control/<name>): add_vm, fail_next_start, ignore_shutdown,
+Test hooks (also over HTTP as POST /_sim/control/<name>): add_vm, answer_late, fail_next_start, ignore_shutdown,
 set_durations, set_token_lifetime, vm_by_name (read only), guest_of (read only).
 """
 
@@ -188,6 +188,7 @@ class RhevSimulator(Simulator):
         self.clusters, self.templates, self.hosts, self.vms = {}, {}, {}, {}
         self.datacenters, self.storagedomains, self.networks, self.vnicprofiles = {}, {}, {}, {}
         self.disks, self.tags = {}, {}
+        self.late_answers = []
         if seed:
             self.seed()
         if sample_vms:
@@ -1225,6 +1226,29 @@ class RhevSimulator(Simulator):
         duration = self.durations["reboot_in_progress"]
         self.move(vm, [("reboot_in_progress", duration), ("up", 0)], duration)
 
+    def dispatch(self, request):
+        """As the framework's, but an answer_late() rule holds the answer back after the request took effect."""
+        response = super().dispatch(request)
+        for rule in self.late_answers:
+            if rule["count"] > 0 and rule["method"] == request.method and re.search(rule["path"], request.path):
+                rule["count"] -= 1
+                time.sleep(rule["seconds"])
+                break
+        return response
+
+    # -- anything else -------------------------------------------------------------------------------
+    @route("GET", "/{path:path}")
+    @route("POST", "/{path:path}")
+    @route("PUT", "/{path:path}")
+    @route("DELETE", "/{path:path}")
+    def zz_no_such_page(self, request, path):
+        """Outside /ovirt-engine/api the engine's web server answers a bare HTML 404, not an API fault (routes
+        are tried in name order: this one, last, only catches what no other route takes)."""
+        error = HttpError(404)
+        error.response = Response(404, "<html><head><title>Error</title></head><body>Not Found</body></html>",
+                                  content_type="text/html")
+        raise error
+
     # -- test hooks (Python and /_sim/control/<name>) ----------------------------------------------
     def fail_next_start(self, name=None, detail=None, when="request"):
         """The next start of VM `name` (any VM when None) fails: refused with the engine's fault
@@ -1235,6 +1259,11 @@ class RhevSimulator(Simulator):
                                                     "scheduling constraints. See below for details:, The host host1 did "
                                                     "not satisfy internal filter Memory because it has insufficient free "
                                                     "memory to run the VM.]", when))
+
+    def answer_late(self, method, path, seconds, count=1):
+        """The next `count` requests matching method and path (a regex) take effect at once but are answered
+        `seconds` (real) later: a client that gives up and retries finds the work done (a DELETE then gets 404)."""
+        self.late_answers.append({"method": method, "path": path, "seconds": float(seconds), "count": count})
 
     def ignore_shutdown(self, name):
         """VM `name`'s guest ignores shutdown: it stays powering_down until stopped."""
@@ -1268,6 +1297,10 @@ class RhevSimulator(Simulator):
 
     def control_fail_next_start(self, name=None, detail=None, when="request"):
         self.fail_next_start(name, detail, when)
+        return {}
+
+    def control_answer_late(self, method, path, seconds, count=1):
+        self.answer_late(method, path, seconds, count)
         return {}
 
     def control_ignore_shutdown(self, name):
