@@ -1,5 +1,5 @@
 # The two commands the README gives: `make demo` and `make test`. Both install what they need.
-.PHONY: demo test sanity bootstrap
+.PHONY: demo test sanity bootstrap stress-timing
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -12,3 +12,7 @@ test: bootstrap
 
 sanity: bootstrap
 	bash scripts/sanity.sh
+
+# The waiting/timeout tests with three CPU burners beside them on two cores (scripts/stress-timing.sh).
+stress-timing:
+	bash scripts/stress-timing.sh

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from urllib.parse import unquote
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -117,6 +118,21 @@ def check_readable_files(params, options=READABLE_FILES):
             raise OptionError(option, path, "cannot be read")
 
 
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:([^/@\s]+)@")
+
+
+def url_passwords(value):
+    """The passwords in the userinfo (user:password@) of every URL in a parameter value, however nested."""
+    if isinstance(value, str):
+        found = set(_URL_PASSWORD.findall(value))
+        return found | {unquote(secret) for secret in found}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return set().union(*[url_passwords(item) for item in value]) if value else set()
+    return set()
+
+
 def run_module(argument_spec, action, required_libs=(), identity=(), positive=(), **module_kwargs):
     """Build the AnsibleModule, check the shared guards, call action(module) -> result dict, and exit.
 
@@ -124,11 +140,14 @@ def run_module(argument_spec, action, required_libs=(), identity=(), positive=()
     identity: the options that name a resource ('name', or 'parent.child' for a suboption of a list or
     dict option): an empty, blank, '.' or '..' value fails the task before action() sends anything.
     positive: more duration options that must be > 0, beside request_timeout and connect_timeout.
+    The password of a URL's userinfo in any option is masked in the output like a no_log value.
     PlatformError (API errors, timeouts, failed operations, bad options) becomes fail_json with its
     message and details; nothing else is caught, so a bug still shows its traceback.
     """
     module_kwargs.setdefault("supports_check_mode", True)
     module = AnsibleModule(argument_spec=argument_spec, **module_kwargs)
+    # A password in a URL (https://user:secret@host) is masked like a no_log option in every message and result.
+    module.no_log_values.update(url_passwords(module.params))
     for name, has_it, import_error in required_libs:
         if not has_it:
             module.fail_json(msg=missing_required_lib(name), exception=import_error)

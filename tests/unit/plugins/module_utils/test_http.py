@@ -264,3 +264,97 @@ def test_a_missing_ca_cert_is_a_clean_api_error(tls_sim, tmp_path):
     with pytest.raises(ApiError) as error:
         client.get_json("/things")
     assert "ca_cert" in error.value.message
+
+
+# -- a request's total time (issue 12 item 11) --------------------------------------------------------
+
+class FakeTime:
+    """Real requests, but sleeps only move this clock: a 30 s Retry-After costs nothing."""
+
+    def __init__(self):
+        self.offset = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return time.monotonic() + self.offset
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.offset += seconds
+
+
+def test_a_server_that_never_answers_holds_a_request_at_most_the_documented_factor(sim):
+    sim.faults.add(method="GET", count=10, delay=4.0)
+    client = client_for(sim, timeout=0.5, retries=3)
+    started = time.monotonic()
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    took = time.monotonic() - started
+    assert took < http.REQUEST_TIME_FACTOR * 0.5 + 0.5  # 4 attempts x 0.5 s would be 2 s
+    assert "no answer within 0.5s (2 attempts over 1" in error.value.message
+    assert "at most 2 x request_timeout of 0.5s" in error.value.message
+    assert error.value.details["attempts"] == 2
+
+
+def test_retry_after_waits_fit_in_the_request_budget(sim):
+    sim.faults.add(method="GET", count=4, status=503, headers={"Retry-After": "100"})
+    fake = FakeTime()
+    client = client_for(sim, timeout=30, retries=3, clock=fake.clock, sleep=fake.sleep)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert sum(fake.sleeps) <= http.REQUEST_TIME_FACTOR * 30
+    assert fake.sleeps == [http.MAX_RETRY_AFTER]
+    assert error.value.status == 503
+    assert "(the last of 2 attempts over 30" in error.value.message
+    assert sim.log.count("GET") == 2
+
+
+def test_backoff_and_retry_after_stop_where_the_task_deadline_ends(sim):
+    from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
+    sim.faults.add(method="GET", count=5, status=503, headers={"Retry-After": "4"})
+    fake = FakeTime()
+    client = client_for(sim, timeout=30, retries=5, clock=fake.clock, sleep=fake.sleep)
+    client.deadline = Deadline(5.5, clock=fake.clock)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert fake.sleeps == [4.0]
+    assert error.value.details["attempts"] == 2
+
+
+def test_a_hanging_server_is_given_no_more_than_the_task_has_left(sim):
+    from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
+    sim.faults.add(method="GET", count=10, delay=5.0)
+    client = client_for(sim, timeout=30, retries=3, deadline=Deadline(1.2))
+    started = time.monotonic()
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert time.monotonic() - started < 4
+    assert "no answer within 1.2s" in error.value.message or "no answer within 1.1s" in error.value.message
+
+
+def test_a_failure_after_retries_says_how_many_attempts(sim):
+    sim.faults.add(method="GET", count=3, reset=True)
+    with pytest.raises(ApiError) as error:
+        client_for(sim, retries=2).get_json("/things")
+    assert "cannot reach the server (3 attempts over " in error.value.message
+
+
+def test_a_password_in_the_url_never_reaches_a_message(sim):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = http.HttpClient("http://admin:s3cret@127.0.0.1:%d/api" % port, retries=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert "s3cret" not in str(error.value.to_result()) and "***@127.0.0.1" in error.value.message
+
+    sim.faults.add(method="GET", count=1, status=500)
+    with pytest.raises(ApiError) as error:
+        http.HttpClient(sim.url.replace("//", "//admin:s3cret@"), retries=0).get_json("/things")
+    assert "s3cret" not in str(error.value.to_result())
+
+
+def test_an_http_port_answering_a_tls_hello_is_not_blamed_on_certificates(sim):
+    with pytest.raises(ApiError) as error:
+        http.HttpClient(sim.url.replace("http:", "https:"), retries=0).get_json("/things")
+    assert "did not answer in TLS" in error.value.message

@@ -1,5 +1,6 @@
 """Helpers every module shares: specs, differences, sizes, error results, version."""
 
+import json
 import os
 
 import pytest
@@ -67,11 +68,11 @@ def test_version_matches_galaxy_yml():
 
 # -- run_module's shared guards (issue 12): checked before the module's own code sends anything ---------
 
-def run_with(params, spec, identity=(), positive=()):
-    """run_module(spec, action) as ansible would start it: (result, whether action ran)."""
+def run_with(params, spec, identity=(), positive=(), result=None):
+    """run_module(spec, action) as ansible would start it; the modules action() was called with."""
     called = []
     with patch_module_args(params), pytest.raises(SystemExit):
-        module.run_module(spec, lambda m: called.append(m) or {"changed": False}, identity=identity,
+        module.run_module(spec, lambda m: called.append(m) or dict(result or {}, changed=False), identity=identity,
                           positive=positive)
     return called
 
@@ -162,3 +163,12 @@ def test_every_module_passes_its_identity_options_to_run_module():
     missing = [name for name in sorted(os.listdir(modules)) if name.endswith(".py")
                and "identity=" not in open(os.path.join(modules, name)).read()]
     assert not missing, "pass identity=(...) to run_module in: %s" % ", ".join(missing)
+
+
+def test_a_password_in_a_url_option_is_masked_in_every_result(module_result):
+    spec = dict(rm_urls=dict(type="list", elements="str"), url=dict(type="str"))
+    params = {"rm_urls": ["http://rm1:8088", "http://etl:p%40ss@rm2:8088"], "url": "https://admin:hunter2@engine/api"}
+    assert run_with(params, spec, result={"msg": "GET https://admin:hunter2@engine/api/vms answered"})
+    output = json.dumps(module_result())
+    assert "hunter2" not in output and "p@ss" not in output and "p%40ss" not in output
+    assert "https://admin:********@engine/api" in output
