@@ -526,6 +526,14 @@ vm:
       elements: str
       version_added: 0.2.0
       sample: [192.0.2.10, 198.51.100.10]
+ip:
+  description:
+    - The first address the guest reports in O(ip_range) (the first at all without O(ip_range)); null until the
+      guest agent reports one (see O(wait_for_ip)).
+  returned: when the VM is not absent
+  type: str
+  version_added: 0.2.0
+  sample: 198.51.100.21
 changes:
   description:
     - What the task changed (or would change in check mode) besides the VM's own settings and power, in order;
@@ -719,7 +727,9 @@ class VmTask:
                 exc.details.update(changed=True, actions=list(self.sent), changes=list(self.steps_done))
             raise
         self.warn_pending(predicted, steps, actions)
+        addresses = addresses_in(predicted, self.ip_network)
         return dict(changed=changed, vm=predicted, actions=actions, changes=[step.public() for step in steps],
+                    ip=addresses[0] if addresses else None,
                     diff=make_diff(view(before, self.params), view(predicted, self.params)))
 
     def new_vm(self):

@@ -80,6 +80,7 @@ class RhevClient:
         self.own_token = False
         self.logging_in = False
         self.cache = {}
+        self.reauthenticate_allowed = True
         self.api_path = parts.path.rstrip("/")
         self.http = HttpClient(url, headers={"Version": "4"}, validate_certs=validate_certs, ca_cert=ca_cert,
                                timeout=request_timeout, error_message=self.error_message,
@@ -116,7 +117,8 @@ class RhevClient:
         self.token = token
         self.http.session.headers["Authorization"] = "Bearer " + token
 
-    def login(self):
+    def login(self, keep=False):
+        """Exchange the password for a token (revoked at __exit__ unless keep); the SSO POST is safe to repeat."""
         form = {"grant_type": "password", "scope": SCOPE, "username": self.username, "password": self.password}
         url = self.engine + "/ovirt-engine/sso/oauth/token"
         self.logging_in = True
@@ -131,11 +133,12 @@ class RhevClient:
             raise ApiError(200, "SSO login of %s failed: %s" % (self.username, fault_message(None, answer)),
                            body=answer, url=url, method="POST")
         self.use_token(answer["access_token"])
-        self.own_token = True
+        self.own_token = not keep
+        return answer["access_token"]
 
     def renew_token(self):
         """Called by HttpClient on a 401: log in again once, when the password is known."""
-        if self.logging_in or not (self.username and self.password):
+        if self.logging_in or not self.reauthenticate_allowed or not (self.username and self.password):
             return False
         self.login()
         return True
@@ -150,6 +153,23 @@ class RhevClient:
                                 data={"scope": SCOPE, "token": self.token}, headers={"Authorization": None})
         except ApiError:
             pass  # the token expires by itself; a failed logout must not fail a task that did its work
+
+    def token_is_valid(self, token):
+        """Whether the engine accepts `token` (one GET of the entry point; no renewal is tried)."""
+        self.reauthenticate_allowed = False
+        try:
+            self.http.get_json("", headers={"Authorization": "Bearer " + token})
+        except ApiError as exc:
+            if exc.status == 401:
+                return False
+            raise
+        finally:
+            self.reauthenticate_allowed = True
+        return True
+
+    def revoke(self, token):
+        self.http.post_json(self.engine + "/ovirt-engine/services/sso-logout", data={"scope": SCOPE, "token": token},
+                            headers={"Authorization": None})
 
     # -- VMs ------------------------------------------------------------------------------------------
     def search_vms(self, query=None):
