@@ -14,7 +14,7 @@ description:
     C(rhev_auth), so that the play's other C(rhev_*) tasks use it (through C(module_defaults) or their O(token)
     option) instead of logging in and out once each; a loop over 200 VMs then logs in once.
   - O(state=absent) revokes O(token) at the end of the play.
-  - The result holds the token: give such a task C(no_log: true) (as the C(rhev_vms) role does) so it is never shown.
+  - The result holds the token: set C(no_log) on such a task (as the C(rhev_vms) role does) so it is never shown.
 extends_documentation_fragment:
   - bigdata.platform.rhev
   - bigdata.platform.tls
@@ -33,7 +33,7 @@ options:
       - V(present) logs in (reports no change, a login changes nothing on the engine); with O(token) and no
         O(password), checks that the token is still valid and returns it.
       - V(absent) revokes O(token) (when the engine still accepts it).
-      - Neither reports a change: a login session is not part of the estate, so a play that logs in and out
+      - Neither reports a change; a login session is not part of the estate, so a play that logs in and out
         still shows C(changed=0) when it changed nothing else.
     type: str
     choices: [present, absent]

@@ -103,7 +103,7 @@ options:
   disks:
     description:
       - Disks of the VM, by name. A disk that does not exist is created and attached; an existing one is grown when
-        O(disks[].size) is larger (never shrunk: a smaller size fails naming the disk, before anything is changed).
+        O(disks[].size) is larger (never shrunk; a smaller size fails naming the disk, before anything is changed).
       - Disks the VM has and the list does not name are left alone; a disk is detached and deleted only when listed
         with O(disks[].state=absent).
     type: list
@@ -178,10 +178,10 @@ options:
         default: present
   cloud_init:
     description:
-      - Cloud-init settings, stored as the VM's C(initialization) (persisted, not run-once): the engine gives them
+      - Cloud-init settings, stored as the VM's C(initialization) (persisted, not run-once); the engine gives them
         to the guest at its first start, and rhev_vm starts the VM with C(use_cloud_init) so that every start by
         this module applies the current settings, and a reboot keeps them.
-      - Changing them on an existing VM is a change (RV(changes) lists the fields) that applies at the next boot:
+      - Changing them on an existing VM is a change (RV(changes) lists the fields) that applies at the next boot;
         the result says so in RV(vm.pending) and in a warning, never as a silent no-op.
       - O(cloud_init.root_password) is never returned by the engine, so a change of the password alone is not
         detected; it is sent whenever the VM is created or another field changes.
@@ -476,7 +476,7 @@ vm:
         sparse: {description: Thin provisioned., type: bool}
         bootable: {description: Boot disk., type: bool}
         active: {description: Plugged into the VM., type: bool}
-        status: {description: C(ok), C(locked) (being created or grown) or C(illegal)., type: str}
+        status: {description: "C(ok), C(locked) (being created or grown) or C(illegal).", type: str}
     nics:
       description: Network interfaces, by name.
       type: list
@@ -747,8 +747,8 @@ class VmTask:
             return raw.get("cluster") or {}
         cluster = self.client.named("clusters", self.params["cluster"], follow="affinity_groups,networks")
         if cluster is None:
-            raise OptionError("cluster", self.params["cluster"], "names no cluster of the engine; VM %s cannot be "
-                                                                "created" % self.name)
+            reason = "names no cluster of the engine; VM %s cannot be created" % self.name
+            raise OptionError("cluster", self.params["cluster"], reason)
         return cluster
 
     def check_template(self):
