@@ -194,12 +194,15 @@ class RhevClient:
     def update_vm(self, vm_id, body):
         return self.http.put_json(quote_path("vms", vm_id), body)
 
-    def remove_vm(self, vm_id):
-        """DELETE the VM; a 404 means it is gone, also when a retried DELETE finds the first one worked."""
+    def delete(self, path, params=None):
+        """DELETE; a 404 means it is gone, also when a DELETE retried after a lost answer finds the first one worked."""
         try:
-            self.http.delete(quote_path("vms", vm_id))
+            self.http.delete(path, params=params)
         except NotFound:
             pass
+
+    def remove_vm(self, vm_id):
+        self.delete(quote_path("vms", vm_id))
 
     def vm_action(self, vm_id, action, body=None):
         return self.http.post_json(quote_path("vms", vm_id, action), body or {})
@@ -212,11 +215,8 @@ class RhevClient:
         return self.http.put_json(quote_path("vms", vm_id, "diskattachments", disk_id), body)
 
     def remove_disk(self, vm_id, disk_id):
-        """Detach the disk and delete it (detach_only=false); gone already counts as done."""
-        try:
-            self.http.delete(quote_path("vms", vm_id, "diskattachments", disk_id), params={"detach_only": "false"})
-        except NotFound:
-            pass
+        """Detach the disk and delete it (detach_only=false)."""
+        self.delete(quote_path("vms", vm_id, "diskattachments", disk_id), params={"detach_only": "false"})
 
     def add_nic(self, vm_id, body):
         return self.http.post_json(quote_path("vms", vm_id, "nics"), body)
@@ -225,10 +225,7 @@ class RhevClient:
         return self.http.put_json(quote_path("vms", vm_id, "nics", nic_id), body)
 
     def remove_nic(self, vm_id, nic_id):
-        try:
-            self.http.delete(quote_path("vms", vm_id, "nics", nic_id))
-        except NotFound:
-            pass
+        self.delete(quote_path("vms", vm_id, "nics", nic_id))
 
     def add_tag(self, name):
         return self.http.post_json("tags", {"name": name})
