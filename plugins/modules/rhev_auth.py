@@ -22,11 +22,11 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details:
-      - Check mode logs in too (a login changes nothing on the engine), and O(state=absent) revokes the token in check
-        mode too, so that a check run of a play leaves no session behind.
+    details: Check mode logs in too (a login changes nothing on the engine), and O(state=absent) revokes the token in
+      check mode too, so that a check run of a play leaves no session behind.
   diff_mode:
     support: none
+    details: A login session has nothing to compare.
 options:
   state:
     description:
