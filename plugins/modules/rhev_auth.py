@@ -14,7 +14,7 @@ description:
     C(rhev_auth), so that the play's other C(rhev_*) tasks use it (through C(module_defaults) or their O(token)
     option) instead of logging in and out once each; a loop over 200 VMs then logs in once.
   - O(state=absent) revokes O(token) at the end of the play.
-  - The result holds the token: set C(no_log) on such a task (as the C(rhev_vms) role does) so it is never shown.
+  - The result holds the token; set C(no_log) on such a task (as the C(rhev_vms) role does) so it is never shown.
 extends_documentation_fragment:
   - bigdata.platform.rhev
   - bigdata.platform.tls
