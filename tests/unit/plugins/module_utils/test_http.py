@@ -358,3 +358,17 @@ def test_an_http_port_answering_a_tls_hello_is_not_blamed_on_certificates(sim):
     with pytest.raises(ApiError) as error:
         http.HttpClient(sim.url.replace("http:", "https:"), retries=0).get_json("/things")
     assert "did not answer in TLS" in error.value.message
+
+
+@pytest.mark.parametrize("kwargs", [dict(auth=("admin", "pässwörd-名前")), dict(headers={"X-Auth-Token": "tök-名前"})])
+def test_credentials_http_cannot_carry_are_a_clean_api_error(sim, kwargs):
+    with pytest.raises(ApiError) as error:
+        client_for(sim, **kwargs).get_json("/things")
+    assert "cannot send the request" in error.value.message
+    assert sim.log.count() == 0
+
+
+def test_a_host_name_no_url_can_hold_is_a_clean_api_error():
+    with pytest.raises(ApiError) as error:
+        http.HttpClient("http://%s:7180/api" % ("x" * 10000), retries=0).get_json("/things")
+    assert "cannot send the request" in error.value.message and len(error.value.message) < 5000
