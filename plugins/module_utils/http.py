@@ -319,8 +319,12 @@ class _Attempts:
             what = "cannot reach the server"
         if self.count > 1:
             what += " (%d attempts over %ss; %s)" % (self.count, format_seconds(self.elapsed()), self._budget())
+        maybe_applied = not self.repeatable and not is_connect_failure(exc)
+        if maybe_applied:
+            what = "the answer was lost, the server may have made the change (a re-run finds out): " + what
         return ApiError(None, "%s: %s" % (what, redact_userinfo(str(exc))), url=redact_userinfo(self.url),
-                        method=self.method, attempts=self.count, elapsed=round(self.elapsed(), 1))
+                        method=self.method, attempts=self.count, elapsed=round(self.elapsed(), 1),
+                        maybe_applied=maybe_applied or None)
 
     def _budget(self):
         if self.limited_by_task:

@@ -372,3 +372,20 @@ def test_a_host_name_no_url_can_hold_is_a_clean_api_error():
     with pytest.raises(ApiError) as error:
         http.HttpClient("http://%s:7180/api" % ("x" * 10000), retries=0).get_json("/things")
     assert "cannot send the request" in error.value.message and len(error.value.message) < 5000
+
+
+def test_a_post_whose_answer_is_lost_may_have_made_the_change(sim):
+    sim.faults.add(method="POST", path="^/things$", lost=True)
+    with pytest.raises(ApiError) as error:
+        client_for(sim, retries=3).post_json("/things", {"name": "lost"})
+    assert error.value.maybe_applied and "the server may have made the change" in error.value.message
+    assert "lost" in sim.things and sim.log.count("POST") == 1
+
+
+def test_a_request_that_never_reached_the_server_made_no_change():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ApiError) as error:
+        http.HttpClient("http://127.0.0.1:%d" % port, retries=0).post_json("/things", {})
+    assert not error.value.maybe_applied
