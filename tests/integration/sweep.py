@@ -200,7 +200,8 @@ def run_in_process(name, params, check_mode=False, seconds=CASE_SECONDS):
                 pass
     except CaseTimeout:
         return Outcome(crash="no result within %d s (a hang)" % seconds)
-    except Exception:  # pylint: disable=broad-except  (any escaping exception is the crash we look for)
+    # Any exception escaping main() is the crash the sweeps look for.
+    except Exception:  # pylint: disable=broad-except
         return Outcome(crash="Module failed: %s" % traceback.format_exc(limit=-3).strip())
     text = stdout.getvalue().strip()
     try:
