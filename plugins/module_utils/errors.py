@@ -31,14 +31,19 @@ class PlatformError(Exception):
 class ApiError(PlatformError):
     """A request the server refused or could not answer. status is None when no answer came."""
 
-    def __init__(self, status, message, body=None, url=None, method=None, attempts=None, elapsed=None):
+    def __init__(self, status, message, body=None, url=None, method=None, attempts=None, elapsed=None,
+                 maybe_applied=None):
         if status is None:
             text = "%s %s failed: %s" % (method, url, message)
         else:
             text = "%s %s returned HTTP %s: %s" % (method, url, status, message)
             if attempts:
                 text += " (the last of %d attempts over %ss)" % (attempts, elapsed)
-        super().__init__(text, status=status, body=body, url=url, method=method, attempts=attempts, elapsed=elapsed)
+        super().__init__(text, status=status, body=body, url=url, method=method, attempts=attempts, elapsed=elapsed,
+                         maybe_applied=maybe_applied)
+        # True when a request that is not safe to repeat reached the server but its answer never came: the
+        # change may have been made, so a task failing on it reports changed (run_module).
+        self.maybe_applied = bool(maybe_applied)
         self.status = status
         self.server_message = message
         self.body = body

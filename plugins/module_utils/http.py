@@ -32,6 +32,8 @@ except ImportError:
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
+    UNSENDABLE = (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
+                  requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
 
 from urllib.parse import quote
 
@@ -287,6 +289,11 @@ class _Attempts:
                                                    verify=self.client.verify, **self.kwargs)
         except requests.exceptions.SSLError as exc:
             raise ApiError(None, tls_failure_message(exc), url=redact_userinfo(self.url), method=self.method)
+        except UNSENDABLE + (ValueError,) as exc:
+            # A URL, header or credential HTTP cannot carry (a 10 000-character host, a non-Latin-1 password in
+            # basic auth): requests, http.client and urllib3 raise their own errors before anything is sent.
+            raise ApiError(None, "cannot send the request: %s" % redact_userinfo(str(exc))[:MAX_ERROR_TEXT],
+                           url=redact_userinfo(self.url)[:MAX_ERROR_TEXT], method=self.method)
         except requests.exceptions.RequestException as exc:
             exc.attempt_timeout = attempt_timeout
             return None, exc, self.repeatable or is_connect_failure(exc)
@@ -312,8 +319,12 @@ class _Attempts:
             what = "cannot reach the server"
         if self.count > 1:
             what += " (%d attempts over %ss; %s)" % (self.count, format_seconds(self.elapsed()), self._budget())
+        maybe_applied = not self.repeatable and not is_connect_failure(exc)
+        if maybe_applied:
+            what = "the answer was lost, the server may have made the change (a re-run finds out): " + what
         return ApiError(None, "%s: %s" % (what, redact_userinfo(str(exc))), url=redact_userinfo(self.url),
-                        method=self.method, attempts=self.count, elapsed=round(self.elapsed(), 1))
+                        method=self.method, attempts=self.count, elapsed=round(self.elapsed(), 1),
+                        maybe_applied=maybe_applied or None)
 
     def _budget(self):
         if self.limited_by_task:

@@ -157,7 +157,11 @@ def run_module(argument_spec, action, required_libs=(), identity=(), positive=()
         check_readable_files(module.params)
         result = action(module)
     except PlatformError as exc:
-        module.fail_json(**exc.to_result())
+        result = exc.to_result()
+        if getattr(exc, "maybe_applied", False):
+            # A POST whose answer was lost may have changed something, whatever the module counted as sent.
+            result["changed"] = True
+        module.fail_json(**result)
     module.exit_json(**result)
 
 

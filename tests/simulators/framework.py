@@ -18,7 +18,7 @@ to race with and SimClock.advance() moves everything forward at once.
 
 Control API, for a simulator that runs in another process (the demo, benchmarks, playbook tests):
   GET/DELETE /_sim/log            request log (as JSON) / clear it
-  POST /_sim/faults               {"method", "path", "count", "status"|"reset"|"delay", "headers"}
+  POST /_sim/faults               {"method", "path", "count", "skip", "status"|"reset"|"lost"|"delay", "headers"}
   DELETE /_sim/faults             clear faults
   POST /_sim/clock                {"advance": seconds} and/or {"speed": factor}
   POST /_sim/control/<action>     calls the simulator's control_<action>(**json_body)
@@ -30,6 +30,7 @@ import re
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -146,15 +147,22 @@ class RequestLog:
 
 
 class Fault:
+    """status: answer it instead of the simulator; reset: close the connection before handling the request;
+    lost: handle it, then close the connection instead of answering (the change happened, the answer is
+    lost, as when a proxy or the network fails after the server's work); delay: seconds before either.
+    skip: let that many matching requests through first (a fault on the 3rd GET: skip=2)."""
+
     def __init__(self, method=None, path=None, count=1, status=None, reset=False, delay=0.0,
-                 headers=None, body=None):
-        if not (status or reset or delay):
-            raise ValueError("a fault needs a status, reset or delay")
+                 headers=None, body=None, lost=False, skip=0):
+        if not (status or reset or delay or lost):
+            raise ValueError("a fault needs a status, reset, lost or delay")
         self.method = method
         self.path = re.compile(path) if path else None
         self.remaining = count
         self.status = status
         self.reset = reset
+        self.lost = lost
+        self.skip = skip
         self.delay = delay
         self.headers = headers or {}
         self.body = body
@@ -172,8 +180,9 @@ class FaultInjector:
         self._faults = []
         self._lock = threading.Lock()
 
-    def add(self, method=None, path=None, count=1, status=None, reset=False, delay=0.0, headers=None, body=None):
-        fault = Fault(method, path, count, status, reset, delay, headers, body)
+    def add(self, method=None, path=None, count=1, status=None, reset=False, delay=0.0, headers=None, body=None,
+            lost=False, skip=0):
+        fault = Fault(method, path, count, status, reset, delay, headers, body, lost, skip)
         with self._lock:
             self._faults.append(fault)
         return fault
@@ -182,6 +191,9 @@ class FaultInjector:
         with self._lock:
             for fault in self._faults:
                 if fault.remaining > 0 and fault.matches(method, path):
+                    if fault.skip > 0:
+                        fault.skip -= 1
+                        continue
                     fault.remaining -= 1
                     return fault
         return None
@@ -296,14 +308,16 @@ class Simulator:
     def start(self, port=0, host="127.0.0.1", tls=None):
         """Serve in a background thread. tls: (certfile, keyfile) to serve HTTPS."""
         handler = type("Handler", (_Handler,), {"simulator": self})
-        self.server = ThreadingHTTPServer((host, port), handler)
+        self.server = _Server((host, port), handler)
         self.server.daemon_threads = True
         if tls:
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(*tls)
             self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
             self.scheme = "https"
-        self.thread = threading.Thread(target=self.server.serve_forever, name="sim-" + self.name, daemon=True)
+        # A short poll interval: stop() waits for the loop to notice, up to 0.5 s with the default.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                       name="sim-" + self.name, daemon=True)
         self.thread.start()
         return self.url
 
@@ -415,6 +429,14 @@ class Simulator:
             return Response(200, function(**body))
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that gave up (its timeout, a test's injected delay) is not an error of the simulator."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def _as_response(result):
     if isinstance(result, Response):
         return result
@@ -454,7 +476,11 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             response = simulator.answer(request)
         simulator.log.record(LoggedRequest(request.method, request.path, request.query_string,
-                                           dict(self.headers), request.text(), response.status))
+                                           dict(self.headers), request.text(), 0 if fault and fault.lost
+                                           else response.status))
+        if fault and fault.lost:
+            self._reset_connection()
+            return
         self._send(response)
 
     def _send(self, response):

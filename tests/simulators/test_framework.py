@@ -195,3 +195,16 @@ def test_on_request_runs_once_when_a_matching_request_arrives(sim):
     call(sim.url + "/things")
     call(sim.url + "/things")
     assert seen == ["/things"] and sim.now() > frozen
+
+
+def test_a_lost_answer_fault_handles_the_request_then_resets(sim):
+    sim.faults.add(method="POST", path="^/things$", lost=True)
+    with pytest.raises((ConnectionError, http.client.HTTPException, urllib.error.URLError)):
+        call(sim.url + "/things", "POST", {"name": "kept"})
+    assert "kept" in sim.things  # the change happened; only its answer was lost
+    assert [e.status for e in sim.log.entries("POST")] == [0]
+
+
+def test_skip_puts_a_fault_on_a_later_matching_request(sim):
+    sim.faults.add(method="GET", path="^/things$", status=503, skip=2)
+    assert [call(sim.url + "/things")[0] for dummy in range(4)] == [200, 200, 503, 200]

@@ -175,3 +175,15 @@ def test_a_password_in_a_url_option_is_masked_in_every_result(module_result):
     output = json.dumps(module_result())
     assert "hunter2" not in output and "p@ss" not in output and "p%40ss" not in output
     assert "https://admin:********@engine/api" in output
+
+
+def test_a_task_failing_on_a_lost_answer_reports_changed(module_result):
+    def lost(module):
+        error = ApiError(None, "the answer was lost", url="http://x/things", method="POST", maybe_applied=True)
+        error.details.update(changed=False, commands=[])  # what a module counted as sent before the lost one
+        raise error
+
+    with patch_module_args({}), pytest.raises(SystemExit):
+        module.run_module({}, lost)
+    result = module_result()
+    assert result["failed"] and result["changed"] is True
