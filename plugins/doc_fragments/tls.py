@@ -24,9 +24,12 @@ options:
     aliases: [ca_file]
   request_timeout:
     description:
-      - Seconds to wait for the server to answer one HTTP request.
-      - Requests that are safe to repeat (GET, PUT, DELETE) are retried on connection errors and on
-        HTTP 502, 503 and 504, honouring C(Retry-After); a POST is never sent twice.
+      - Seconds to wait for the server to answer one HTTP request. Must be more than 0.
+      - Requests that are safe to repeat (GET, PUT, DELETE, and a login) are retried on connection errors and on
+        HTTP 502, 503 and 504, honouring C(Retry-After) up to 30 seconds; a POST is never sent twice.
+      - A request with all its retries and waits takes at most 2 x O(request_timeout), and never longer than
+        what is left of the task's C(timeout) in a module that has one; the error says how many attempts
+        were made over how long.
     type: float
     default: 30
 """

@@ -31,12 +31,14 @@ class PlatformError(Exception):
 class ApiError(PlatformError):
     """A request the server refused or could not answer. status is None when no answer came."""
 
-    def __init__(self, status, message, body=None, url=None, method=None):
+    def __init__(self, status, message, body=None, url=None, method=None, attempts=None, elapsed=None):
         if status is None:
             text = "%s %s failed: %s" % (method, url, message)
         else:
             text = "%s %s returned HTTP %s: %s" % (method, url, status, message)
-        super().__init__(text, status=status, body=body, url=url, method=method)
+            if attempts:
+                text += " (the last of %d attempts over %ss)" % (attempts, elapsed)
+        super().__init__(text, status=status, body=body, url=url, method=method, attempts=attempts, elapsed=elapsed)
         self.status = status
         self.server_message = message
         self.body = body
@@ -51,8 +53,8 @@ class NotFound(ApiError):
 class WaitTimeout(PlatformError):
     """The remote operation did not reach the wanted state in time."""
 
-    def __init__(self, message, last_state=None, timeout=None):
-        super().__init__(message, last_state=last_state, timeout=timeout)
+    def __init__(self, message, last_state=None, timeout=None, timeline=None):
+        super().__init__(message, last_state=last_state, timeout=timeout, timeline=list(timeline) if timeline else None)
         self.last_state = last_state
         self.timeout = timeout
 
@@ -60,8 +62,8 @@ class WaitTimeout(PlatformError):
 class OperationFailed(PlatformError):
     """The remote operation ended, but not well: the message is the server's own."""
 
-    def __init__(self, message, last_state=None):
-        super().__init__(message, last_state=last_state)
+    def __init__(self, message, last_state=None, timeline=None):
+        super().__init__(message, last_state=last_state, timeline=list(timeline) if timeline else None)
         self.last_state = last_state
 
 
@@ -72,3 +74,12 @@ class OptionError(PlatformError):
         super().__init__("option '%s': %r %s" % (option, value, reason), option=option)
         self.option = option
         self.value = value
+
+
+class UnsafePathSegment(PlatformError, ValueError):
+    """A URL path segment that would address another resource than the one named (empty, '.' or '..')."""
+
+    def __init__(self, segment):
+        super().__init__("refusing the URL path segment %r: it names no resource, and a URL would resolve it to "
+                         "the parent (or drop a level) and reach another one" % (segment,), segment=segment)
+        self.segment = segment

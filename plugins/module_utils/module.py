@@ -11,7 +11,10 @@ run_module() is the one place where the collection's errors become fail_json.
 
 from __future__ import annotations
 
+import math
+import os
 import re
+from urllib.parse import unquote
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -42,21 +45,116 @@ def merge_specs(*specs):
     return merged
 
 
-def run_module(argument_spec, action, required_libs=(), **module_kwargs):
-    """Build the AnsibleModule, call action(module) -> result dict, and exit.
+# Options that are a number of seconds where 0 would mean "forever" (or nothing) to the library underneath.
+POSITIVE_DURATIONS = ("request_timeout", "connect_timeout")
+# A socket timeout is held in nanoseconds in an int64: more than this overflows (about 292 years).
+MAX_DURATION = 10 ** 9
+# Files a module reads to talk TLS: a missing one must fail naming the option, not crash in the library.
+READABLE_FILES = ("ca_cert", "client_cert", "client_key")
+# What an identity option may never be: the empty name and the two dot segments a URL normalises away.
+DOT_SEGMENTS = (".", "..")
+
+
+def identity_problem(value):
+    """Why `value` cannot name a resource (empty, only whitespace, '.' or '..'), or None when it can."""
+    text = str(value)
+    if not text.strip():
+        return "is empty; it must name one resource (an empty value would select none or all of them)"
+    if text.strip() in DOT_SEGMENTS:
+        return "is a dot segment; it must name one resource (a URL path would resolve it to the parent)"
+    return None
+
+
+def _identity_values(params, option):
+    """(option name as the user reads it, value) for `option`: 'name', or 'parent.child' for the child
+    of a dict option or of each element of a list option ('parent[2].child')."""
+    parent, dummy, child = option.partition(".")
+    value = params.get(parent)
+    if not child:
+        items = value if isinstance(value, list) else [value]
+        return [(parent, item) for item in items if item is not None]
+    if isinstance(value, dict):
+        return [(option, value.get(child))] if value.get(child) is not None else []
+    pairs = []
+    for index, element in enumerate(value or []):
+        if isinstance(element, dict) and element.get(child) is not None:
+            pairs.append(("%s[%d].%s" % (parent, index, child), element[child]))
+    return pairs
+
+
+def check_identity(params, identity):
+    """OptionError for the first identity option whose value cannot name a resource."""
+    for option in identity:
+        for name, value in _identity_values(params, option):
+            reason = identity_problem(value)
+            if reason:
+                raise OptionError(name, value, reason)
+
+
+def check_durations(params, positive=POSITIVE_DURATIONS):
+    """OptionError for a duration option that is 0, negative or not a finite number of seconds."""
+    for option in positive:
+        value = params.get(option)
+        if value is None:
+            continue
+        if not math.isfinite(value) or not 0 < value <= MAX_DURATION:
+            raise OptionError(option, value, "must be more than 0 and at most %d seconds" % MAX_DURATION)
+    timeout = params.get("timeout")
+    if timeout is not None and timeout < 0:
+        raise OptionError("timeout", timeout, "must be 0 or more seconds")
+    if timeout is not None and timeout > MAX_DURATION:
+        raise OptionError("timeout", timeout, "must be at most %d seconds" % MAX_DURATION)
+
+
+def check_readable_files(params, options=READABLE_FILES):
+    """OptionError for a TLS file option naming a path that does not exist or cannot be read."""
+    for option in options:
+        path = params.get(option)
+        if not path:
+            continue
+        if not os.path.exists(path):
+            raise OptionError(option, path, "does not exist")
+        if not os.access(path, os.R_OK) or not (os.path.isfile(path) or os.path.isdir(path)):
+            raise OptionError(option, path, "cannot be read")
+
+
+_URL_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/@\s:]*:([^/@\s]+)@")
+
+
+def url_passwords(value):
+    """The passwords in the userinfo (user:password@) of every URL in a parameter value, however nested."""
+    if isinstance(value, str):
+        found = set(_URL_PASSWORD.findall(value))
+        return found | {unquote(secret) for secret in found}
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return set().union(*[url_passwords(item) for item in value]) if value else set()
+    return set()
+
+
+def run_module(argument_spec, action, required_libs=(), identity=(), positive=(), **module_kwargs):
+    """Build the AnsibleModule, check the shared guards, call action(module) -> result dict, and exit.
 
     required_libs: (name, has_it, import_error) triples checked before anything else.
+    identity: the options that name a resource ('name', or 'parent.child' for a suboption of a list or
+    dict option): an empty, blank, '.' or '..' value fails the task before action() sends anything.
+    positive: more duration options that must be > 0, beside request_timeout and connect_timeout.
+    The password of a URL's userinfo in any option is masked in the output like a no_log value.
     PlatformError (API errors, timeouts, failed operations, bad options) becomes fail_json with its
     message and details; nothing else is caught, so a bug still shows its traceback.
     """
     module_kwargs.setdefault("supports_check_mode", True)
     module = AnsibleModule(argument_spec=argument_spec, **module_kwargs)
+    # A password in a URL (https://user:secret@host) is masked like a no_log option in every message and result.
+    module.no_log_values.update(url_passwords(module.params))
     for name, has_it, import_error in required_libs:
         if not has_it:
             module.fail_json(msg=missing_required_lib(name), exception=import_error)
-    if module.params.get("timeout") is not None and module.params["timeout"] < 0:
-        module.fail_json(msg="option 'timeout': %s must be 0 or more seconds" % module.params["timeout"])
     try:
+        check_identity(module.params, identity)
+        check_durations(module.params, POSITIVE_DURATIONS + tuple(positive))
+        check_readable_files(module.params)
         result = action(module)
     except PlatformError as exc:
         module.fail_json(**exc.to_result())

@@ -295,7 +295,8 @@ def summary(parcel, repositories, side):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
+               identity=("cluster", "product", "version"))
 
 
 if __name__ == "__main__":

@@ -529,7 +529,8 @@ def run(module):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[(RADOS_LIBRARY, HAS_RADOS, RADOS_IMPORT_ERROR)])
+    run_module(argument_spec(), run, required_libs=[(RADOS_LIBRARY, HAS_RADOS, RADOS_IMPORT_ERROR)],
+               identity=("cluster", "name"))
 
 
 if __name__ == "__main__":

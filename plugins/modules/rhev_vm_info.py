@@ -109,7 +109,8 @@ def run(module):
 
 def main():
     run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
-               mutually_exclusive=[("name", "id", "pattern")])
+               mutually_exclusive=[("name", "id", "pattern")],
+               identity=("name", "id"))
 
 
 if __name__ == "__main__":

@@ -376,7 +376,8 @@ def run(module):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS)
+    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
+               identity=("name", "plugin", "plugin_version", "cluster_template"))
 
 
 if __name__ == "__main__":

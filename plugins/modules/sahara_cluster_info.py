@@ -72,7 +72,8 @@ def run(module):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS)
+    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
+               identity=("name",))
 
 
 if __name__ == "__main__":

@@ -195,7 +195,8 @@ def run(module):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS)
+    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
+               identity=("name", "plugin", "plugin_version", "node_groups.name", "node_groups.node_group_template"))
 
 
 if __name__ == "__main__":

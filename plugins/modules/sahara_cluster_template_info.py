@@ -58,7 +58,8 @@ def run(module):
 
 
 def main():
-    run_module(merge_specs(SAHARA_ARGS, dict(name=dict(type="str"))), run, required_libs=REQUIRED_LIBS)
+    run_module(merge_specs(SAHARA_ARGS, dict(name=dict(type="str"))), run, required_libs=REQUIRED_LIBS,
+               identity=("name",))
 
 
 if __name__ == "__main__":

@@ -475,7 +475,8 @@ def run(module):
 
 def main():
     run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
-               required_one_of=[("name", "id")], mutually_exclusive=[("name", "id")])
+               required_one_of=[("name", "id")], mutually_exclusive=[("name", "id")],
+               identity=("name", "id", "local_resources.name"))
 
 
 if __name__ == "__main__":

@@ -196,7 +196,8 @@ def run(module):
 
 def main():
     run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
-               mutually_exclusive=[("id", option) for option in FILTERS])
+               mutually_exclusive=[("id", option) for option in FILTERS],
+               identity=("id", "name"))
 
 
 if __name__ == "__main__":

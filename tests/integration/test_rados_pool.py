@@ -266,7 +266,7 @@ def test_dead_monitor_fails_within_connect_timeout(ansible, ceph_args, tmp_path)
         result = ansible.run_module("rados_pool", dict(ceph_args, name="any", conf_file=str(conf), connect_timeout=3))
         elapsed = time.monotonic() - started
     assert_clean_failure(result, "cannot connect", "connect_timeout=3")
-    assert elapsed < 15, elapsed
+    assert elapsed < 60, elapsed  # the hang it guards against lasted for ever; ansible start-up under load varies
 
 
 @contextlib.contextmanager

@@ -123,8 +123,23 @@ def test_every_state_from_every_stable_status_then_second_runs_change_nothing(si
     assert [e.path.rsplit("/", 1)[-1] for e in api_mutations(sim)] == ["reboot"]
 
 
+def hold_clock_from_each_creation_to_the_next_login(sim):
+    """Simulated time stands still from a VM's creation until the next task logs in: the lock the next task
+    must wait for lasts its full time however long ansible-playbook takes to start that task."""
+    def freeze(request):
+        sim.clock.set_speed(0)
+        sim.on_request(thaw, method="POST", path="/sso/oauth/token$")
+
+    def thaw(request):
+        sim.clock.set_speed(SPEED)
+        sim.on_request(freeze, method="POST", path="/ovirt-engine/api/vms$")
+
+    sim.on_request(freeze, method="POST", path="/ovirt-engine/api/vms$")
+
+
 def test_every_state_from_image_locked_waits_for_the_lock(sim, ansible):
-    sim.set_durations(image_locked=150)  # 3 s: the next task finds the VM still locked
+    sim.set_durations(image_locked=150)  # 3 s after the next task's login: it finds the VM still locked
+    hold_clock_from_each_creation_to_the_next_login(sim)
     tasks = []
     for state in STATES:
         tasks.append(vm_task(sim, name="locked-" + state, cluster="Default", wait=False))

@@ -279,6 +279,8 @@ class Simulator:
         self.clock = SimClock(speed)
         self.log = RequestLog()
         self.faults = FaultInjector()
+        self._instant = threading.local()
+        self._triggers = []
         self.lock = threading.RLock()
         self.server = None
         self.thread = None
@@ -329,7 +331,37 @@ class Simulator:
 
     # -- dispatch --------------------------------------------------------------------------------
     def now(self):
+        """Simulated now. Within one request it is one instant, taken at the request's first call: a server
+        answers from one state, so a transition cannot finish between two reads of a single answer (on a
+        loaded machine the gap between them would otherwise decide what a test sees)."""
+        if getattr(self._instant, "active", False):
+            if self._instant.now is None:
+                self._instant.now = self.clock.now()
+            return self._instant.now
         return self.clock.now()
+
+    def answer(self, request):
+        """dispatch(request) at one simulated instant (see now())."""
+        self._instant.active, self._instant.now = True, None
+        try:
+            return self.dispatch(request)
+        finally:
+            self._instant.active, self._instant.now = False, None
+
+    def on_request(self, callback, method=None, path=None):
+        """Call callback(request) once, when the next request matching method/path arrives, before it is
+        answered: e.g. start the simulated clock (sim.clock.set_speed) when a module's first request comes, so a
+        test's timing does not depend on how long ansible-playbook took to start the module."""
+        with self.lock:
+            self._triggers.append((Fault(method, path, 1, delay=1), callback))
+
+    def _fire_triggers(self, request):
+        with self.lock:
+            due = [(trigger, callback) for trigger, callback in self._triggers
+                   if trigger.matches(request.method, request.path)]
+            self._triggers = [item for item in self._triggers if item not in due]
+        for dummy, callback in due:
+            callback(request)
 
     def error_body(self, status, message):
         """How this system renders an error; subclasses override."""
@@ -407,6 +439,7 @@ class _Handler(BaseHTTPRequestHandler):
         if request.path.startswith("/_sim/"):
             self._send(simulator.control(request))
             return
+        simulator._fire_triggers(request)  # pylint: disable=protected-access
         fault = simulator.faults.take(request.method, request.path)
         if fault and fault.delay:
             time.sleep(fault.delay)
@@ -419,7 +452,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = Response(fault.status, fault.body if fault.body is not None
                                 else simulator.error_body(fault.status, "injected fault"), fault.headers)
         else:
-            response = simulator.dispatch(request)
+            response = simulator.answer(request)
         simulator.log.record(LoggedRequest(request.method, request.path, request.query_string,
                                            dict(self.headers), request.text(), response.status))
         self._send(response)

@@ -163,3 +163,35 @@ def test_a_reused_connection_answers_without_the_delayed_ack_stall(sim):
     finally:
         connection.close()
     assert min(durations[1:]) < 0.020, durations
+
+
+class InstantSimulator(EchoSimulator):
+    """Reads the clock twice in one answer, with simulated time passing between the reads."""
+
+    from simulators.framework import route as _route
+
+    @_route("GET", "/two-reads")
+    def two_reads(self, request):
+        first = self.now()
+        self.clock.advance(30)  # what a loaded machine does between two reads of one answer
+        return {"first": first, "second": self.now()}
+
+
+def test_one_answer_sees_one_simulated_instant(start_simulator):
+    sim = start_simulator(InstantSimulator)
+    status, body, dummy = call(sim.url + "/two-reads")
+    assert status == 200 and body["first"] == body["second"]
+    assert sim.now() >= body["first"] + 30  # outside a request the clock runs as usual
+
+
+def test_on_request_runs_once_when_a_matching_request_arrives(sim):
+    sim.clock.set_speed(0)
+    seen = []
+    sim.on_request(lambda request: seen.append(request.path) or sim.clock.set_speed(1000), method="GET",
+                   path="^/things")
+    frozen = sim.now()
+    call(sim.url + "/items/1/a")
+    assert seen == [] and sim.now() == frozen
+    call(sim.url + "/things")
+    call(sim.url + "/things")
+    assert seen == ["/things"] and sim.now() > frozen

@@ -86,14 +86,18 @@ def test_templates_and_cluster_lifecycle(sim, version):
     assert scaled.cluster["status"] == "Scaling"
     grown = wait_status(sim, client, cluster.id, "Active")
     assert {ng["name"]: ng["count"] for ng in grown.node_groups} == {"master": 1, "worker": 4, "edge": 1}
+    speed = sim.clock.speed
+    sim.clock.set_speed(0)  # the cluster stays Decommissioning while the second scale is refused, however slow
     shrinking = client.clusters.scale(cluster.id, {"resize_node_groups": [{"name": "worker", "count": 1}]})
     assert shrinking.cluster["status"] == "Decommissioning"
     with pytest.raises(APIException) as busy:
         client.clusters.scale(cluster.id, {"resize_node_groups": [{"name": "worker", "count": 2}]})
     assert busy.value.error_code == 400 and "not in 'Active' status" in busy.value.error_message
+    sim.clock.set_speed(speed)
     assert len(wait_status(sim, client, cluster.id, "Active").node_groups[1]["instances"]) == 1
     assert client.clusters.update(cluster.id, description="analytics").cluster["description"] == "analytics"
 
+    sim.clock.set_speed(0)  # Deleting until the clock is advanced, not until the machine is slow enough
     client.clusters.delete(cluster.id)
     assert client.clusters.get(cluster.id).status == "Deleting"
     sim.clock.advance(5)

@@ -225,3 +225,136 @@ def test_validate_certs_false_skips_verification(tls_sim):
 def test_client_certificate_reaches_the_session(certificate):
     client = http.HttpClient("https://x", client_cert=certificate[0], client_key=certificate[1])
     assert client.session.cert == certificate
+
+
+@pytest.mark.parametrize("segment", ["", " ", ".", "..", " .. "])
+def test_quote_path_refuses_segments_that_address_another_resource(segment):
+    with pytest.raises(http.UnsafePathSegment) as error:
+        http.quote_path("clusters", segment, "commands")
+    assert isinstance(error.value, ValueError) and repr(segment) in error.value.message
+
+
+def test_quote_path_keeps_names_with_dots_inside():
+    assert http.quote_path("pools", ".rgw.root", "a..b") == "pools/.rgw.root/a..b"
+
+
+def test_a_post_marked_idempotent_is_retried_like_a_get(sim):
+    sim.faults.add(method="POST", path="^/things$", count=2, status=503)
+    client = client_for(sim, retries=3)
+    assert client.post_json("/things", {"name": "login"}, idempotent=True) == {"name": "login"}
+    assert [e.status for e in sim.log.entries("POST", "^/things$")] == [503, 503, 201]
+
+
+def test_a_post_marked_idempotent_is_retried_after_a_reset(sim):
+    sim.faults.add(method="POST", path="^/things$", count=1, reset=True)
+    assert client_for(sim, retries=2).post_json("/things", {"name": "b"}, idempotent=True) == {"name": "b"}
+
+
+def test_the_idempotent_flag_does_not_leak_into_the_next_post(sim):
+    client = client_for(sim, retries=3)
+    client.post_json("/things", {"name": "login"}, idempotent=True)
+    sim.faults.add(method="POST", path="^/things$", count=1, status=503)
+    with pytest.raises(ApiError):
+        client.post_json("/things", {"name": "c"})
+    assert sim.log.count("POST") == 2
+
+
+def test_a_missing_ca_cert_is_a_clean_api_error(tls_sim, tmp_path):
+    client = http.HttpClient(tls_sim.url, ca_cert=str(tmp_path / "missing.pem"), retries=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert "ca_cert" in error.value.message
+
+
+# -- a request's total time (issue 12 item 11) --------------------------------------------------------
+
+class FakeTime:
+    """Real requests, but sleeps only move this clock: a 30 s Retry-After costs nothing."""
+
+    def __init__(self):
+        self.offset = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return time.monotonic() + self.offset
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.offset += seconds
+
+
+def test_a_server_that_never_answers_holds_a_request_at_most_the_documented_factor(sim):
+    sim.faults.add(method="GET", count=10, delay=4.0)
+    client = client_for(sim, timeout=0.5, retries=3)
+    started = time.monotonic()
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    took = time.monotonic() - started
+    assert took < http.REQUEST_TIME_FACTOR * 0.5 + 0.5  # 4 attempts x 0.5 s would be 2 s
+    assert "no answer within 0.5s (2 attempts over 1" in error.value.message
+    assert "at most 2 x request_timeout of 0.5s" in error.value.message
+    assert error.value.details["attempts"] == 2
+
+
+def test_retry_after_waits_fit_in_the_request_budget(sim):
+    sim.faults.add(method="GET", count=4, status=503, headers={"Retry-After": "100"})
+    fake = FakeTime()
+    client = client_for(sim, timeout=30, retries=3, clock=fake.clock, sleep=fake.sleep)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert sum(fake.sleeps) <= http.REQUEST_TIME_FACTOR * 30
+    assert fake.sleeps == [http.MAX_RETRY_AFTER]
+    assert error.value.status == 503
+    assert "(the last of 2 attempts over 30" in error.value.message
+    assert sim.log.count("GET") == 2
+
+
+def test_backoff_and_retry_after_stop_where_the_task_deadline_ends(sim):
+    from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
+    sim.faults.add(method="GET", count=5, status=503, headers={"Retry-After": "4"})
+    fake = FakeTime()
+    client = client_for(sim, timeout=30, retries=5, clock=fake.clock, sleep=fake.sleep)
+    client.deadline = Deadline(5.5, clock=fake.clock)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert fake.sleeps == [4.0]
+    assert error.value.details["attempts"] == 2
+
+
+def test_a_hanging_server_is_given_no_more_than_the_task_has_left(sim):
+    from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
+    sim.faults.add(method="GET", count=10, delay=5.0)
+    client = client_for(sim, timeout=30, retries=3, deadline=Deadline(1.2))
+    started = time.monotonic()
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert time.monotonic() - started < 4
+    assert "no answer within 1.2s" in error.value.message or "no answer within 1.1s" in error.value.message
+
+
+def test_a_failure_after_retries_says_how_many_attempts(sim):
+    sim.faults.add(method="GET", count=3, reset=True)
+    with pytest.raises(ApiError) as error:
+        client_for(sim, retries=2).get_json("/things")
+    assert "cannot reach the server (3 attempts over " in error.value.message
+
+
+def test_a_password_in_the_url_never_reaches_a_message(sim):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    client = http.HttpClient("http://admin:s3cret@127.0.0.1:%d/api" % port, retries=0)
+    with pytest.raises(ApiError) as error:
+        client.get_json("/things")
+    assert "s3cret" not in str(error.value.to_result()) and "***@127.0.0.1" in error.value.message
+
+    sim.faults.add(method="GET", count=1, status=500)
+    with pytest.raises(ApiError) as error:
+        http.HttpClient(sim.url.replace("//", "//admin:s3cret@"), retries=0).get_json("/things")
+    assert "s3cret" not in str(error.value.to_result())
+
+
+def test_an_http_port_answering_a_tls_hello_is_not_blamed_on_certificates(sim):
+    with pytest.raises(ApiError) as error:
+        http.HttpClient(sim.url.replace("http:", "https:"), retries=0).get_json("/things")
+    assert "did not answer in TLS" in error.value.message
