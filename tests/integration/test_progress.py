@@ -12,6 +12,7 @@ from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_8, ClouderaManagerSimulator
 
 FAST_SLICES = {"BIGDATA_PLATFORM_PROGRESS_INTERVAL": "1"}
+PROGRESS_LINE_TEXT = re.compile(r"cm_parcel: still waiting after \d+s: .*")
 PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBUTING \((\d+)%, \d/\d hosts\)")
 
 
@@ -38,7 +39,11 @@ def test_a_60_second_distribution_shows_progress_lines_at_v_and_keeps_the_timeli
     assert len(percents) >= 2, run.stdout
     assert percents == sorted(set(percents)) and percents[-1] < 100, percents
     states = [entry["state"] for entry in result["timeline"]]
-    assert [re.sub(r", .*", "", s) for s in states[:len(percents)]] == ["stage DISTRIBUTING (%d%%" % p for p in percents]
+    shown = [entry["state"] for entry in result["timeline"] if entry["what"] == "cm_parcel"]
+    assert shown[:len(percents)] == [line.split(": ", 2)[2] for line in PROGRESS_LINE_TEXT.findall(run.stdout)]
+    assert shown[-1] == "stage DISTRIBUTED"
+    elapsed = [entry["elapsed"] for entry in result["timeline"]]
+    assert elapsed == sorted(elapsed), result["timeline"]
     assert sim.log.mutating() == []
 
 
