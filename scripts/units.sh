@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-export PATH="${BIGDATA_VENV:-$root/.venv}/bin:$PATH"
+venv=$(cd "${BIGDATA_VENV:-$root/.venv}" && pwd)
+export PATH="$venv/bin:$PATH"
 work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-units.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 collection="$work/ansible_collections/bigdata/platform"
