@@ -45,6 +45,8 @@ options:
       - When not given, the highest version the server offers is read once from C(/api/version).
         Pinning it saves that request.
     type: str
+requirements:
+  - requests
 attributes:
   action_group:
     description: Use C(group/bigdata.platform.cloudera_manager) in C(module_defaults) to set defaults for this module.

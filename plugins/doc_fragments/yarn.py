@@ -48,6 +48,9 @@ options:
         authentication it ignores it, so use it with O(auth=none) or O(auth=kerberos).
       - If not set, the environment variable E(YARN_DELEGATION_TOKEN) is used.
     type: str
+requirements:
+  - requests
+  - requests-gssapi (or requests-kerberos), for O(auth=kerberos) only
 attributes:
   action_group:
     description: Use C(group/bigdata.platform.yarn) in C(module_defaults) to set defaults for this module.

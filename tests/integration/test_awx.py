@@ -74,7 +74,7 @@ def test_ansible_builder_creates_a_context_with_the_collection_and_its_requireme
     assert 'PYCMD="/usr/bin/python3"' in containerfile and 'PYPKG="python3"' in containerfile
     assert "RUN $PYCMD -c 'import rados" in containerfile
     assert containerfile.index("install-from-bindep") < containerfile.index("import rados")
-    assert "ansible-core~=2.19.0" in containerfile and "ansible-runner" in containerfile
+    assert "ansible-core~=2.21.0" in containerfile and "ansible-runner" in containerfile
 
 
 def requirement_lines(path):
