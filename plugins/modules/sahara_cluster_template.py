@@ -197,8 +197,8 @@ def run(module):
 
 
 def main():
-    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version", "node_groups.name",
-                                                  "node_groups.node_group_template"))
+    identity = ("name", "plugin", "plugin_version", "node_groups.name", "node_groups.node_group_template")
+    main_for(argument_spec(), run, identity=identity)
 
 
 if __name__ == "__main__":

@@ -7,16 +7,15 @@ def test_login_once_use_the_token_everywhere_and_revoke_it(start_simulator, ansi
     sim = start_simulator("rhev", speed=50, sample_vms=True)
     url = sim.url + "/ovirt-engine/api"
     run = ansible.run_tasks([
-        {"name": "log in", "bigdata.platform.rhev_auth": {"url": url, "username": "admin@internal",
-                                                           "password": "secret"}, "no_log": True},
+        {"name": "log in", "no_log": True,
+         "bigdata.platform.rhev_auth": {"url": url, "username": "admin@internal", "password": "secret"}},
         {"bigdata.platform.rhev_vm_info": {"url": "{{ rhev_auth.url }}", "token": "{{ rhev_auth.token }}",
                                            "name": "hadoop-master"}},
         {"bigdata.platform.rhev_vm": {"url": "{{ rhev_auth.url }}", "token": "{{ rhev_auth.token }}",
                                       "name": "hadoop-master", "state": "running"}},
-        {"name": "log out", "bigdata.platform.rhev_auth": {"url": url, "token": "{{ rhev_auth.token }}",
-                                                            "state": "absent"}},
-        {"name": "log out again", "bigdata.platform.rhev_auth": {"url": url, "token": "{{ rhev_auth.token }}",
-                                                                  "state": "absent"}},
+        {"name": "log out", "bigdata.platform.rhev_auth": {"url": url, "token": "{{ rhev_auth.token }}", "state": "absent"}},
+        {"name": "log out again",
+         "bigdata.platform.rhev_auth": {"url": url, "token": "{{ rhev_auth.token }}", "state": "absent"}},
         {"name": "a revoked token", "bigdata.platform.rhev_auth": {"url": url, "token": "{{ rhev_auth.token }}"}},
     ], verbosity=3)
     login, info, noop, logout, again, revoked = run.results

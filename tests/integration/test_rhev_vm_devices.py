@@ -26,6 +26,11 @@ def vm_task(sim, **args):
     return {"bigdata.platform.rhev_vm": connection(sim, **args)}
 
 
+def amended(args, **values):
+    """args with values replaced (dict(args, key=...) for keys args already has, which pylint takes for a repeat)."""
+    return {**args, **values}
+
+
 def api_mutations(sim):
     return sim.log.mutating(path="^/ovirt-engine/api")
 
@@ -107,8 +112,8 @@ def test_noop_sends_three_requests_with_a_password_and_one_with_a_token(sim, ans
 def test_grow_a_disk_and_add_a_nic_on_the_running_node_then_refusals_change_nothing(sim, ansible):
     args = node(wait_for_ip=False, tags=None)
     assert not ansible.run_module("rhev_vm", connection(sim, **args))["failed"]
-    grown = dict(args, disks=[{"name": "worker-1-data", "size": "150GiB"}],
-                 nics=[{"name": "nic3", "network": "hadoop-data", "interface": "e1000"}])
+    grown = amended(args, disks=[{"name": "worker-1-data", "size": "150GiB"}],
+                    nics=[{"name": "nic3", "network": "hadoop-data", "interface": "e1000"}])
     sim.log.clear()
     check = ansible.run_module("rhev_vm", connection(sim, **grown), check=True, diff=True)
     assert [(c["kind"], c["action"], c.get("size")) for c in check["changes"]] == [
@@ -123,18 +128,18 @@ def test_grow_a_disk_and_add_a_nic_on_the_running_node_then_refusals_change_noth
     assert not again["changed"], again
 
     sim.log.clear()
-    args = dict(args, disks=None, nics=None, cloud_init=None)
+    args = amended(args, disks=None, nics=None, cloud_init=None)
     refused = ansible.run_tasks([
-        vm_task(sim, **dict(args, disks=[{"name": "worker-1-data", "size": "50GiB"}])),
-        vm_task(sim, **dict(args, disks=[{"name": "extra", "size": "1GiB", "storage_domain": "nowhere"}])),
-        vm_task(sim, **dict(args, nics=[{"name": "nic9", "network": "no-such-net"}])),
-        vm_task(sim, **dict(args, nics=[{"name": "nic9", "vnic_profile": "no-such-profile"}])),
-        vm_task(sim, **dict(args, nics=[{"name": "nic3", "network": "hadoop-data", "interface": "virtio"}])),
-        vm_task(sim, **dict(args, name="worker-2", disks=[{"name": "w2", "size": "1GiB", "storage_domain": "nowhere"}])),
-        vm_task(sim, **dict(args, name="worker-2", memory="16GB")),
-        vm_task(sim, **dict(args, name="worker-2", memory="999P")),
-        vm_task(sim, **dict(args, name="worker-2", ip_range="not-a-network")),
-        vm_task(sim, **dict(args, name="worker-2", state="stopped", shutdown_timeout=-1)),
+        vm_task(sim, **amended(args, disks=[{"name": "worker-1-data", "size": "50GiB"}])),
+        vm_task(sim, **amended(args, disks=[{"name": "extra", "size": "1GiB", "storage_domain": "nowhere"}])),
+        vm_task(sim, **amended(args, nics=[{"name": "nic9", "network": "no-such-net"}])),
+        vm_task(sim, **amended(args, nics=[{"name": "nic9", "vnic_profile": "no-such-profile"}])),
+        vm_task(sim, **amended(args, nics=[{"name": "nic3", "network": "hadoop-data", "interface": "virtio"}])),
+        vm_task(sim, **amended(args, name="worker-2", disks=[{"name": "w2", "size": "1GiB", "storage_domain": "nowhere"}])),
+        vm_task(sim, **amended(args, name="worker-2", memory="16GB")),
+        vm_task(sim, **amended(args, name="worker-2", memory="999P")),
+        vm_task(sim, **amended(args, name="worker-2", ip_range="not-a-network")),
+        vm_task(sim, **amended(args, name="worker-2", state="stopped", shutdown_timeout=-1)),
     ])
     shrink, domain, network, profile, interface, new_domain, si, huge, cidr, negative = refused.results
     assert_clean_failure(shrink, "option 'disks[0].size'", "50GiB", "worker-1-data (150GiB)", "never shrunk")
@@ -153,7 +158,7 @@ def test_grow_a_disk_and_add_a_nic_on_the_running_node_then_refusals_change_noth
 def test_cloud_init_change_on_a_running_vm_is_pending_until_the_next_start(sim, ansible):
     args = node(wait_for_ip=False, tags=None)
     assert not ansible.run_module("rhev_vm", connection(sim, **args))["failed"]
-    renamed = dict(args, cloud_init=dict(args["cloud_init"], host_name="worker-one.example.com"))
+    renamed = amended(args, cloud_init=dict(args["cloud_init"], host_name="worker-one.example.com"))
     run = ansible.run_tasks([vm_task(sim, **renamed), vm_task(sim, **renamed),
                              vm_task(sim, **dict(renamed, state="stopped")),
                              vm_task(sim, **dict(renamed, wait_for_ip=True))], diff=True)

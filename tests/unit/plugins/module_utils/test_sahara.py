@@ -38,8 +38,9 @@ def test_without_cloud_or_auth_the_os_variables_choose_the_auth_type():
 
 
 def test_connection_kwargs_pass_only_what_the_task_sets():
-    kwargs = connection.cloud_kwargs(params(auth={"auth_url": "https://k/v3", "username": "u", "password": None},
-                                             region_name="RegionTwo", ca_cert="/ca.pem", validate_certs=True))
+    task = params(auth={"auth_url": "https://k/v3", "username": "u", "password": None},
+                  region_name="RegionTwo", ca_cert="/ca.pem", validate_certs=True)
+    kwargs = connection.cloud_kwargs(task)
     assert kwargs == {"interface": "public", "verify": True, "api_timeout": 30, "cacert": "/ca.pem",
                       "region_name": "RegionTwo", "auth": {"auth_url": "https://k/v3", "username": "u"}}
     assert "auth" not in connection.cloud_kwargs(params()) and "region_name" not in connection.cloud_kwargs(params())
