@@ -40,8 +40,12 @@ options:
     type: str
   delegation_token:
     description:
-      - A ResourceManager delegation token, sent in the C(Hadoop-YARN-RM-Delegation-Token) header, for
-        clusters with Kerberos where the host running the module has no ticket.
+      - A Hadoop YARN ResourceManager delegation token (as C(POST /ws/v1/cluster/delegation-token) returns it),
+        for clusters with Kerberos where the host running the module has no ticket.
+      - It is sent in the C(X-Hadoop-Delegation-Token) header, by which a secured ResourceManager authenticates
+        a call (C(Hadoop-YARN-RM-Delegation-Token) only names a token to renew or cancel). The
+        ResourceManager accepts it only with Hadoop security and Kerberos HTTP authentication on; with simple
+        authentication it ignores it, so use it with O(auth=none) or O(auth=kerberos).
       - If not set, the environment variable E(YARN_DELEGATION_TOKEN) is used.
     type: str
 attributes:

@@ -73,7 +73,12 @@ options:
     type: str
     default: YARN
   priority:
-    description: The application priority at submission.
+    description:
+      - The application priority (a higher number runs first).
+      - Given at submission, and changed in place on an application that is already SUBMITTED, ACCEPTED or
+        RUNNING (C(PUT /apps/{id}/priority)).
+      - The ResourceManager caps a priority at its C(yarn.cluster.max-application-priority) (V(0) unless
+        configured), and the task fails when it gave another priority than this one.
     type: int
   am_resource:
     description: Resources of the ApplicationMaster container.
@@ -132,8 +137,45 @@ options:
         type: int
         required: true
   max_app_attempts:
-    description: How many times the ApplicationMaster may be started.
+    description: How many times the ApplicationMaster may be started (at least V(1)).
     type: int
+  lifetime:
+    description:
+      - How long the application may run, in seconds from its start; the ResourceManager kills it then (its
+        C(LIFETIME) timeout).
+      - Set after the submission, and changed in place on an application that is already SUBMITTED, ACCEPTED
+        or RUNNING (C(PUT /apps/{id}/timeout)); the change shows in C(--diff).
+    type: int
+    version_added: 0.2.0
+  credentials:
+    description:
+      - Tokens and secrets the application needs to authenticate itself, passed in its launch context.
+      - Given at submission only; an application that exists keeps the credentials it was submitted with.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      tokens:
+        description: Tokens by alias, each in the URL-safe encoding the issuing service returned (an HDFS or Hive delegation token).
+        type: dict
+        default: {}
+      secrets:
+        description: Secrets by alias, as plain text; the module sends them base-64 encoded, as the ResourceManager wants.
+        type: dict
+        default: {}
+  application_acls:
+    description:
+      - Who may see and who may change (kill, move) the application besides its owner and the YARN
+        administrators, as YARN ACLs (V(alice,bob analysts) is the users alice and bob and the group analysts).
+      - Given at submission only.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      view_app:
+        description: The VIEW_APP ACL.
+        type: str
+      modify_app:
+        description: The MODIFY_APP ACL.
+        type: str
   keep_containers:
     description: Keep the containers of a failed attempt for the next attempt.
     type: bool
@@ -271,17 +313,26 @@ app:
       description: How many containers it runs.
       type: int
       sample: 1
+    lifetime:
+      description: Its LIFETIME timeout in seconds from its start (null when it has none); only when O(lifetime) is set.
+      type: int
+      returned: when O(lifetime) is set
+      sample: 7200
 """
+
+import base64
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
     TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, parse_size, run_module)
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
-from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    ACTIVE_STATES, FINAL_STATES, YARN_ARGS, YarnClient, find_apps, normalize_app, queue_leaf, wait_for_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import (
+    ACTIVE_STATES, FINAL_STATES, check_app_id, expiry_time, find_apps, lifetime_of, normalize_app, queue_leaf, wait_for_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
 
-DIFF_KEYS = ("id", "name", "queue", "state", "tags")
+DIFF_KEYS = ("id", "name", "queue", "state", "tags", "priority", "lifetime")
+# States in which the RM changes an app's priority or timeout (ClientRMService refuses NEW, NEW_SAVING and the end).
+CHANGEABLE = ("SUBMITTED", "ACCEPTED", "RUNNING")
 # When each state counts as reached (an app that ended badly fails the wait before this is asked).
 REACHED = {
     "submitted": lambda app: app["state"] not in ("NEW", "NEW_SAVING", "SUBMITTED"),
@@ -313,6 +364,12 @@ def argument_spec():
             timestamp=dict(type="int", required=True),
         )),
         max_app_attempts=dict(type="int"),
+        lifetime=dict(type="int"),
+        credentials=dict(type="dict", no_log=True, options=dict(
+            tokens=dict(type="dict", no_log=True, default={}),
+            secrets=dict(type="dict", no_log=True, default={}),
+        )),
+        application_acls=dict(type="dict", options=dict(view_app=dict(type="str"), modify_app=dict(type="str"))),
         keep_containers=dict(type="bool", default=False),
         unmanaged_am=dict(type="bool", default=False),
     ))
@@ -349,6 +406,12 @@ def submission(params, app_id):
                                             "size": item["size"], "timestamp": item["timestamp"]}}
             for item in params["local_resources"] or []]},
     }
+    if params.get("credentials"):
+        container["credentials"] = credentials_body(params["credentials"])
+    acls = [{"key": key.upper(), "value": value} for key, value in sorted((params.get("application_acls") or {}).items())
+            if value is not None]
+    if acls:
+        container["application-acls"] = {"entry": acls}
     body = {
         "application-id": app_id, "application-name": params["name"], "application-type": params["application_type"],
         "am-container-spec": container, "resource": am_resource(params), "unmanaged-AM": params["unmanaged_am"],
@@ -358,6 +421,16 @@ def submission(params, app_id):
                 "application-tags": {"tag": params["tags"]} if params["tags"] else None}
     body.update((key, value) for key, value in optional.items() if value is not None)
     return body
+
+
+def credentials_body(credentials):
+    """Tokens as given (their URL-safe encoding from the issuing service), secrets base-64 encoded as the RM wants."""
+    credentials = credentials or {}
+    return {
+        "tokens": {"entry": [{"key": key, "value": str(value)} for key, value in sorted((credentials.get("tokens") or {}).items())]},
+        "secrets": {"entry": [{"key": key, "value": base64.b64encode(str(value).encode("utf-8")).decode("ascii")}
+                              for key, value in sorted((credentials.get("secrets") or {}).items())]},
+    }
 
 
 def check_submission(params):
@@ -373,12 +446,12 @@ def check_submission(params):
 
 
 def summary(app):
-    return {key: app.get(key) for key in DIFF_KEYS} if app else None
+    return {key: app[key] for key in DIFF_KEYS if key in app} if app else None
 
 
 def read_current(client, params):
     """The application the task is about, or None when a submission is needed."""
-    if params["id"]:
+    if params["id"] is not None:
         app = normalize_app(client.get_app(params["id"]))
         if app is None:
             raise OptionError("id", params["id"], "is not an application the ResourceManager knows")
@@ -395,29 +468,70 @@ def read_current(client, params):
 
 
 def predicted_app(params):
-    return {"id": None, "name": params["name"], "user": params["user"], "queue": params["queue"] or "default",
-            "state": "NEW", "final_status": "UNDEFINED", "tags": sorted(tag.lower() for tag in params["tags"]),
-            "application_type": params["application_type"], "priority": params["priority"], "diagnostics": ""}
+    predicted = {"id": None, "name": params["name"], "user": params["user"], "queue": params["queue"] or "default",
+                 "state": "NEW", "final_status": "UNDEFINED", "tags": sorted(tag.lower() for tag in params["tags"]),
+                 "application_type": params["application_type"], "priority": params["priority"], "diagnostics": ""}
+    return with_lifetime(predicted, params["lifetime"], params)
+
+
+def with_lifetime(app, lifetime, params):
+    """The app with its lifetime (seconds from its start) when the task manages it."""
+    return dict(app, lifetime=lifetime) if app is not None and params["lifetime"] is not None else app
+
+
+def read_app(client, app_id, params):
+    app = normalize_app(client.get_app(app_id))
+    if app is None or params["lifetime"] is None:
+        return app
+    return with_lifetime(app, lifetime_of(client.lifetime_timeout(app_id), app["started_time"]), params)
+
+
+def in_place_changes(params, current):
+    """{key: wanted} for what a running app changes without a new submission: queue, priority, lifetime."""
+    changes = {}
+    wanted_queue = queue_leaf(params["queue"])
+    if wanted_queue and queue_leaf(current["queue"]) != wanted_queue and current["state"] in ACTIVE_STATES:
+        changes["queue"] = wanted_queue
+    if current["state"] in CHANGEABLE:
+        for key in ("priority", "lifetime"):
+            if params[key] is not None and current.get(key) != params[key]:
+                changes[key] = params[key]
+    return changes
+
+
+def change_in_place(client, app, changes):
+    if "queue" in changes:
+        client.move(app["id"], changes["queue"])
+    if "priority" in changes:
+        given = client.set_priority(app["id"], changes["priority"])
+        if given != changes["priority"]:
+            raise PlatformError("the ResourceManager gave application %s priority %s, not %s: priorities above its "
+                                "yarn.cluster.max-application-priority are capped" % (app["id"], given, changes["priority"]),
+                                changed=True)
+    if "lifetime" in changes:
+        client.set_lifetime_expiry(app["id"], expiry_time(app["started_time"], changes["lifetime"]))
 
 
 def ensure_submitted(module, client, current):
     params = module.params
-    before = current
+    if current is not None and params["lifetime"] is not None:
+        current = with_lifetime(current, lifetime_of(client.lifetime_timeout(current["id"]), current["started_time"]), params)
     if current is None:
         check_submission(params)
         after = predicted_app(params)
         if module.check_mode:
             return dict(changed=True, app=after, diff=make_diff(None, summary(after)))
         app_id = client.submit(submission(params, client.new_application()["application-id"]))
-    else:
-        app_id = current["id"]
-        wanted_queue = queue_leaf(params["queue"])
-        move = bool(wanted_queue) and queue_leaf(current["queue"]) != wanted_queue and current["state"] in ACTIVE_STATES
-        after = dict(current, queue=wanted_queue) if move else current
-        if module.check_mode or not move:
-            return finish(module, client, before, after, changed=move)
-        client.move(app_id, wanted_queue)
-    return finish(module, client, before, normalize_app(client.get_app(app_id)), changed=True)
+        if params["lifetime"] is not None:
+            started = normalize_app(client.get_app(app_id))["started_time"]
+            client.set_lifetime_expiry(app_id, expiry_time(started, params["lifetime"]))
+        return finish(module, client, None, read_app(client, app_id, params), changed=True)
+    changes = in_place_changes(params, current)
+    after = dict(current, **changes)
+    if module.check_mode or not changes:
+        return finish(module, client, current, after, changed=bool(changes))
+    change_in_place(client, current, changes)
+    return finish(module, client, current, read_app(client, current["id"], params), changed=True)
 
 
 def finish(module, client, before, after, changed):
@@ -425,8 +539,8 @@ def finish(module, client, before, after, changed):
     state = module.params["state"]
     if module.params["wait"] and not module.check_mode:
         try:
-            after = wait_for_app(client, after["id"], REACHED[state], module.params["timeout"],
-                                 "application %s to be %s" % (after["id"], state))
+            waited = wait_for_app(client, after["id"], REACHED[state], "application %s to be %s" % (after["id"], state))
+            after = dict(waited, lifetime=after["lifetime"]) if "lifetime" in after else waited
         except PlatformError as exc:
             # The submission or move happened: a failed wait must not hide it (last_state holds the app).
             exc.details["changed"] = changed
@@ -444,7 +558,7 @@ def kill(client, app_id, wait, deadline):
 
 def ensure_killed(module, client):
     params = module.params
-    if params["id"]:
+    if params["id"] is not None:
         apps = [read_current(client, params)]
     else:
         apps = find_apps(client, name=params["name"], tags=params["tags"], user=params["user"])
@@ -455,18 +569,35 @@ def ensure_killed(module, client):
     before = targets[0]
     after = dict(before, state="KILLED", final_status="KILLED")
     if not module.check_mode:
-        deadline = Deadline(params["timeout"])  # the kills of several matching apps share the task's timeout
-        for app in targets:
-            kill(client, app["id"], params["wait"], deadline)
+        for app in targets:  # the kills of several matching apps share the task's timeout
+            kill(client, app["id"], params["wait"], client.deadline)
         after = normalize_app(client.get_app(before["id"]))
     return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
 
 
-def run(module):
-    params = module.params
+def check_numbers(params):
+    """Values the ResourceManager would take silently (it replaces a max-app-attempts <= 0 with the cluster's) or
+    that make no sense, refused before anything is sent."""
+    if params["max_app_attempts"] is not None and params["max_app_attempts"] < 1:
+        raise OptionError("max_app_attempts", params["max_app_attempts"], "must be at least 1")
+    if params["lifetime"] is not None and params["lifetime"] < 1:
+        raise OptionError("lifetime", params["lifetime"], "must be at least 1 second")
+    if params["priority"] is not None and params["priority"] < 0:
+        raise OptionError("priority", params["priority"], "must be 0 or more (a higher number is a higher priority)")
+    for item in params["local_resources"] or []:
+        for key in ("size", "timestamp"):
+            if item[key] < 0:
+                raise OptionError("local_resources.%s" % key, item[key], "of '%s' must not be negative" % item["name"])
     if params["am_resource"]:
         am_resource(params)
+
+
+def run(module):
+    params = module.params
     client = YarnClient.from_params(params)
+    if params["id"] is not None:
+        check_app_id(params["id"])
+    check_numbers(params)
     if params["state"] == "killed":
         return ensure_killed(module, client)
     return ensure_submitted(module, client, read_current(client, params))

@@ -159,8 +159,8 @@ apps:
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.yarn import (
-    STATES, YARN_ARGS, YarnClient, find_apps, normalize_app)
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import STATES, check_app_id, find_apps, normalize_app
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
 
 
 # Filters of the listing: none of them applies to one application asked for by id.
@@ -184,9 +184,9 @@ def run(module):
     params = module.params
     if params["limit"] is not None and params["limit"] < 1:
         raise OptionError("limit", params["limit"], "must be at least 1")
-    client = YarnClient.from_params(params)
-    if params["id"]:
-        app = normalize_app(client.get_app(params["id"]))
+    client = YarnClient.from_params(module.params)
+    if params["id"] is not None:
+        app = normalize_app(client.get_app(check_app_id(params["id"])))
         return dict(changed=False, apps=[app] if app else [])
     apps = find_apps(client, states=params["states"], name=params["name"], tags=params["tags"], user=params["owner"],
                      queue=params["queue"], types=params["application_types"], limit=params["limit"])

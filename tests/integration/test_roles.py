@@ -11,7 +11,7 @@ from collection import REPO_ROOT
 from integration.playbook import BIN_DIR, assert_clean_failure
 
 CDH_7_1_7 = "7.1.7-1.cdh7.1.7.p0.15945976"
-ROLES = ["rhev_vms", "ceph_pools", "ceph_clients", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps"]
+ROLES = sorted(os.listdir(os.path.join(REPO_ROOT, "roles")))
 
 # role -> (variables with one wrong type, words the message must contain)
 WRONG_TYPES = {
@@ -26,6 +26,7 @@ WRONG_TYPES = {
     "sahara_cluster": ({"sahara_cluster_name": "c1", "sahara_cluster_node_groups": ["worker"]},
                        ["sahara_cluster_node_groups", "dict"]),
     "yarn_apps": ({"yarn_apps_list": [{"name": "etl", "am_resource": 1024}]}, ["am_resource", "dict"]),
+    "yarn_queues": ({"yarn_queues_list": [{"path": "root.etl", "capacity": "lots"}]}, ["capacity", "float"]),
 }
 
 

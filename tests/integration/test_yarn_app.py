@@ -1,15 +1,17 @@
 """yarn_app against the YARN ResourceManager simulator, through real ansible-playbook."""
 
 import importlib.util
+import time
 
 import pytest
+import requests
 import yaml
 
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app
 from integration.playbook import assert_clean_failure
 
 SPEED = 50.0
-RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"])
+RETURN_KEYS = set(yaml.safe_load(yarn_app.RETURN)["app"]["contains"]) - {"lifetime"}  # lifetime: only when managed
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ def test_submit_check_mode_then_apply_then_no_second_copy(sim, ansible):
     assert predicted["changed"] and not predicted.get("failed"), predicted
     assert predicted["app"]["id"] is None and predicted["app"]["state"] == "NEW"
     assert predicted["diff"] == {"before": {}, "after": {"id": None, "name": "daily-load", "queue": "etl", "state": "NEW",
-                                                         "tags": ["daily", "run-42"]}}
+                                                         "tags": ["daily", "run-42"], "priority": 3}}
     assert sim.log.mutating() == []
 
     verify = {"bigdata.platform.yarn_app_info": dict(conn(sim), name="daily-load", tags=["daily"])}
@@ -91,7 +93,7 @@ def test_wait_finished_and_a_failing_app_fails_the_task(sim, ansible):
     assert broken["changed"] is True and broken["last_state"]["name"] == "broken", broken
     assert_clean_failure(half, "FINISHED with final status FAILED", "2 tasks failed")
     assert not quick_again["changed"] and quick_again["app"]["id"] == quick["app"]["id"], quick_again
-    assert_clean_failure(endless, "timed out after 1s", "RUNNING")
+    assert_clean_failure(endless, "timeout of 1s", "RUNNING")
     assert endless["last_state"]["name"] == "endless" and endless["changed"] is True
     assert broken_again["changed"] and broken_again["app"]["id"] != broken["last_state"]["id"], broken_again
     assert_clean_failure(misrouted, "misrouted", "ended FAILED", "submitted by user etl to unknown queue: no-such-queue")
@@ -169,25 +171,55 @@ def test_failover_between_lookup_and_submit(sim, ansible, style, standby_status)
     assert len(sim.cluster.apps) == 4
 
 
-def test_auth_without_user_with_token_and_with_rest_submissions_disabled(sim, ansible):
+def test_auth_without_user_and_with_rest_submissions_disabled(sim, ansible):
     control = sim.url + "/_sim/control/set_rest_submissions"
-    env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url), "SIM_TOKEN": "sim-delegation-token-etl"}
+    env = {"YARN_RM_URLS": "%s, %s" % (sim.url, sim.url)}
     run = ansible.run_tasks([
         {"bigdata.platform.yarn_app": job("anonymous")},
-        {"bigdata.platform.yarn_app": dict(job("with-token"), auth="none"),
-         "environment": {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}},
         {"bigdata.platform.yarn_app": dict(user="mallory", id=sorted(sim.cluster.apps)[0], state="killed")},
         {"ansible.builtin.uri": {"url": control, "method": "POST", "body_format": "json", "body": {"enabled": False}}},
         {"bigdata.platform.yarn_app": dict(job("blocked"), user="etl")},
     ], env=env)
-    anonymous, token, forbidden, dummy, blocked = run.results
+    anonymous, forbidden, dummy, blocked = run.results
     assert_clean_failure(anonymous, "HTTP 401", "Unable to obtain user name", "set the user option or YARN_USER")
-    assert token["changed"] and token["app"]["user"] == "etl", token
-    assert sim.log.entries("POST", r"/apps$")[0].headers.get("Hadoop-YARN-RM-Delegation-Token") == "sim-delegation-token-etl"
     assert_clean_failure(forbidden, "HTTP 403", "Unauthorized attempt to kill", "mallory")
     assert_clean_failure(blocked, "HTTP 403", "App submission via REST is disabled", "yarn.webapp.enable-rest-app-submissions")
+    assert submits(sim) == 0
+
+
+def test_a_delegation_token_alone_authenticates_a_kill_on_a_secured_rm(sim, ansible):
+    """Issue 17: the token goes in X-Hadoop-Delegation-Token. The simulator, like RMAuthenticationFilter, does not
+    take Hadoop-YARN-RM-Delegation-Token (the renew/cancel header) as authentication: the old header got 401."""
+    sim.control_set_auth("kerberos")
+    nightly = sorted(sim.cluster.apps)[0]  # etl's, RUNNING for ever
+    renew_header_only = requests.put("%s/ws/v1/cluster/apps/%s/state" % (sim.url, nightly), json={"state": "KILLED"},
+                                     headers={"Hadoop-YARN-RM-Delegation-Token": "sim-delegation-token-etl"}, timeout=10)
+    assert renew_header_only.status_code == 401
+    sim.log.clear()
+    token_env = {"YARN_DELEGATION_TOKEN": "{{ lookup('env', 'SIM_TOKEN') }}"}
+    kill = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", id=nightly, state="killed"),
+            "environment": token_env}
+    submit = {"bigdata.platform.yarn_app": dict(rm_urls=[sim.url], auth="none", state="running", **job("with-token")),
+              "environment": token_env}
+    run = ansible.run_tasks([kill, kill, submit], env={"SIM_TOKEN": "sim-delegation-token-etl"}, diff=True)
+    killed, again, submitted = run.results
+    assert killed["changed"] and killed["app"]["state"] == "KILLED", killed
+    assert killed["diff"]["before"]["state"] == "RUNNING"
+    assert not again["changed"], again
+    assert submitted["changed"] and submitted["app"]["user"] == "etl", submitted
+    for entry in sim.log.mutating():
+        assert entry.status < 400 and entry.headers.get("X-Hadoop-Delegation-Token") == "sim-delegation-token-etl", entry
+        assert "Hadoop-YARN-RM-Delegation-Token" not in entry.headers
     assert "sim-delegation-token-etl" not in run.stdout
-    assert submits(sim) == 1
+
+
+def test_a_delegation_token_is_not_authentication_on_an_unsecured_rm(sim, ansible):
+    """With simple auth the RM installs no delegation-token filter: a token alone is an anonymous caller."""
+    kill = dict(rm_urls=[sim.url], auth="none", delegation_token="sim-delegation-token-etl", id=sorted(sim.cluster.apps)[0],
+                state="killed")
+    result = ansible.run_tasks([{"bigdata.platform.yarn_app": kill}]).results[0]
+    assert_clean_failure(result, "HTTP 401", "Unable to obtain user name")
+    assert sim.app_view(sim.cluster.apps[sorted(sim.cluster.apps)[0]])["state"] == "RUNNING"
 
 
 FAKE_GSSAPI = '''"""Stands in for requests-gssapi: the simulator takes this token as etl's Kerberos ticket."""
@@ -243,3 +275,116 @@ def test_bad_input_names_the_option(sim, ansible):
     assert_clean_failure(unknown_id, "id", "application_1_0042")
     assert_clean_failure(env_list, "option 'environment'", "JAVA_OPTS")
     assert sim.log.mutating() == []
+
+
+def test_an_empty_or_dot_id_never_widens_to_every_app_of_the_user(sim, ansible):
+    """Issue 12 item 1: id "" (what `{{ app_id | default('') }}` renders) with state killed killed every running app
+    of the user; "." / ".." read the app list as if it were an app (a crash). Each is refused, naming the option,
+    before any request; the apps keep running."""
+    running_before = {app_id for app_id, app in sim.cluster.apps.items() if sim.app_view(app)["state"] == "RUNNING"}
+    bad_ids = ["", " ", ".", "..", "application_1_1/../..", "app-42"]
+    tasks = [app_task([sim], user="hadoop", id=bad, state=state) for bad in bad_ids for state in ("killed", "submitted", "finished")]
+    tasks += [{"bigdata.platform.yarn_app_info": dict(rm_urls=[sim.url], id=bad)} for bad in bad_ids]
+    results = ansible.run_tasks(tasks).results
+    for task, result in zip(tasks, results):
+        assert_clean_failure(result, "option 'id'")
+        assert result["changed"] is False, (task, result)
+    assert sim.log.mutating() == []
+    assert {app_id for app_id, app in sim.cluster.apps.items() if sim.app_view(app)["state"] == "RUNNING"} == running_before
+
+
+def test_an_id_that_matches_nothing_fails_naming_it_in_every_state(sim, ansible):
+    results = ansible.run_tasks([app_task([sim], id="application_1_0042", state=state)
+                                 for state in ("killed", "submitted", "running", "finished")]).results
+    for result in results:
+        assert_clean_failure(result, "option 'id'", "application_1_0042", "is not an application the ResourceManager knows")
+    assert sim.log.mutating() == []
+
+
+def test_absurd_numbers_are_refused_naming_the_option(sim, ansible):
+    """Issue 12 item 13: max_app_attempts -3 was sent to the RM as it was."""
+    resource = {"name": "a.jar", "resource": "hdfs://nn/a.jar", "size": 1, "timestamp": 1}
+    cases = [
+        ("max_app_attempts", job("x", max_app_attempts=-3)),
+        ("max_app_attempts", job("x", max_app_attempts=0)),
+        ("priority", job("x", priority=-1)),
+        ("local_resources.size", job("x", local_resources=[dict(resource, size=-1)])),
+        ("local_resources.timestamp", job("x", local_resources=[dict(resource, timestamp=-5)])),
+    ]
+    results = ansible.run_tasks([app_task([sim], **args) for dummy, args in cases]).results
+    for (option, dummy), result in zip(cases, results):
+        assert_clean_failure(result, "option '%s'" % option)
+    assert sim.log.mutating() == []
+
+
+def test_a_password_in_rm_urls_is_refused_without_echoing_it(sim, ansible):
+    """Issue 12 item 10: a password in URL userinfo was echoed in messages."""
+    url = sim.url.replace("http://", "http://etl:s3cr3t-pw@")
+    run = ansible.run_tasks([{"bigdata.platform.yarn_app_info": {"rm_urls": [url]}},
+                             {"bigdata.platform.yarn_app": dict(rm_urls=[url], id="application_1_0001", state="killed")}])
+    for result in run.results:
+        assert_clean_failure(result, "option 'rm_urls'", "***@127.0.0.1", "carries a user name or password")
+        assert "s3cr3t-pw" not in repr(result)
+    assert sim.log.entries() == []
+
+
+def test_a_failover_during_discovery_stays_within_the_tasks_timeout(sim, ansible):
+    """Issue 17: while every RM said STANDBY, finding the active one waited 60 s whatever the task's timeout.
+    Driven by probes, not by time: the failover never finishes, so only the task's timeout can end the wait."""
+    standby = sim.start_standby()
+    sim.begin_failover(finish_after_info_requests=None)
+    started = time.monotonic()
+    result = ansible.run_tasks([app_task([sim, standby], id=sorted(sim.cluster.apps)[0], state="killed", timeout=3)]).results[0]
+    elapsed = time.monotonic() - started
+    assert_clean_failure(result, "timeout of 3s", "an active ResourceManager", "STANDBY")
+    assert elapsed < 45, elapsed  # ansible-playbook's own start-up included; the old wait alone was 60 s
+    assert sim.log.mutating() == [] and standby.log.mutating() == []
+
+
+def test_a_failover_that_ends_during_discovery_lets_the_task_go_on(sim, ansible):
+    standby = sim.start_standby()
+    sim.begin_failover(finish_after_info_requests=5)
+    result = ansible.run_tasks([app_task([sim, standby], id=sorted(sim.cluster.apps)[0], state="killed", timeout=60)]).results[0]
+    assert result["changed"] and result["app"]["state"] == "KILLED", result
+    assert sim.cluster.active == standby.rm_id and standby.log.count("PUT", "/state$") >= 1
+
+
+def test_priority_and_lifetime_change_in_place_and_show_in_the_diff(sim, ansible):
+    submit = app_task([sim], state="running", priority=1, lifetime=3600, **job("long-runner"))
+    first, again = ansible.run_tasks([submit, submit], diff=True).results
+    assert first["changed"] and first["app"]["priority"] == 1 and first["app"]["lifetime"] == 3600, first
+    assert not again["changed"], again
+    app = sim.cluster.apps[first["app"]["id"]]
+    assert app.lifetime_end - app.submitted == pytest.approx(3600, abs=1)
+
+    change = app_task([sim], name="long-runner", priority=5, lifetime=7200)
+    sim.log.clear()
+    predicted = ansible.run_tasks([change], check=True, diff=True).results[0]
+    assert predicted["changed"] and sim.log.mutating() == []
+    assert {key: predicted["diff"]["before"][key] for key in ("priority", "lifetime")} == {"priority": 1, "lifetime": 3600}
+    assert {key: predicted["diff"]["after"][key] for key in ("priority", "lifetime")} == {"priority": 5, "lifetime": 7200}
+
+    changed, unchanged, capped = ansible.run_tasks([change, change, app_task([sim], name="long-runner", priority=50)],
+                                                   diff=True).results
+    assert changed["changed"] and changed["app"]["priority"] == 5 and changed["app"]["lifetime"] == 7200, changed
+    assert changed["diff"]["before"]["priority"] == 1 and changed["diff"]["after"]["lifetime"] == 7200
+    assert [e.path.rsplit("/", 1)[-1] for e in sim.log.mutating()][:2] == ["priority", "timeout"]
+    assert app.lifetime_end - app.submitted == pytest.approx(7200, abs=1)
+    assert not unchanged["changed"], unchanged
+    assert_clean_failure(capped, "priority 10, not 50", "yarn.cluster.max-application-priority")
+    assert capped["changed"] is True
+    assert [a.name for a in sim.cluster.apps.values()].count("long-runner") == 1
+
+
+def test_credentials_and_acls_go_with_the_submission_and_stay_secret(sim, ansible):
+    secured = app_task([sim], state="running", credentials={"tokens": {"hdfs": "HDFS-TOKEN-urlsafe"}, "secrets": {"db": "s3cr3t-db"}},
+                       application_acls={"view_app": "analyst", "modify_app": "mallory"}, **job("with-credentials"))
+    submitted = ansible.run_tasks([secured]).results[0]
+    assert submitted["changed"] and not submitted["failed"], submitted
+    killed_by_acl = ansible.run_tasks([app_task([sim], user="mallory", id=submitted["app"]["id"], state="killed")]).results[0]
+    app = sim.cluster.apps[submitted["app"]["id"]]
+    assert app.credentials == {"tokens": {"hdfs": "HDFS-TOKEN-urlsafe"}, "secrets": {"db": "czNjcjN0LWRi"}}  # base 64
+    assert app.acls == {"VIEW_APP": {"analyst"}, "MODIFY_APP": {"mallory"}}
+    assert killed_by_acl["changed"] and killed_by_acl["app"]["state"] == "KILLED", killed_by_acl
+    for result in (submitted, killed_by_acl):
+        assert "s3cr3t-db" not in repr(result) and "HDFS-TOKEN-urlsafe" not in repr(result)

@@ -13,7 +13,7 @@ Seeded data (what the demo has to look at):
            application_<ts>_0002 "adhoc-report"      user analyst, queue adhoc,   tags report       FINISHED/SUCCEEDED
            application_<ts>_0003 "streaming-ingest"  user hadoop,  queue default, tags streaming    RUNNING for ever
   admins   yarn, hadoop (may kill or move any app)
-  delegation token "sim-delegation-token-etl" authenticates as etl
+  delegation token "sim-delegation-token-etl" of etl (authenticates only with security on, see below)
 
 A submitted app is driven by its spec's am-container-spec environment (simulated seconds):
   SIM_ACCEPT_SECONDS=2         time in ACCEPTED (waiting for an AM container), default 2
@@ -35,15 +35,29 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
   control_failover(to=None)            make the other RM (or rm id `to`) the active one
   control_fail_over_after(method, path)  fail over right after the active RM answers the next request
                                        whose method and path (a regex searched in it) match: "mid-run"
+  control_begin_failover(finish_after_info_requests=None, to=None)
+                                       every RM says STANDBY until that many more /cluster/info probes
+                                       were answered (never when null), then `to` is the active one
   control_set_standby_style(style)     "hadoop3" or "hadoop2"
   control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
   control_set_auth(auth_type)          "simple" (default) or "kerberos": every request, reads and the
                                        standby's too, then needs SPNEGO (simulated: "Authorization:
                                        Negotiate sim-spnego-etl" authenticates as etl), a hadoop.auth
                                        cookie or a delegation token, else 401 + WWW-Authenticate: Negotiate
+
+Delegation tokens, as Hadoop's RMAuthenticationFilter and DelegationTokenAuthenticationHandler (hadoop-common
+security/token/delegation/web) and the reference's "Authentication using delegation tokens" have it: only with
+security on (with simple auth the filter is not installed and a token header is ignored), a call is
+authenticated by X-Hadoop-Delegation-Token (or the `delegation` query parameter), else by the old
+Hadoop-YARN-Auth-Delegation-Token when the new header is absent or empty; an unknown token is 403
+(AuthenticationException). Hadoop-YARN-RM-Delegation-Token authenticates nothing: it only names the token
+to renew (POST /delegation-token/expiration, by its renewer) or cancel (DELETE /delegation-token), and
+those, like creating one (POST /delegation-token), need a SPNEGO caller, not a token (RMWebServices'
+createKerberosUserGroupInformation texts).
   control_apps()                       every app as the API shows it
 """
 
+import calendar
 import hashlib
 import hmac
 import itertools
@@ -51,12 +65,17 @@ import re
 import time
 
 from simulators.framework import HttpError, Response, Simulator, Timeline, route
+from simulators.yarn_scheduler import (
+    APPLIED, MUTABLE_STORES, NOT_MUTABLE, STORE_KEY, CapacityConf, SchedulerConfError, apply_mutation, initial_properties,
+    refresh_check)
 
 STATES = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]
 FINAL_STATES = ("FINISHED", "FAILED", "KILLED")
 FINAL_STATUSES = ["UNDEFINED", "SUCCEEDED", "FAILED", "KILLED"]
 DEFAULT_STATE_FOR_STATUS = {"SUCCEEDED": "FINISHED", "FAILED": "FAILED", "KILLED": "KILLED"}
 KILL_SECONDS = 1.0
+NODE_MB, NODE_VCORES = 8192, 8
+NODE_STATES = ("NEW", "RUNNING", "UNHEALTHY", "DECOMMISSIONING", "DECOMMISSIONED", "LOST", "REBOOTED", "SHUTDOWN")
 MAX_MEMORY_MB = 8192
 MAX_VCORES = 8
 # Paths a standby RM answers itself (RMWebAppFilter's non-redirected URIs).
@@ -68,6 +87,11 @@ JAVA_CLASSES = {
     "ForbiddenException": "org.apache.hadoop.yarn.webapp.ForbiddenException",
     "WebApplicationException": "javax.ws.rs.WebApplicationException",
 }
+# RMAuthenticationFilter / DelegationTokenAuthenticator.DELEGATION_TOKEN_HEADER, and the header that only
+# names the token to renew or cancel on /delegation-token (RMWebServices.DELEGATION_TOKEN_HEADER).
+AUTH_TOKEN_HEADER = "X-Hadoop-Delegation-Token"
+OLD_AUTH_TOKEN_HEADER = "Hadoop-YARN-Auth-Delegation-Token"
+RENEW_TOKEN_HEADER = "Hadoop-YARN-RM-Delegation-Token"
 EXCEPTION_FOR_STATUS = {400: "BadRequestException", 401: "AuthorizationException", 403: "ForbiddenException",
                         404: "NotFoundException"}
 
@@ -84,6 +108,11 @@ def text_error(status, text):
     return error
 
 
+def entries_dict(container):
+    """JAXB's {"entry": [{"key", "value"}]} map as a dict."""
+    return {str(item.get("key")): item.get("value") for item in entries(container)}
+
+
 def entries(container, key="entry"):
     """JAXB's {"entry": [...]} (or one unwrapped item) as a list."""
     items = (container or {}).get(key) or []
@@ -94,6 +123,7 @@ class SimApp:
     """One application; what the API shows is computed from the clock."""
 
     def __init__(self, app_id, body, user, now, queues):
+        """queues: {leaf queue name: its state}."""
         spec = body.get("am-container-spec") or {}
         env = {item.get("key"): str(item.get("value")) for item in entries(spec.get("environment"))}
         tags = entries(body.get("application-tags"), "tag")
@@ -111,6 +141,11 @@ class SimApp:
         self.spec = body
         self.submitted = now
         self.killed_at = None
+        self.lifetime_end = None  # simulated second the LIFETIME timeout ends the app at
+        self.acls = {key: {user.strip() for user in (value or "").split(",") if user.strip()}
+                     for key, value in entries_dict(spec.get("application-acls")).items()}
+        credentials = spec.get("credentials") or {}
+        self.credentials = {kind: entries_dict(credentials.get(kind)) for kind in ("tokens", "secrets")}
         run = env.get("SIM_RUN_SECONDS", "30")
         run_seconds = float("inf") if run == "forever" else float(run)
         self.final_status = env.get("SIM_FINAL_STATUS", "SUCCEEDED").upper()
@@ -120,12 +155,18 @@ class SimApp:
         if self.queue not in queues:
             self.final_state, self.final_status = "FAILED", "FAILED"
             self.final_diagnostics = "Application %s submitted by user %s to unknown queue: %s" % (app_id, user, self.queue)
+        elif queues[self.queue] != "RUNNING":
+            self.final_state, self.final_status = "FAILED", "FAILED"
+            self.final_diagnostics = "Queue %s is STOPPED. Cannot accept submission of application: %s" % (self.queue, app_id)
         else:
             stages += [("ACCEPTED", float(env.get("SIM_ACCEPT_SECONDS", "2"))), ("RUNNING", run_seconds)]
         self.timeline = Timeline(stages + [(self.final_state, 0)], now)
 
     def stage(self, now):
         """(state, finalStatus, diagnostics, fraction of the stage done)."""
+        if self.lifetime_end is not None and now >= self.lifetime_end and self.killed_at is None:
+            if self.timeline.at(self.lifetime_end)[0] not in FINAL_STATES:
+                return "KILLED", "KILLED", "Application is killed by ResourceManager as it has exceeded the lifetime period.", 1.0
         if self.killed_at is not None:
             if now >= self.killed_at + KILL_SECONDS:
                 return "KILLED", "KILLED", "Application killed by user.", 1.0
@@ -141,6 +182,8 @@ class SimApp:
 
     def end_time(self, now):
         """Simulated second the app ended at, or None while it runs."""
+        if self.lifetime_end is not None and now >= self.lifetime_end and self.stage(now)[2].endswith("lifetime period."):
+            return self.lifetime_end
         if self.killed_at is not None and now >= self.killed_at + KILL_SECONDS:
             return self.killed_at + KILL_SECONDS
         if self.stage(now)[0] in FINAL_STATES:
@@ -178,15 +221,20 @@ class YarnCluster:
     """What both RMs of an HA pair share: apps, queues, ids, the clock, the lock, who is active."""
 
     def __init__(self, clock, lock, seed=True):
+        """seed=False is an empty estate: no applications and only root.default at 100%."""
         self.clock = clock
         self.lock = lock
         self.epoch_ms = int(time.time() * 1000)
         self.ids = itertools.count(1)
         self.issued = set()
         self.apps = {}
-        self.queues = ["default", "etl", "adhoc"]
+        self.scheduler_props = initial_properties({"default": 40, "etl": 40, "adhoc": 20} if seed else {"default": 100})
+        self.scheduler_props[STORE_KEY] = "memory"
         self.admins = {"yarn", "hadoop"}
-        self.delegation_tokens = {"sim-delegation-token-etl": "etl"}
+        self.max_priority = 10  # yarn.cluster.max-application-priority (Hadoop's default is 0)
+        self.nodes = {"worker-%d.sim:8041" % n: {"state": "RUNNING", "health": ""} for n in range(1, 5)}
+        self.delegation_tokens = {"sim-delegation-token-etl": {"owner": "etl", "renewer": "yarn", "expires": self.epoch_ms + 86400000,
+                                                               "max": self.epoch_ms + 7 * 86400000}}
         self.auth_type = "simple"
         self.spnego_tokens = {"sim-spnego-etl": "etl"}
         self.rms = {}
@@ -194,8 +242,29 @@ class YarnCluster:
         self.standby_style = "hadoop3"
         self.rest_submissions = True
         self.failover_trigger = None
+        self.pending_failover = None
         if seed:
             self.seed()
+
+    @property
+    def capacity_conf(self):
+        return CapacityConf(self.scheduler_props)
+
+    def leaf_states(self):
+        """{leaf queue name: configured state}: apps name their queue by its leaf name."""
+        conf = self.capacity_conf
+        return {path.rsplit(".", 1)[-1]: conf.configured_state(path) for path in conf.leaves()}
+
+    def active_apps(self, leaf):
+        now = self.clock.now()
+        return [app for app in self.apps.values() if app.queue == leaf and app.stage(now)[0] not in FINAL_STATES]
+
+    def queue_state(self, path):
+        """RUNNING, STOPPED, or DRAINING: a stopped queue whose applications have not all ended."""
+        state = self.capacity_conf.configured_state(path)
+        if state == "STOPPED" and self.active_apps(path.rsplit(".", 1)[-1]):
+            return "DRAINING"
+        return state
 
     def new_id(self):
         app_id = "application_%d_%04d" % (self.epoch_ms, next(self.ids))
@@ -208,7 +277,7 @@ class YarnCluster:
                     "application-type": "SPARK" if "spark" in name else "MAPREDUCE",
                     "am-container-spec": {"environment": {"entry": [{"key": k, "value": v} for k, v in env.items()]}}}
             app_id = self.new_id()
-            self.apps[app_id] = SimApp(app_id, body, user, -3600.0, self.queues)
+            self.apps[app_id] = SimApp(app_id, body, user, -3600.0, self.leaf_states())
 
         app("nightly-etl", "etl", "etl", ["nightly", "etl"], {"SIM_RUN_SECONDS": "forever"})
         app("adhoc-report", "analyst", "adhoc", ["report"], {"SIM_RUN_SECONDS": "600"})
@@ -218,10 +287,10 @@ class YarnCluster:
 class YarnSimulator(Simulator):
     name = "yarn"
 
-    def __init__(self, speed=10.0, cluster=None, rm_id="rm1", version="3.3.6"):
+    def __init__(self, speed=10.0, cluster=None, rm_id="rm1", version="3.3.6", empty=False):
         super().__init__(speed)
         if cluster is None:
-            cluster = YarnCluster(self.clock, self.lock)
+            cluster = YarnCluster(self.clock, self.lock, seed=not empty)
             cluster.active = rm_id
         self.clock = cluster.clock
         self.lock = cluster.lock
@@ -260,6 +329,25 @@ class YarnSimulator(Simulator):
 
     def control_failover(self, to=None):
         return self.failover(to)
+
+    def begin_failover(self, finish_after_info_requests=None, to=None):
+        """Every RM says STANDBY (the old active one stepped down, the new one has not taken over) until
+        `finish_after_info_requests` more /ws/v1/cluster/info requests were answered (never, when None): a
+        failover that lasts for a number of probes, not for a time."""
+        target = to or next(rm for rm in sorted(self.cluster.rms) if rm != self.cluster.active)
+        self.cluster.active = None
+        self.cluster.pending_failover = [target, finish_after_info_requests]
+        return {"active": None, "to": target}
+
+    def control_begin_failover(self, finish_after_info_requests=None, to=None):
+        return self.begin_failover(finish_after_info_requests, to)
+
+    def count_info_probe(self):
+        pending = self.cluster.pending_failover
+        if pending and pending[1] is not None:
+            pending[1] -= 1
+            if pending[1] <= 0:
+                self.cluster.active, self.cluster.pending_failover = pending[0], None
 
     def fail_over_after(self, method, path):
         self.cluster.failover_trigger = (method, re.compile(path))
@@ -307,7 +395,11 @@ class YarnSimulator(Simulator):
             if not authenticated:
                 return Response(401, "<html><body><h2>HTTP ERROR 401</h2><p>Authentication required</p></body></html>",
                                 {"WWW-Authenticate": "Negotiate"}, content_type="text/html; charset=iso-8859-1")
+        if request.path.rstrip("/") == "/ws/v1/cluster/info":
+            self.count_info_probe()
         if not self.is_active and request.path.rstrip("/") not in NOT_REDIRECTED:
+            if self.cluster.active is None:  # no active RM at all: what a standby answers then
+                return text_error(503, "This is standby RM. The active ResourceManager is not known yet.").response
             return self.standby_answer(request)
         response = super().dispatch(request)
         trigger = self.cluster.failover_trigger
@@ -341,15 +433,42 @@ class YarnSimulator(Simulator):
 
     def caller(self, request):
         """The authenticated user, or None (what getUserPrincipal() gives the RM)."""
-        token = request.headers.get("X-Hadoop-Delegation-Token") or request.headers.get("Hadoop-YARN-RM-Delegation-Token")
-        if token:
-            if token not in self.cluster.delegation_tokens:
-                raise HttpError(403, self.error_body(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: "
-                                                          "token can't be found in cache"))
-            return self.cluster.delegation_tokens[token]
+        return self.authenticate(request)[0]
+
+    def authenticate(self, request):
+        """(user, how): how is "token", "kerberos" (SPNEGO or its cookie), "simple" or None.
+
+        Delegation tokens authenticate only with security on (RMAuthenticationFilter is installed only
+        then), by X-Hadoop-Delegation-Token (or the `delegation` query parameter), else the old
+        Hadoop-YARN-Auth-Delegation-Token; Hadoop-YARN-RM-Delegation-Token authenticates nothing.
+        """
         if self.cluster.auth_type == "kerberos":
-            return self.negotiated_user(request) or self.cookie_user(request)
-        return request.arg("user.name") or self.cookie_user(request)
+            token = self.presented_token(request)
+            if token is not None:
+                return self.token_user(token), "token"
+            user = self.negotiated_user(request) or self.cookie_user(request)
+            return user, "kerberos" if user else None
+        user = request.arg("user.name") or self.cookie_user(request)
+        return user, "simple" if user else None
+
+    @staticmethod
+    def presented_token(request):
+        """RMAuthenticationFilter.doFilter: the old header only when the new one is absent or empty;
+        DelegationTokenAuthenticationHandler.getDelegationToken: the header, else `delegation`."""
+        token = request.headers.get(AUTH_TOKEN_HEADER)
+        if not token:
+            token = request.headers.get(OLD_AUTH_TOKEN_HEADER) or None
+        return token if token is not None else request.arg("delegation")
+
+    def token_user(self, token):
+        """DelegationTokenAuthenticationHandler.authenticate: an unknown token is 403, not 401."""
+        token_info = self.cluster.delegation_tokens.get(token)
+        if token_info is None:
+            raise HttpError(403, {"RemoteException": {
+                "exception": "AuthenticationException",
+                "message": "org.apache.hadoop.security.token.SecretManager$InvalidToken: token can't be found in cache",
+                "javaClassName": "org.apache.hadoop.security.authentication.client.AuthenticationException"}})
+        return token_info["owner"]
 
     def negotiated_user(self, request):
         """SPNEGO, simulated: 'Authorization: Negotiate <token>' with a token of cluster.spnego_tokens."""
@@ -361,6 +480,60 @@ class YarnSimulator(Simulator):
         if not user:
             raise remote_exception(401, "AuthorizationException", "Unable to obtain user name, user not authenticated")
         return user
+
+    # -- delegation tokens (RMWebServices: postDelegationToken, postDelegationTokenExpiration, cancel) --
+    def kerberos_caller(self, request):
+        """RMWebServices.createKerberosUserGroupInformation: token operations need a SPNEGO caller."""
+        user, how = self.authenticate(request)
+        if not user:
+            raise remote_exception(401, "AuthorizationException", "Unable to obtain user name, user not authenticated")
+        if how == "token":
+            raise text_error(403, "Delegation token operations cannot be carried out using delegation token authentication.")
+        if how != "kerberos":
+            raise text_error(403, "Delegation token operations can only be carried out on a Kerberos authenticated channel. "
+                                  "Expected auth type is kerberos, got type %s" % ("simple" if how == "simple" else None))
+        return user
+
+    def named_token(self, request):
+        """The token to renew or cancel, named by the Hadoop-YARN-RM-Delegation-Token header."""
+        token = request.headers.get(RENEW_TOKEN_HEADER)
+        if not token:
+            raise remote_exception(400, "BadRequestException", "Header %s containing encoded token not found" % RENEW_TOKEN_HEADER)
+        if token not in self.cluster.delegation_tokens:
+            raise text_error(403, "org.apache.hadoop.security.token.SecretManager$InvalidToken: token can't be found in cache")
+        return token
+
+    def token_view(self, token):
+        info = self.cluster.delegation_tokens[token]
+        return {"token": token, "renewer": info["renewer"], "owner": info["owner"], "kind": "RM_DELEGATION_TOKEN",
+                "expiration-time": info["expires"], "max-validity": info["max"]}
+
+    @route("POST", "/ws/v1/cluster/delegation-token")
+    def create_token(self, request):
+        user = self.kerberos_caller(request)
+        renewer = (request.json() or {}).get("renewer") or user
+        token = "sim-token-%s-%d" % (user, len(self.cluster.delegation_tokens) + 1)
+        now_ms = self.cluster.epoch_ms + int(self.now() * 1000)
+        self.cluster.delegation_tokens[token] = {"owner": user, "renewer": renewer, "expires": now_ms + 86400000,
+                                                 "max": now_ms + 7 * 86400000}
+        return self.token_view(token)
+
+    @route("POST", "/ws/v1/cluster/delegation-token/expiration")
+    def renew_token(self, request):
+        user = self.kerberos_caller(request)
+        token = self.named_token(request)
+        info = self.cluster.delegation_tokens[token]
+        if info["renewer"] != user:
+            raise text_error(403, "org.apache.hadoop.security.AccessControlException: %s tries to renew a token with "
+                                  "non-matching renewer %s" % (user, info["renewer"]))
+        info["expires"] = min(info["max"], self.cluster.epoch_ms + int(self.now() * 1000) + 86400000)
+        return {"expiration-time": info["expires"]}
+
+    @route("DELETE", "/ws/v1/cluster/delegation-token")
+    def cancel_token(self, request):
+        self.kerberos_caller(request)
+        del self.cluster.delegation_tokens[self.named_token(request)]
+        return Response(200, None)
 
     # -- helpers ------------------------------------------------------------------------------------
     def app_view(self, app):
@@ -375,7 +548,7 @@ class YarnSimulator(Simulator):
         return self.cluster.apps[app_id]
 
     def may_modify(self, user, app):
-        return user == app.user or user in self.cluster.admins
+        return user == app.user or user in self.cluster.admins or user in app.acls.get("MODIFY_APP", ())
 
     # -- cluster ------------------------------------------------------------------------------------
     @route("GET", "/cluster")
@@ -398,32 +571,144 @@ class YarnSimulator(Simulator):
 
     @route("GET", "/ws/v1/cluster/metrics")
     def metrics(self, request):
-        states = [app.stage(self.now())[0] for app in self.cluster.apps.values()]
-        running = [app for app in self.cluster.apps.values() if app.stage(self.now())[0] == "RUNNING"]
-        allocated = sum(app.memory for app in running)
-        total = 4 * MAX_MEMORY_MB
+        now = self.now()
+        states = [app.stage(now)[0] for app in self.cluster.apps.values()]
+        running = [app for app in self.cluster.apps.values() if app.stage(now)[0] == "RUNNING"]
+        node_states = [node["state"] for node in self.cluster.nodes.values()]
+        usable = [state for state in node_states if state in ("RUNNING", "UNHEALTHY", "DECOMMISSIONING")]
+        total_mb, total_vcores = len(usable) * NODE_MB, len(usable) * NODE_VCORES
+        allocated, vcores = sum(app.memory for app in running), sum(app.vcores for app in running)
         return {"clusterMetrics": {
             "appsSubmitted": len(states), "appsCompleted": sum(s in FINAL_STATES for s in states),
             "appsPending": sum(s in ("NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED") for s in states),
             "appsRunning": states.count("RUNNING"), "appsFailed": states.count("FAILED"),
-            "appsKilled": states.count("KILLED"), "reservedMB": 0, "availableMB": total - allocated,
-            "allocatedMB": allocated, "totalMB": total, "reservedVirtualCores": 0,
-            "availableVirtualCores": 4 * MAX_VCORES - sum(app.vcores for app in running),
-            "allocatedVirtualCores": sum(app.vcores for app in running), "totalVirtualCores": 4 * MAX_VCORES,
+            "appsKilled": states.count("KILLED"), "reservedMB": 0, "availableMB": total_mb - allocated,
+            "allocatedMB": allocated, "totalMB": total_mb, "reservedVirtualCores": 0,
+            "availableVirtualCores": total_vcores - vcores, "allocatedVirtualCores": vcores, "totalVirtualCores": total_vcores,
             "containersAllocated": len(running), "containersReserved": 0, "containersPending": 0,
-            "totalNodes": 4, "activeNodes": 4, "lostNodes": 0, "unhealthyNodes": 0,
-            "decommissionedNodes": 0, "rebootedNodes": 0,
+            "totalNodes": len(usable), "activeNodes": node_states.count("RUNNING"), "lostNodes": node_states.count("LOST"),
+            "unhealthyNodes": node_states.count("UNHEALTHY"), "decommissioningNodes": node_states.count("DECOMMISSIONING"),
+            "decommissionedNodes": node_states.count("DECOMMISSIONED"), "rebootedNodes": node_states.count("REBOOTED"),
+            "shutdownNodes": node_states.count("SHUTDOWN"),
         }}
 
+    # -- scheduler: the Capacity Scheduler's queue tree, from the configuration scheduler-conf changes ------------
     @route("GET", "/ws/v1/cluster/scheduler")
     def scheduler(self, request):
-        share = round(100.0 / len(self.cluster.queues), 1)
-        queues = [{"queueName": name, "type": "capacitySchedulerLeafQueueInfo", "capacity": share,
-                   "maxCapacity": 100.0, "usedCapacity": 0.0, "state": "RUNNING",
-                   "numApplications": sum(app.queue == name for app in self.cluster.apps.values())}
-                  for name in self.cluster.queues]
-        return {"scheduler": {"schedulerInfo": {"type": "capacityScheduler", "queueName": "root", "capacity": 100.0,
-                                                "maxCapacity": 100.0, "usedCapacity": 0.0, "queues": {"queue": queues}}}}
+        conf = self.cluster.capacity_conf
+        root = self.queue_info(conf, "root", 100.0, 100.0)
+        root.update(type="capacityScheduler", queueName="root")
+        return {"scheduler": {"schedulerInfo": root}}
+
+    def queue_info(self, conf, path, parent_absolute, parent_absolute_max):
+        capacity, maximum = conf.capacity(path), conf.maximum_capacity(path)
+        absolute, absolute_max = parent_absolute * capacity / 100, parent_absolute_max * maximum / 100
+        leaves = [leaf.rsplit(".", 1)[-1] for leaf in conf.leaves() if leaf == path or leaf.startswith(path + ".")]
+        running = [app for app in self.cluster.apps.values() if app.queue in leaves and app.stage(self.now())[0] == "RUNNING"]
+        used_mb = sum(app.memory for app in running)
+        cluster_mb = NODE_MB * len(self.cluster.nodes)
+        absolute_used = 100.0 * used_mb / cluster_mb if cluster_mb else 0.0
+        info = {"queuePath": path, "queueName": path.rsplit(".", 1)[-1], "capacity": capacity, "maxCapacity": maximum,
+                "absoluteCapacity": round(absolute, 4), "absoluteMaxCapacity": round(absolute_max, 4),
+                "usedCapacity": round(100.0 * absolute_used / absolute, 4) if absolute else 0.0,
+                "absoluteUsedCapacity": round(absolute_used, 4), "state": self.cluster.queue_state(path),
+                "numApplications": sum(app.queue in leaves and app.stage(self.now())[0] not in FINAL_STATES
+                                       for app in self.cluster.apps.values()),
+                "resourcesUsed": {"memory": used_mb, "vCores": sum(app.vcores for app in running)}}
+        children = conf.children(path)
+        if children:
+            info["queues"] = {"queue": [self.queue_info(conf, path + "." + child, absolute, absolute_max) for child in children]}
+        else:
+            info.update(type="capacitySchedulerLeafQueueInfo", numActiveApplications=len(running),
+                        numPendingApplications=info["numApplications"] - len(running), numContainers=len(running),
+                        maxApplications=int(10000 * absolute / 100), userLimitFactor=1.0)
+        return info
+
+    def refuse_unless_mutable(self):
+        if self.cluster.scheduler_props.get(STORE_KEY) not in MUTABLE_STORES:
+            raise text_error(400, NOT_MUTABLE)
+
+    @route("GET", "/ws/v1/cluster/scheduler-conf")
+    def get_scheduler_conf(self, request):
+        self.refuse_unless_mutable()
+        return {"property": [{"name": key, "value": value} for key, value in sorted(self.cluster.scheduler_props.items())]}
+
+    @route("PUT", "/ws/v1/cluster/scheduler-conf")
+    def put_scheduler_conf(self, request):
+        user = self.caller(request)
+        if user not in self.cluster.admins:  # yarn.acl.enable is on
+            raise remote_exception(403, "ForbiddenException", "Only admins can carry out this operation.")
+        self.refuse_unless_mutable()
+        try:
+            proposed = apply_mutation(self.cluster.scheduler_props, request.json() or {})
+            refresh_check(self.cluster.scheduler_props, proposed, self.cluster.queue_state)
+        except SchedulerConfError as exc:
+            raise text_error(400, str(exc))
+        self.cluster.scheduler_props = proposed
+        return Response(200, APPLIED, content_type="application/json")
+
+    def control_set_conf_store(self, store):
+        """yarn.scheduler.configuration.store.class: "file" makes the configuration immutable."""
+        self.cluster.scheduler_props[STORE_KEY] = store
+        return {"store": store}
+
+    def control_scheduler_conf(self):
+        return dict(self.cluster.scheduler_props)
+
+    # -- nodes ----------------------------------------------------------------------------------------
+    def node_view(self, node_id):
+        node = self.cluster.nodes[node_id]
+        host = node_id.split(":")[0]
+        running = [app for app in self.cluster.apps.values() if app.stage(self.now())[0] == "RUNNING"
+                   and sorted(self.cluster.nodes).index(node_id) == int(app.id.rsplit("_", 1)[-1]) % len(self.cluster.nodes)]
+        used = sum(app.memory for app in running)
+        return {"rack": "/default-rack", "state": node["state"], "id": node_id, "nodeHostName": host,
+                "nodeHTTPAddress": host + ":8042", "lastHealthUpdate": self.cluster.epoch_ms + int(self.now() * 1000),
+                "version": self.version, "healthReport": node["health"], "numContainers": len(running),
+                "usedMemoryMB": used, "availMemoryMB": NODE_MB - used, "usedVirtualCores": sum(app.vcores for app in running),
+                "availableVirtualCores": NODE_VCORES - sum(app.vcores for app in running)}
+
+    @route("GET", "/ws/v1/cluster/nodes")
+    def list_nodes(self, request):
+        states = [state.upper() for state in self.csv(request, "states")]
+        for state in states:
+            if state not in NODE_STATES:
+                raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: No enum constant "
+                                       "org.apache.hadoop.yarn.api.records.NodeState.%s" % state)
+        nodes = [self.node_view(node_id) for node_id in sorted(self.cluster.nodes)
+                 if not states or self.cluster.nodes[node_id]["state"] in states]
+        return {"nodes": {"node": nodes} if nodes else None}
+
+    @route("GET", "/ws/v1/cluster/nodes/{node_id}")
+    def get_node(self, request, node_id):
+        if node_id not in self.cluster.nodes:
+            raise remote_exception(404, "NotFoundException", "java.lang.Exception: nodeId, %s, is not found" % node_id)
+        return {"node": self.node_view(node_id)}
+
+    def control_set_node(self, node, state="RUNNING", health_report=""):
+        """Move a node to a NodeState, with the health report its NodeManager would send."""
+        if state not in NODE_STATES:
+            raise ValueError("state must be one of %s" % ", ".join(NODE_STATES))
+        self.cluster.nodes[node] = {"state": state, "health": health_report}
+        return self.node_view(node)
+
+    # -- application statistics -------------------------------------------------------------------
+    @route("GET", "/ws/v1/cluster/appstatistics")
+    def app_statistics(self, request):
+        states = [state.upper() for state in self.csv(request, "states")] or STATES
+        for state in states:
+            if state not in STATES:
+                raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: Invalid application-state "
+                                       "%s specified. It should be one of %s" % (state.lower(), ", ".join(STATES)))
+        types = [t.lower() for t in self.csv(request, "applicationTypes")]
+        if len(types) > 1:
+            raise remote_exception(400, "BadRequestException", "# of applicationTypes = %d, we temporarily support at most one "
+                                   "applicationType" % len(types))
+        views = [self.app_view(app) for app in self.cluster.apps.values()]
+        items = [{"state": state, "type": types[0] if types else "*",
+                  "count": sum(view["state"] == state and (not types or view["applicationType"].lower() == types[0])
+                               for view in views)} for state in states]
+        return {"appStatInfo": {"statItem": items}}
 
     # -- apps ---------------------------------------------------------------------------------------
     @staticmethod
@@ -490,7 +775,7 @@ class YarnSimulator(Simulator):
                                    "Invalid resource request, requested resource type=[memory-mb] < 0 or greater than maximum "
                                    "allowed allocation. Requested resource=<memory:%d, vCores:%d>, maximum allowed allocation="
                                    "<memory:%d, vCores:%d>" % (memory, vcores, MAX_MEMORY_MB, MAX_VCORES))
-        self.cluster.apps[app_id] = SimApp(app_id, body, user, self.now(), self.cluster.queues)
+        self.cluster.apps[app_id] = SimApp(app_id, body, user, self.now(), self.cluster.leaf_states())
         return Response(202, None, {"Location": "%s/ws/v1/cluster/apps/%s" % (self.url, app_id)})
 
     @route("GET", "/ws/v1/cluster/apps/{app_id}")
@@ -536,8 +821,90 @@ class YarnSimulator(Simulator):
         state = self.app_view(app)["state"]
         if state in FINAL_STATES:
             raise text_error(400, "App in %s state cannot be moved." % state)
-        if target not in self.cluster.queues:
+        if target not in self.cluster.leaf_states():
             raise remote_exception(400, "BadRequestException", "org.apache.hadoop.yarn.exceptions.YarnException: Failed to move "
                                    "%s to queue %s: queue %s does not exist" % (app_id, target, target))
         app.queue = target
         return {"queue": app.queue}
+
+    # -- priority (RMWebServices.updateApplicationPriority: the RM caps it at yarn.cluster.max-application-priority) --
+    @route("GET", "/ws/v1/cluster/apps/{app_id}/priority")
+    def get_priority(self, request, app_id):
+        return {"priority": self.find_app(app_id).priority}
+
+    @route("PUT", "/ws/v1/cluster/apps/{app_id}/priority")
+    def put_priority(self, request, app_id):
+        user = self.writer(request)
+        app = self.find_app(app_id)
+        target = (request.json() or {}).get("priority")
+        if target is None:
+            raise remote_exception(400, "BadRequestException", "java.lang.Exception: Target Priority cannot be null")
+        if not self.may_modify(user, app):
+            raise text_error(403, "Unauthorized attempt to change priority of appid %s by remote user %s" % (app_id, user))
+        state = self.app_view(app)["state"]
+        if state in FINAL_STATES or state in ("NEW", "NEW_SAVING"):
+            raise remote_exception(500, "WebApplicationException", "org.apache.hadoop.yarn.exceptions.YarnException: "
+                                   "Application in %s state cannot update priority." % state)
+        app.priority = min(int(target), self.cluster.max_priority)
+        return {"priority": app.priority}
+
+    def control_set_max_priority(self, priority):
+        self.cluster.max_priority = int(priority)
+        return {"max_priority": self.cluster.max_priority}
+
+    # -- timeouts (RMWebServices.updateApplicationTimeout / getAppTimeouts; LIFETIME is the only type) --------
+    def timeout_view(self, app):
+        if app.lifetime_end is None:
+            return {"type": "LIFETIME", "expiryTime": "UNLIMITED", "remainingTimeInSeconds": -1}
+        return {"type": "LIFETIME", "expiryTime": iso8601(self.cluster.epoch_ms + int(app.lifetime_end * 1000)),
+                "remainingTimeInSeconds": max(0, int(app.lifetime_end - self.now()))}
+
+    @route("GET", "/ws/v1/cluster/apps/{app_id}/timeouts")
+    def get_timeouts(self, request, app_id):
+        return {"timeouts": {"timeout": [self.timeout_view(self.find_app(app_id))]}}
+
+    @route("GET", "/ws/v1/cluster/apps/{app_id}/timeouts/{timeout_type}")
+    def get_timeout(self, request, app_id, timeout_type):
+        app = self.find_app(app_id)
+        if timeout_type != "LIFETIME":
+            raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: No enum constant "
+                                   "org.apache.hadoop.yarn.api.records.ApplicationTimeoutType.%s" % timeout_type)
+        return {"timeout": self.timeout_view(app)}
+
+    @route("PUT", "/ws/v1/cluster/apps/{app_id}/timeout")
+    def put_timeout(self, request, app_id):
+        user = self.writer(request)
+        app = self.find_app(app_id)
+        timeout = (request.json() or {}).get("timeout") or {}
+        if timeout.get("type") != "LIFETIME":
+            raise remote_exception(400, "BadRequestException", "java.lang.IllegalArgumentException: No enum constant "
+                                   "org.apache.hadoop.yarn.api.records.ApplicationTimeoutType.%s" % timeout.get("type"))
+        if not self.may_modify(user, app):
+            raise text_error(403, "Unauthorized attempt to change timeout of app %s by remote user %s" % (app_id, user))
+        expiry_ms = parse_iso8601(timeout.get("expiryTime"))
+        now_ms = self.cluster.epoch_ms + int(self.now() * 1000)
+        if expiry_ms is None:
+            raise text_error(400, 'java.text.ParseException: Unparseable date: "%s"' % timeout.get("expiryTime"))
+        if self.app_view(app)["state"] in FINAL_STATES:
+            raise text_error(400, "Application is in final state, timeout cannot be updated: %s" % app_id)
+        if expiry_ms <= now_ms:
+            raise text_error(400, "Expire time is less than current time, current-time=%s expire-time=%s"
+                                  % (iso8601(now_ms), iso8601(expiry_ms)))
+        app.lifetime_end = (expiry_ms - self.cluster.epoch_ms) / 1000.0
+        return {"timeout": self.timeout_view(app)}
+
+
+def iso8601(epoch_ms):
+    """Times.formatISO8601: yyyy-MM-dd'T'HH:mm:ss.SSSZ (UTC here)."""
+    seconds, millis = divmod(int(epoch_ms), 1000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + ".%03d+0000" % millis
+
+
+def parse_iso8601(text):
+    """Times.parseISO8601ToLocalTimeInMillis; None when it does not parse."""
+    match = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{3})([+-])(\d\d)(\d\d)$", str(text or ""))
+    if not match:
+        return None
+    base, millis, sign, hours, minutes = match.groups()
+    offset = (int(hours) * 3600 + int(minutes) * 60) * (1 if sign == "+" else -1)
+    return (calendar.timegm(time.strptime(base, "%Y-%m-%dT%H:%M:%S")) - offset) * 1000 + int(millis)

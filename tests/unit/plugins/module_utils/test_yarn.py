@@ -7,7 +7,9 @@ import types
 import pytest
 import requests
 
-from ansible_collections.bigdata.platform.plugins.module_utils import yarn
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn import apps as yarn_apps
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn import client as yarn
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.modules import yarn_app
 
@@ -45,31 +47,31 @@ def test_remote_exception_message_and_hints():
 
 
 def test_normalise_match_and_failure():
-    app = yarn.normalize_app(RAW_APP)
+    app = yarn_apps.normalize_app(RAW_APP)
     assert app["tags"] == ["a", "b"] and app["final_status"] == "FAILED" and app["application_type"] == "SPARK"
-    assert yarn.matches(app, name="job", tags=["A"], user="etl", queue="root.etl", types=["spark"])
-    assert not yarn.matches(app, tags=["a", "c"])
-    assert not yarn.matches(app, name="Job")
-    assert not yarn.matches(app, types=["mapreduce"])
-    assert "FINISHED with final status FAILED: disk full" in yarn.app_failure(app)
-    assert yarn.app_failure(dict(app, final_status="SUCCEEDED")) is None
-    assert yarn.app_failure(dict(app, state="RUNNING", final_status="UNDEFINED")) is None
-    assert yarn.normalize_app(None) is None
+    assert yarn_apps.matches(app, name="job", tags=["A"], user="etl", queue="root.etl", types=["spark"])
+    assert not yarn_apps.matches(app, tags=["a", "c"])
+    assert not yarn_apps.matches(app, name="Job")
+    assert not yarn_apps.matches(app, types=["mapreduce"])
+    assert "FINISHED with final status FAILED: disk full" in yarn_apps.app_failure(app)
+    assert yarn_apps.app_failure(dict(app, final_status="SUCCEEDED")) is None
+    assert yarn_apps.app_failure(dict(app, state="RUNNING", final_status="UNDEFINED")) is None
+    assert yarn_apps.normalize_app(None) is None
 
 
 class CheckModeModule:
     check_mode = True
 
     def __init__(self, **params):
-        self.params = dict(dict(state="submitted", wait=True, timeout=10, queue=None), **params)
+        self.params = dict(dict(state="submitted", wait=True, timeout=10, queue=None, priority=None, lifetime=None), **params)
 
 
 def test_a_fair_scheduler_queue_path_is_the_same_queue():
     """The Fair Scheduler reports an app's queue as 'root.etl': it is in queue 'etl', so the filter keeps it and
     yarn_app does not move it again on every run."""
-    fair = dict(yarn.normalize_app(RAW_APP), queue="root.etl", state="RUNNING")
-    assert yarn.matches(fair, queue="etl") and yarn.matches(fair, queue="root.etl")
-    assert not yarn.matches(fair, queue="adhoc")
+    fair = dict(yarn_apps.normalize_app(RAW_APP), queue="root.etl", state="RUNNING")
+    assert yarn_apps.matches(fair, queue="etl") and yarn_apps.matches(fair, queue="root.etl")
+    assert not yarn_apps.matches(fair, queue="adhoc")
     assert not yarn_app.ensure_submitted(CheckModeModule(queue="etl"), None, fair)["changed"]
     assert not yarn_app.ensure_submitted(CheckModeModule(queue="root.etl"), None, fair)["changed"]
     moved = yarn_app.ensure_submitted(CheckModeModule(queue="root.adhoc"), None, fair)
@@ -79,7 +81,7 @@ def test_a_fair_scheduler_queue_path_is_the_same_queue():
 def test_newest_first_by_start_time_then_sequence():
     apps = [{"id": "application_5_9999", "started_time": 10}, {"id": "application_5_10000", "started_time": 10},
             {"id": "application_1_0001", "started_time": 20}]
-    assert [a["id"] for a in sorted(apps, key=yarn.submission_order, reverse=True)] == [
+    assert [a["id"] for a in sorted(apps, key=yarn_apps.submission_order, reverse=True)] == [
         "application_1_0001", "application_5_10000", "application_5_9999"]
 
 
@@ -137,13 +139,13 @@ def pair(start_simulator):
 
 
 def client(*rms, **kwargs):
-    return yarn.YarnClient([rm.url for rm in rms], user="etl", failover_timeout=2, **kwargs)
+    return yarn.YarnClient([rm.url for rm in rms], user="etl", deadline=Deadline(2), **kwargs)
 
 
 def test_discovery_skips_the_standby_and_reads_go_to_the_active(pair):
     active, standby = pair
     rm = client(standby, active)
-    assert len(yarn.find_apps(rm, states=["RUNNING"])) == 2
+    assert len(yarn_apps.find_apps(rm, states=["RUNNING"])) == 2
     assert rm.active_url == active.url
     assert standby.log.count(path="/apps") == 0
 
@@ -161,7 +163,7 @@ def after_the_active_rm_died(pair):
 
 def test_a_dead_active_rm_fails_over_for_reads(after_the_active_rm_died):
     rm, standby = after_the_active_rm_died
-    assert yarn.normalize_app(rm.get_app(sorted(standby.cluster.apps)[0]))["name"] == "nightly-etl"
+    assert yarn_apps.normalize_app(rm.get_app(sorted(standby.cluster.apps)[0]))["name"] == "nightly-etl"
     assert rm.active_url == standby.url
 
 
@@ -190,7 +192,7 @@ def test_no_rm_answering_fails_fast_with_every_reason():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    rm = yarn.YarnClient(["http://127.0.0.1:%d" % port], failover_timeout=30, timeout=2)
+    rm = yarn.YarnClient(["http://127.0.0.1:%d" % port], deadline=Deadline(30), timeout=2)
     rm._client(rm.rm_urls[0]).session.get_adapter("http://").max_retries.total = 0
     with pytest.raises(PlatformError) as error:
         rm.cluster_info()
@@ -233,7 +235,7 @@ def test_kerberos_reads_kills_and_fails_over_with_spnego_on_every_rm(pair, monke
     active, standby = pair
     active.control_set_auth("kerberos")
     monkeypatch.setitem(sys.modules, "requests_gssapi", types.SimpleNamespace(HTTPSPNEGOAuth=SimulatedSpnego, OPTIONAL="optional"))
-    rm = yarn.YarnClient([standby.url, active.url], auth="kerberos", failover_timeout=2)
+    rm = yarn.YarnClient([standby.url, active.url], auth="kerberos", deadline=Deadline(2))
     app_id = rm.submit({"application-id": rm.new_application()["application-id"], "application-name": "kerberized",
                         "am-container-spec": {"environment": {"entry": [{"key": "SIM_RUN_SECONDS", "value": "forever"}]}}})
     assert rm.get_app(app_id)["user"] == "etl"
@@ -242,7 +244,7 @@ def test_kerberos_reads_kills_and_fails_over_with_spnego_on_every_rm(pair, monke
     assert rm.active_url == standby.url and standby.log.count("PUT", "/state$") == 1
     assert all(e.status != 401 for e in active.log.entries() + standby.log.entries())
 
-    anonymous = yarn.YarnClient([standby.url, active.url], auth="none", failover_timeout=2)
+    anonymous = yarn.YarnClient([standby.url, active.url], auth="none", deadline=Deadline(2))
     with pytest.raises(PlatformError) as error:
         anonymous.cluster_info()
     assert "HTTP 401" in str(error.value) and "Authentication required" in str(error.value)

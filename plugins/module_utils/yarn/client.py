@@ -13,11 +13,13 @@ sent to another one.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
-from ansible_collections.bigdata.platform.plugins.module_utils.waiting import wait_until
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 # Options documented by doc_fragments/yarn.py.
 YARN_ARGS = dict(
@@ -28,10 +30,10 @@ YARN_ARGS = dict(
 )
 
 API = "/ws/v1/cluster"
-STATES = ["NEW", "NEW_SAVING", "SUBMITTED", "ACCEPTED", "RUNNING", "FINISHED", "FAILED", "KILLED"]
-ACTIVE_STATES = STATES[:5]
-FINAL_STATES = STATES[5:]
-DELEGATION_TOKEN_HEADER = "Hadoop-YARN-RM-Delegation-Token"
+# The header a secured RM authenticates a call by (Hadoop's RMAuthenticationFilter, DelegationTokenAuthenticator.
+# DELEGATION_TOKEN_HEADER; the reference's "Authentication using delegation tokens"). Hadoop-YARN-RM-Delegation-Token
+# only names the token to renew or cancel on /ws/v1/cluster/delegation-token and authenticates nothing.
+DELEGATION_TOKEN_HEADER = "X-Hadoop-Delegation-Token"
 STANDBY_TEXT = "This is standby RM"
 FAILOVER_TIMEOUT = 60
 KERBEROS_LIBRARIES = "requests-gssapi (or requests-kerberos)"
@@ -43,6 +45,12 @@ def remote_exception_message(response, body):
         remote = body["RemoteException"]
         return "%s: %s" % (remote.get("exception", "RemoteException"), remote.get("message", ""))
     return default_error_message(response, body)
+
+
+def without_userinfo(url):
+    """The URL with any user:password@ part masked, for messages."""
+    scheme, dummy, rest = url.partition("://")
+    return "%s://***@%s" % (scheme, rest.rpartition("@")[2]) if "@" in rest.split("/", 1)[0] else url
 
 
 def kerberos_auth():
@@ -84,29 +92,37 @@ class YarnClient:
     """The ResourceManager API on top of the collection's HttpClient, one HttpClient per RM."""
 
     def __init__(self, rm_urls, auth="simple", user=None, delegation_token=None, validate_certs=True,
-                 ca_cert=None, timeout=30, failover_timeout=FAILOVER_TIMEOUT):
+                 ca_cert=None, timeout=30, deadline=None):
+        """deadline: the task's Deadline; finding the active RM never waits beyond it (nor beyond
+        FAILOVER_TIMEOUT when the task has none)."""
         self.rm_urls = [url.strip().rstrip("/") for url in rm_urls if url and url.strip()]
         if not self.rm_urls:
             raise OptionError("rm_urls", rm_urls, "must name at least one ResourceManager URL")
         for url in self.rm_urls:
             if not url.startswith(("http://", "https://")):
-                raise OptionError("rm_urls", url, "is not a URL; write it as http://host:8088 or https://host:8090")
+                raise OptionError("rm_urls", without_userinfo(url), "is not a URL; write it as http://host:8088 or https://host:8090")
+            if "@" in urlsplit(url).netloc:
+                # requests would send it as basic auth, which the RM ignores, and every message would echo it.
+                raise OptionError("rm_urls", without_userinfo(url), "carries a user name or password; the ResourceManager does "
+                                  "not use them: set user, delegation_token or auth instead")
         self.auth = auth
         self.user = user
         self.delegation_token = delegation_token
         self.validate_certs = validate_certs
         self.ca_cert = ca_cert
         self.timeout = timeout
-        self.failover_timeout = failover_timeout
+        self.deadline = deadline
         self.active_url = None
         self._clients = {}
         self._auth_object = kerberos_auth() if auth == "kerberos" else None
 
     @classmethod
     def from_params(cls, params):
+        timeout = params.get("timeout")
         return cls(params["rm_urls"], auth=params["auth"], user=params["user"],
                    delegation_token=params["delegation_token"], validate_certs=params["validate_certs"],
-                   ca_cert=params["ca_cert"], timeout=params["request_timeout"])
+                   ca_cert=params["ca_cert"], timeout=params["request_timeout"],
+                   deadline=Deadline(timeout) if timeout is not None else None)
 
     @property
     def request_count(self):
@@ -117,7 +133,8 @@ class YarnClient:
             headers = {DELEGATION_TOKEN_HEADER: self.delegation_token} if self.delegation_token else None
             self._clients[url] = HttpClient(url, auth=self._auth_object, headers=headers,
                                             validate_certs=self.validate_certs, ca_cert=self.ca_cert,
-                                            timeout=self.timeout, error_message=remote_exception_message)
+                                            timeout=self.timeout, error_message=remote_exception_message,
+                                            deadline=self.deadline)
         return self._clients[url]
 
     # -- finding the active RM ----------------------------------------------------------------------
@@ -144,8 +161,9 @@ class YarnClient:
                 return "no active Hadoop YARN ResourceManager in rm_urls: %s" % describe(states)
             return None
 
-        states = wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), failed=failed,
-                            timeout=self.failover_timeout, what="an active ResourceManager", describe=describe)
+        deadline = self.deadline or Deadline(FAILOVER_TIMEOUT)
+        states = deadline.wait_until(self._ha_states, lambda s: "ACTIVE" in s.values(), "an active ResourceManager",
+                                     failed=failed, describe=describe, timeout=FAILOVER_TIMEOUT)
         self.active_url = next(url for url, state in states.items() if state == "ACTIVE")
         return self.active_url
 
@@ -247,96 +265,56 @@ class YarnClient:
     def move(self, app_id, queue):
         return (self.request_json("PUT", "/apps/%s/queue" % quote_path(app_id), body={"queue": queue}) or {}).get("queue")
 
+    def set_priority(self, app_id, priority):
+        """The priority the RM gave the app: it caps a wish at yarn.cluster.max-application-priority."""
+        body = self.request_json("PUT", "/apps/%s/priority" % quote_path(app_id), body={"priority": priority}) or {}
+        return body.get("priority")
 
-def split_tags(text):
-    if isinstance(text, list):
-        return sorted(text)
-    return sorted(tag for tag in (text or "").split(",") if tag)
+    def lifetime_timeout(self, app_id):
+        """The app's LIFETIME timeout: {"type", "expiryTime" ("UNLIMITED" or ISO 8601), "remainingTimeInSeconds"}."""
+        return self.get_json("/apps/%s/timeouts/LIFETIME" % quote_path(app_id))["timeout"]
 
+    def set_lifetime_expiry(self, app_id, expiry_time):
+        body = {"timeout": {"type": "LIFETIME", "expiryTime": expiry_time}}
+        return self.request_json("PUT", "/apps/%s/timeout" % quote_path(app_id), body=body)["timeout"]
 
-def normalize_app(raw):
-    """The app as yarn_app and yarn_app_info return it."""
-    if raw is None:
-        return None
-    return {
-        "id": raw.get("id"),
-        "name": raw.get("name"),
-        "user": raw.get("user"),
-        "queue": raw.get("queue"),
-        "state": raw.get("state"),
-        "final_status": raw.get("finalStatus"),
-        "progress": raw.get("progress"),
-        "application_type": raw.get("applicationType"),
-        "tags": split_tags(raw.get("applicationTags")),
-        "priority": raw.get("priority"),
-        "diagnostics": raw.get("diagnostics") or "",
-        "tracking_url": raw.get("trackingUrl"),
-        "am_container_logs": raw.get("amContainerLogs"),
-        "started_time": raw.get("startedTime"),
-        "finished_time": raw.get("finishedTime"),
-        "elapsed_time": raw.get("elapsedTime"),
-        "allocated_mb": raw.get("allocatedMB"),
-        "allocated_vcores": raw.get("allocatedVCores"),
-        "running_containers": raw.get("runningContainers"),
-    }
+    # -- cluster facts and the scheduler -------------------------------------------------------------
+    def metrics(self):
+        return self.get_json("/metrics")["clusterMetrics"]
 
+    def scheduler(self):
+        return self.get_json("/scheduler")["scheduler"]["schedulerInfo"]
 
-def queue_leaf(queue):
-    """A queue's leaf name, for comparing: the Capacity Scheduler reports apps' queues as 'etl', the Fair
-    Scheduler as 'root.etl', and operators write either."""
-    return queue.split(".")[-1] if queue else queue
+    def nodes(self, states=None):
+        """Raw node dicts; {"nodes": null} when none matches."""
+        body = self.get_json("/nodes", params={"states": ",".join(states)} if states else None) or {}
+        return ((body.get("nodes") or {}).get("node")) or []
 
+    def app_statistics(self):
+        return ((self.get_json("/appstatistics") or {}).get("appStatInfo") or {}).get("statItem") or []
 
-def matches(app, name=None, tags=None, user=None, queue=None, types=None):
-    """Client-side filtering of normalised apps: Hadoop 2 ignores the name filter, tags match case-insensitively
-    and every wanted tag must be present."""
-    if name is not None and app["name"] != name:
-        return False
-    if tags and not {tag.lower() for tag in tags} <= set(app["tags"]):
-        return False
-    if user is not None and app["user"] != user:
-        return False
-    if queue is not None and queue_leaf(app["queue"]) != queue_leaf(queue):
-        return False
-    return not types or (app["application_type"] or "").lower() in {t.lower() for t in types}
+    def scheduler_conf(self):
+        """{property: value} of the scheduler configuration (GET /scheduler-conf)."""
+        try:
+            body = self.get_json("/scheduler-conf") or {}
+        except ApiError as exc:
+            raise mutation_disabled(exc)
+        items = body.get("property") or []
+        return {item["name"]: item.get("value") for item in (items if isinstance(items, list) else [items])}
+
+    def update_scheduler_conf(self, mutation):
+        """PUT /scheduler-conf; the RM answers plain text ("Configuration change successfully applied.")."""
+        try:
+            return self.request("PUT", "/scheduler-conf", body=mutation).text.strip()
+        except ApiError as exc:
+            raise mutation_disabled(exc)
 
 
-def find_apps(client, states=None, name=None, tags=None, user=None, queue=None, types=None, limit=None):
-    """Normalised apps, newest first, filtered by the RM and then again here."""
-    raw = client.list_apps(states=states, user=user, queue=queue, tags=[t.lower() for t in tags or []],
-                           types=types, name=name)
-    apps = [normalize_app(app) for app in raw]
-    found = sorted((app for app in apps if matches(app, name, tags, user, queue, types)), key=submission_order, reverse=True)
-    return found[:limit] if limit else found
-
-
-def submission_order(app):
-    """Start time, then the id's sequence number: ids do not sort as text (_9999 < _10000), and after a
-    failover the new active RM's ids carry another cluster timestamp."""
-    sequence = (app["id"] or "").rsplit("_", 1)[-1]
-    return (app["started_time"] or 0, int(sequence) if sequence.isdigit() else 0)
-
-
-def app_failure(app):
-    """The task's failure message when an app ended badly, else None."""
-    if app["state"] in ("FAILED", "KILLED") or (app["state"] == "FINISHED" and app["final_status"] not in ("SUCCEEDED", "UNDEFINED")):
-        return "application %s (%s) ended %s with final status %s: %s" % (
-            app["id"], app["name"], app["state"], app["final_status"], app["diagnostics"] or "no diagnostics")
-    return None
-
-
-def describe_app(app):
-    return "%s %s (final status %s)" % (app["id"], app["state"], app["final_status"])
-
-
-def wait_for_app(client, app_id, done, timeout, what, fail_on_end=True):
-    """Poll the app until done(app); an app that ended badly fails the wait with its diagnostics."""
-    def read():
-        return normalize_app(client.get_app(app_id))
-
-    def failed(app):
-        if app is None:
-            return "the ResourceManager no longer knows application %s" % app_id
-        return app_failure(app) if fail_on_end else None
-
-    return wait_until(read, done, failed=failed, timeout=timeout, what=what, describe=describe_app)
+def mutation_disabled(error):
+    """The RM's 'only supported by MutableConfScheduler' refusal, with what it means for the operator."""
+    if error.status == 400 and "only supported by MutableConfScheduler" in error.server_message:
+        return ApiError(error.status, "%s (the scheduler configuration of this ResourceManager cannot be changed through "
+                                      "its API: yarn.scheduler.configuration.store.class is 'file'; set it to memory, "
+                                      "leveldb, zk or fs, and use the Capacity Scheduler)" % error.server_message,
+                        body=error.body, url=error.url, method=error.method)
+    return error
