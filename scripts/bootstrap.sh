@@ -37,3 +37,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
 fi
 bash scripts/install-peers.sh || echo "bootstrap: warning: peer collections (ovirt.ovirt) not installed; their contract test installs or skips"
 "$VENV/bin/python" -c "import rados" 2>/dev/null || echo "bootstrap: warning: the rados binding does not import; Ceph tests will fail"
+# One venv per supported ansible-core, for scripts/matrix.sh (under .build/matrix, remade when pins change).
+bash scripts/matrix.sh setup

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # ansible-test sanity (Python 3.11) on the collection as users get it: built, then installed.
 # Extra arguments go to ansible-test, e.g.: bash scripts/sanity.sh --test pylint plugins/modules/x.py
+# BIGDATA_VENV (default .venv) and SANITY_PYTHON (default 3.11) choose the ansible-core and the Python:
+# scripts/matrix.sh runs this once per supported ansible-core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-export PATH="$root/.venv/bin:$PATH"
+export PATH="${BIGDATA_VENV:-$root/.venv}/bin:$PATH"
 # Not under a dot-directory: ansible-test skips every target whose path has one.
 work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-sanity.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -15,4 +17,4 @@ pip_version=$(python -c "import re, ansible_test._internal.python_requirements a
 mkdir -p ~/.ansible/test/cache
 cp scripts/ansible_test_get_pip.py ~/.ansible/test/cache/get_pip_"${pip_version//./_}".py
 cd "$work/collections/ansible_collections/bigdata/platform"
-ansible-test sanity --python 3.11 --venv --color no "$@"
+ansible-test sanity --python "${SANITY_PYTHON:-3.11}" --venv --color no "$@"

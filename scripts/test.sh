@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check CI runs, in order: ansible-test sanity on the built collection, changelog lint,
+# Every check CI runs, in order: the support matrix (ansible-test sanity on the built collection and a
+# runtime smoke, on every supported ansible-core: scripts/matrix.sh), changelog lint,
 # ansible-lint (production profile), then one pytest run over unit tests, simulator contract tests
 # and integration tests (real ansible-playbook against the simulators and a real Ceph cluster).
 # pytest runs last, so its summary line closes the output.
@@ -9,8 +10,8 @@ root=$(pwd)
 export PATH="$root/.venv/bin:$PATH"
 step() { printf '\n==> %s\n' "$*"; }
 
-step "ansible-test sanity (Python 3.11, built collection)"
-bash scripts/sanity.sh
+step "support matrix: sanity + smoke on each ansible-core of tests/support-matrix.txt"
+bash scripts/matrix.sh test
 
 step "shellcheck (repository scripts; not part of the built collection)"
 shellcheck scripts/*.sh .ci/run

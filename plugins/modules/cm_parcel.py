@@ -9,6 +9,7 @@ DOCUMENTATION = r"""
 module: cm_parcel
 short_description: Download, distribute, activate or remove a parcel with Cloudera Manager
 version_added: 0.1.0
+requirements: [requests]
 author:
   - bigdata.platform contributors (@bigdata-platform)
 description:

@@ -9,6 +9,7 @@ DOCUMENTATION = r"""
 module: cm_service
 short_description: Create, configure, start, stop, restart or delete a Cloudera Manager cluster service
 version_added: 0.1.0
+requirements: [requests]
 author:
   - bigdata.platform contributors (@bigdata-platform)
 description:

@@ -9,6 +9,7 @@ DOCUMENTATION = r"""
 module: cm_service_info
 short_description: Read the services of a Cloudera Manager cluster
 version_added: 0.1.0
+requirements: [requests]
 author:
   - bigdata.platform contributors (@bigdata-platform)
 description:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rados_pool
 short_description: Manage Ceph pools through librados
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, change or delete a Ceph pool, talking to the monitors through librados (no C(ceph) CLI, no root on a monitor host).
   - Only the options given are managed. Each is compared with what Ceph converges to (C(pg_num_target), not the C(pg_num) that is

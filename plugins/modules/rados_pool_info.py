@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rados_pool_info
 short_description: Read Ceph pools through librados
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns every pool of a Ceph cluster, or the one named, from one C(osd pool ls detail) command,
     in the same shape as M(bigdata.platform.rados_pool) returns a pool.

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rhev_vm
 short_description: Create, configure, power and remove a virtual machine on oVirt / RHV
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Manages one virtual machine of an oVirt or Red Hat Virtualization engine through its REST API v4,
     from creation from a template, memory and CPU topology, OS type, description, high availability, and

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: rhev_vm_info
 short_description: Read virtual machines of an oVirt / RHV engine
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns one VM by name or id, the VMs matching an engine search, or all VMs, each as the same
     dictionary M(bigdata.platform.rhev_vm) returns (including a pending next-run configuration).

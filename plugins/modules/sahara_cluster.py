@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: sahara_cluster
 short_description: Create, scale and delete OpenStack Sahara clusters
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Launch a Hadoop or Spark cluster with Sahara (OpenStack data processing), found by name, and wait until
     it is C(Active); a cluster that ends in C(Error) fails the task with Sahara's C(status_description).

@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: sahara_cluster_info
 short_description: Read OpenStack Sahara clusters
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Return one Sahara (OpenStack data processing) cluster by name, or every cluster of the project, in the
     same shape as M(bigdata.platform.sahara_cluster) returns it.

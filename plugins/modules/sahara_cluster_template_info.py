@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: sahara_cluster_template_info
 short_description: Read OpenStack Sahara cluster templates
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Return one Sahara cluster template by name, or all of the project's, in the same shape as
     M(bigdata.platform.sahara_cluster_template) returns it.

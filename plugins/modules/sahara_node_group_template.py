@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: sahara_node_group_template
 short_description: Manage OpenStack Sahara node group templates
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, update in place or delete a Sahara (OpenStack data processing) node group template, found by name.
   - Only the options given are managed; an existing template is updated with just the fields that differ.

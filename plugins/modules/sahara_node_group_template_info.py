@@ -8,7 +8,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: sahara_node_group_template_info
 short_description: Read OpenStack Sahara node group templates
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Return one Sahara node group template by name, or all of the project's, in the same shape as
     M(bigdata.platform.sahara_node_group_template) returns it.

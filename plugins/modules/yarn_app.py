@@ -9,6 +9,7 @@ DOCUMENTATION = r"""
 module: yarn_app
 short_description: Submit, wait for, move and kill Hadoop YARN applications
 version_added: 0.1.0
+requirements: [requests, "requests-gssapi (or requests-kerberos) for auth=kerberos only"]
 description:
   - Submits an application to a Hadoop YARN ResourceManager through its REST API, idempotently, and
     waits until it is accepted, running or finished; moves it to another queue; kills it.

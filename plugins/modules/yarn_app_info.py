@@ -9,6 +9,7 @@ DOCUMENTATION = r"""
 module: yarn_app_info
 short_description: List Hadoop YARN applications, or read one
 version_added: 0.1.0
+requirements: [requests, "requests-gssapi (or requests-kerberos) for auth=kerberos only"]
 description:
   - Reads one application by O(id), or lists the applications a Hadoop YARN ResourceManager knows,
     filtered by state, owner, queue, tags, name and type.

@@ -37,6 +37,15 @@ def test_install_contains_the_collection_without_build_leftovers(installed):
     assert not (root / ".venv").exists() and not (root / ".build").exists()
 
 
+def test_the_tarball_ships_the_license_and_the_changelog(installed):
+    import tarfile
+
+    with tarfile.open(str(installed.parent / "bigdata-platform-0.1.0.tar.gz")) as tarball:
+        names = set(tarball.getnames())
+    assert {"LICENSE", "CHANGELOG.rst", "changelogs/changelog.yaml", "meta/runtime.yml"} <= names
+    assert not any(name.startswith(("scripts/", ".build/", "changelogs/.plugin-cache")) for name in names)
+
+
 def test_installed_collection_is_listed_by_ansible_galaxy(installed):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(installed))
     listing = run(os.path.join(BIN, "ansible-galaxy"), "collection", "list", "bigdata.platform", env=env).stdout

@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright: bigdata.platform contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Progress on long waits: the base of the collection's thin action plugins (contract in CONTRIBUTING.md).
+
+A module waits inside one execution, so nothing reaches the terminal until it returns. When a task waits
+(wait true, not async, not check mode), the action plugin runs the module in slices instead: the same task
+with ``timeout`` set to the slice (INTERVAL seconds, or what is left of the task's own timeout). A slice
+that ends in the module's own timeout (a result with ``timeout`` and ``last_state``) is still under way:
+the plugin shows the last state at -v and runs the next slice, in which the module reads the resource again
+and goes on waiting -- it never repeats a command that is under way, and it detects failures itself,
+exactly as in one long run. The task ends with the module's result (or failure), with ``changed`` and the
+ACCUMULATE lists of every slice, and the ``timeline`` of the states seen; one deadline, the task's
+``timeout``, covers all slices. ``async``, ``wait: false``, ``--check`` and running the module without the
+plugin behave as the module alone does.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from ansible.module_utils.parsing.convert_bool import boolean
+from ansible.plugins.action import ActionBase
+from ansible.utils.display import Display
+from ansible.utils.vars import merge_hash
+
+display = Display()
+
+# Seconds between two progress lines, at most (plus one module start); operators watch for a line every 30 s.
+INTERVAL = float(os.environ.get("BIGDATA_PLATFORM_PROGRESS_INTERVAL", "20"))
+DEFAULT_TIMEOUT = 1800  # module_utils/module.py WAIT_ARGS
+
+
+class ProgressAction(ActionBase):
+    """Subclasses set describe (one line from the module's last_state: stage and progress) and ACCUMULATE."""
+
+    _supports_async = True
+    _supports_check_mode = True
+    ACCUMULATE = ()  # list-valued result keys that add up over the slices (the commands sent, for example)
+
+    @staticmethod
+    def describe(state):
+        return str(state)
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        del tmp
+        args = dict(self._task.args)
+        if self._task.async_val or self._task.check_mode or not boolean(args.get("wait", True), strict=False):
+            return merge_hash(result, self._run_as_is(task_vars))
+        try:
+            return merge_hash(result, self._run_in_slices(args, task_vars))
+        finally:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+
+    def _run_as_is(self, task_vars):
+        wrap_async = bool(self._task.async_val) and not self._connection.has_native_async
+        outcome = self._execute_module(task_vars=task_vars, wrap_async=wrap_async)
+        if not wrap_async:
+            self._remove_tmp_path(self._connection._shell.tmpdir)
+        return outcome
+
+    def _run_in_slices(self, args, task_vars):
+        timeout = float(args.get("timeout", DEFAULT_TIMEOUT))
+        progress = Progress(self._task.action, task_vars.get("inventory_hostname"))
+        slices = []
+        while True:
+            limit = max(0, int(min(INTERVAL, timeout - progress.elapsed()) + 0.999))
+            outcome = self._execute_module(module_name=self._task.action, module_args=dict(args, timeout=limit),
+                                           task_vars=task_vars)
+            slices.append(outcome)
+            if not still_waiting(outcome, limit):
+                return self._combine(slices, progress)
+            state = outcome.get("last_state")
+            progress.seen(self.describe(state) if state is not None else "nothing read yet")
+            if progress.elapsed() >= timeout:
+                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out after %ss; last state "
+                               "seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
+                return self._combine(slices, progress)
+
+    def _combine(self, slices, progress):
+        """The last slice's result with changed and the ACCUMULATE lists of all slices, and the timeline."""
+        combined = dict(slices[-1])
+        combined["changed"] = any(outcome.get("changed") for outcome in slices)
+        for key in self.ACCUMULATE:
+            combined[key] = [item for outcome in slices for item in outcome.get(key) or []]
+        if len(slices) > 1:
+            combined.pop("invocation", None)  # it would show the slice's timeout, not the task's
+        module_timeline = combined.get("timeline") or []
+        combined["timeline"] = progress.timeline + [entry for entry in module_timeline if isinstance(entry, dict)]
+        return combined
+
+
+def still_waiting(outcome, limit):
+    """The module's own timeout of a slice: WaitTimeout's result carries timeout and last_state."""
+    return bool(outcome.get("failed")) and outcome.get("timeout") == limit and "last_state" in outcome and limit > 0
+
+
+class Progress:
+    """The states seen at the end of each slice, with seconds since the task began, displayed at -v."""
+
+    def __init__(self, action, host):
+        self.name = action.split(".")[-1]
+        self.host = host
+        self.start = time.monotonic()
+        self.timeline = []
+        self.last = None
+
+    def elapsed(self):
+        return time.monotonic() - self.start
+
+    def seen(self, state):
+        elapsed = round(self.elapsed(), 1)
+        if state != self.last:
+            self.timeline.append(dict(elapsed=elapsed, state=state))
+        display.v("%s: still waiting after %ss: %s" % (self.name, int(elapsed), state), host=self.host)
+        self.last = state

@@ -1,0 +1,76 @@
+"""Progress at -v while a task waits (plugins/action/, plugins/plugin_utils/progress.py), with cm_parcel.
+
+The simulator's clock is driven, not raced: it stands still (speed 0) and moves 20 simulated seconds each
+time a module run starts (every run asks GET /api/version once). Each slice of the wait therefore sees the
+parcel stand still and ends in its timeout, whatever the machine's load, and the next slice sees it 20 s on.
+"""
+
+import re
+
+from integration.cm_common import CLUSTER, task
+from integration.playbook import assert_clean_failure
+from simulators.cloudera_manager import CDH_7_1_8, ClouderaManagerSimulator
+
+FAST_SLICES = {"BIGDATA_PLATFORM_PROGRESS_INTERVAL": "1"}
+PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBUTING \((\d+)%, \d/\d hosts\)")
+
+
+class ClockPerModuleRun(ClouderaManagerSimulator):
+    def dispatch(self, request):
+        if request.method == "GET" and request.path == "/api/version":
+            self.clock.advance(20)
+        return super().dispatch(request)
+
+
+def distributing(sim, seconds):
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTING", seconds=seconds)
+
+
+def test_a_60_second_distribution_shows_progress_lines_at_v_and_keeps_the_timeline(start_simulator, ansible):
+    sim = start_simulator(ClockPerModuleRun, speed=0)
+    distributing(sim, 60)
+    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="distributed")], verbosity=1,
+                            env=FAST_SLICES)
+    result, = run.results
+    assert not result["failed"] and result["parcel"]["stage"] == "DISTRIBUTED", result
+    assert not result["changed"] and result["commands"] == []  # a distribution someone else started, waited for
+    percents = [int(match.group(1)) for match in PROGRESS_LINE.finditer(run.stdout)]
+    assert len(percents) >= 2, run.stdout
+    assert percents == sorted(set(percents)) and percents[-1] < 100, percents
+    states = [entry["state"] for entry in result["timeline"]]
+    assert [re.sub(r", .*", "", s) for s in states[:len(percents)]] == ["stage DISTRIBUTING (%d%%" % p for p in percents]
+    assert sim.log.mutating() == []
+
+
+def test_without_v_nothing_more_is_shown_and_commands_add_up_over_the_slices(start_simulator, ansible):
+    sim = start_simulator(ClockPerModuleRun, speed=0)
+    sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DOWNLOADED")
+    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="activated")], env=FAST_SLICES)
+    result, = run.results
+    assert not result["failed"] and result["parcel"]["stage"] == "ACTIVATED", result
+    assert result["changed"] and result["commands"] == ["startDistribution", "activate"]
+    assert "still waiting" not in run.stdout
+    posted = [entry.path.rsplit("/", 1)[1] for entry in sim.log.mutating()]
+    assert posted == ["startDistribution", "activate"]  # each command once, whatever the number of slices
+
+
+def test_one_timeout_covers_every_slice(start_simulator, ansible):
+    sim = start_simulator("cm", speed=0)  # the clock never moves: the distribution never ends
+    distributing(sim, 60)
+    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="distributed", timeout=3)],
+                            verbosity=1, env=FAST_SLICES)
+    result, = run.results
+    assert_clean_failure(result, "timed out after 3s", "stage DISTRIBUTING (0%, 0/3 hosts)")
+    assert not result["changed"]
+    assert PROGRESS_LINE.search(run.stdout), run.stdout
+
+
+def test_async_and_wait_false_run_the_module_as_it_is(start_simulator, ansible):
+    sim = start_simulator("cm", speed=200)
+    parcel = task("cm_parcel", sim, version=CDH_7_1_8, state="distributed")["bigdata.platform.cm_parcel"]
+    run = ansible.run_tasks([{"bigdata.platform.cm_parcel": dict(parcel, wait=False)},
+                             {"bigdata.platform.cm_parcel": parcel, "async": 120, "poll": 1}])
+    stepped, waited = run.results
+    assert stepped["changed"] and stepped["commands"] == ["startDownload"] and "timeline" not in stepped, stepped
+    assert not waited["failed"] and waited["parcel"]["stage"] == "DISTRIBUTED", waited
+    assert waited["commands"] == ["startDistribution"] and "timeline" not in waited
