@@ -118,20 +118,20 @@ def test_parcel_rollout_restarts_stale_services_one_at_a_time_and_resumes_after_
     failures = [result for result in failed.results if result.get("failed")]
     assert len(failures) == 1, failed.output
     assert_clean_failure(failures[0], message)
-    # hdfs went first and passed its health gate; yarn failed; zookeeper was not touched.
-    assert restarts(cm) == ["hdfs", "yarn"]
-    assert staleness(cm) == {"hdfs": "FRESH", "yarn": "STALE", "zookeeper": "STALE"}
+    # Dependency order, not name order: zookeeper, then hdfs, passed their health gates; yarn failed.
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn"]
+    assert staleness(cm) == {"hdfs": "FRESH", "yarn": "STALE", "zookeeper": "FRESH"}
 
     resumed = run_rollout(ansible, cm)
     assert not any(result.get("failed") for result in resumed.results), resumed.output
-    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn", "yarn"]
     assert set(staleness(cm).values()) == {"FRESH"}
     gates = [result for result in resumed.results if "services" in result and result.get("attempts")]
     assert gates and all(service["health_summary"] == "GOOD" for gate in gates for service in gate["services"])
 
     again = run_rollout(ansible, cm)
     assert not any(result.get("changed") or result.get("failed") for result in again.results), again.output
-    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn", "yarn"]
 
 
 def test_health_gate_stops_the_rollout_when_a_service_stays_unhealthy(ansible, start_simulator):
