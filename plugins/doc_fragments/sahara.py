@@ -15,6 +15,7 @@ options:
       - Name of an entry in C(clouds.yaml) (searched where openstacksdk searches it, or in E(OS_CLIENT_CONFIG_FILE)).
       - Falls back to E(OS_CLOUD).
       - Values given in O(auth), O(region_name) and O(interface) override the entry's.
+      - Reading C(clouds.yaml) needs openstacksdk; O(auth) and the E(OS_*) variables need keystoneauth1 alone.
       - When neither O(cloud) nor O(auth) is set, the E(OS_*) variables (E(OS_AUTH_URL), E(OS_USERNAME),
         E(OS_PASSWORD), E(OS_PROJECT_NAME), E(OS_PROJECT_ID), E(OS_USER_DOMAIN_NAME), E(OS_PROJECT_DOMAIN_NAME),
         E(OS_APPLICATION_CREDENTIAL_ID), E(OS_APPLICATION_CREDENTIAL_SECRET), E(OS_TOKEN), E(OS_CACERT))
@@ -70,6 +71,9 @@ options:
     description:
       - keystoneauth1 plugin name, such as V(password), V(v3password), V(v3token) or V(v3applicationcredential).
       - By default chosen from the O(auth) keys given; falls back to E(OS_AUTH_TYPE).
+      - With V(token), O(auth.token) and O(sahara_url), the token is used as it is and Keystone is not asked at all
+        (what M(bigdata.platform.sahara_auth) returns for C(module_defaults)); a token Sahara refuses then fails
+        the task, as it cannot be renewed.
     type: str
   region_name:
     description: Region whose Sahara endpoint is used. Falls back to E(OS_REGION_NAME).
@@ -87,7 +91,11 @@ options:
   sahara_url:
     description:
       - Sahara endpoint to use instead of the catalog's, including the version (and for v1.1 the project id),
-        for example V(https://sahara.example.com:8386/v2).
+        for example V(https://sahara.example.com:8386/v2); its version must be O(api_version).
+      - Without it, the catalog's endpoint is used when it is of O(api_version), else the endpoint Sahara's version
+        document gives for O(api_version). When that document cannot be read (after the retries of a safe
+        request), the task fails instead of using another API version.
+      - Credentials in the URL (V(user:password@)) are refused and never shown.
     type: str
   api_version:
     description:
@@ -97,11 +105,12 @@ options:
     choices: ["2", "1.1"]
 requirements:
   - keystoneauth1
-  - openstacksdk (for C(clouds.yaml) and E(OS_*) handling)
   - requests
+  - openstacksdk, only for O(cloud) (C(clouds.yaml))
 notes:
   - Authentication uses keystoneauth1, the same library as the C(openstack) client; an expired token is
-    renewed once when Sahara answers HTTP 401.
+    renewed once when Sahara answers HTTP 401. A transient Keystone failure (a reset, a timeout, HTTP 502/503/504)
+    is retried, the login included, since a login is safe to repeat.
   - The C(validate_certs) and C(ca_cert) options also apply to Keystone.
 attributes:
   action_group:
@@ -109,4 +118,28 @@ attributes:
     support: full
     membership:
       - bigdata.platform.sahara
+"""
+
+    # The shares option of sahara_cluster and sahara_node_group_template.
+    SHARES = r"""
+options:
+  shares:
+    description:
+      - Manila shares mounted on the instances; the list replaces the current one.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      id:
+        description: Manila share id.
+        type: str
+        required: true
+      path:
+        description: Mount point on the instances; by default Sahara's.
+        type: str
+      access_level:
+        description: Read-write or read-only.
+        type: str
+        choices: [rw, ro]
+        default: rw
 """

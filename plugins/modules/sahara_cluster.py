@@ -16,8 +16,13 @@ description:
     instances, decommissions them, or adds a new node group, then waits until the cluster is C(Active) again.
   - Delete it and wait until it is gone.
   - A cluster that is in the middle of an operation is waited on, never asked twice.
-  - Plugin, template, image, key pair, network, O(is_transient) and O(description) apply when the cluster is
-    created; the module does not change them later, so a difference on an existing cluster only gives a warning.
+  - O(description), O(is_public), O(is_protected) and O(shares) of an existing cluster are updated in place
+    (Sahara's cluster update call). A protected cluster refuses every other change, as Sahara does; set
+    O(is_protected=false) in the same task to change, scale or delete it.
+  - Plugin, template, image, key pair, network, O(is_transient), O(cluster_configs), O(anti_affinity) and
+    O(use_autoconfig) apply when the cluster is created; Sahara cannot change them later, so a difference on an
+    existing cluster only gives a warning.
+  - The result lists each node group's instances with their names, Nova ids and addresses, for later plays.
 author:
   - bigdata.platform contributors (@bigdata-platform)
 options:
@@ -52,8 +57,31 @@ options:
     description: Whether Sahara deletes the cluster once its jobs are done.
     type: bool
   description:
-    description: Free text, set at creation (a different value on an existing cluster gives a warning).
+    description: Free text; updated in place on an existing cluster.
     type: str
+  cluster_configs:
+    description: "Cluster-wide service configuration, as Sahara takes it (C({service: {key: value}})); set at creation."
+    type: dict
+    version_added: 0.2.0
+  anti_affinity:
+    description: Processes whose instances must run on different hosts, such as V(datanode); set at creation.
+    type: list
+    elements: str
+    version_added: 0.2.0
+  use_autoconfig:
+    description: Let the plugin configure the cluster automatically; set at creation (Sahara's default is true).
+    type: bool
+    version_added: 0.2.0
+  is_public:
+    description: Share the cluster with other projects; updated in place.
+    type: bool
+    version_added: 0.2.0
+  is_protected:
+    description:
+      - Protect the cluster from changes, scaling and deletion; updated in place.
+      - V(false) lifts the protection before the other changes of the task are made.
+    type: bool
+    version_added: 0.2.0
   node_groups:
     description:
       - "Number of instances per node group, for example C({worker: 5}); counts are whole numbers of 0 or more."
@@ -65,6 +93,7 @@ options:
     type: dict
 extends_documentation_fragment:
   - bigdata.platform.sahara
+  - bigdata.platform.sahara.shares
   - bigdata.platform.wait
   - bigdata.platform.tls
   - bigdata.platform.attributes
@@ -90,7 +119,28 @@ EXAMPLES = r"""
     node_groups:
       worker: 2
 
+- name: Protect it and record its instances' addresses for later plays
+  bigdata.platform.sahara_cluster:
+    cloud: mycloud
+    name: analytics
+    is_protected: true
+  register: analytics
+
+- name: Add the instances to the inventory
+  ansible.builtin.add_host:
+    name: "{{ item.instance_name }}"
+    ansible_host: "{{ item.management_ip }}"
+    groups: sahara_analytics
+  loop: "{{ analytics.cluster.node_group_details | map(attribute='instances') | flatten }}"
+
 - name: Delete the cluster and wait until it is gone
+  bigdata.platform.sahara_cluster:
+    cloud: mycloud
+    name: analytics
+    is_protected: false
+    state: absent
+
+- name: Delete another one
   bigdata.platform.sahara_cluster:
     cloud: mycloud
     name: analytics
@@ -125,9 +175,48 @@ cluster:
       description: Instances per node group.
       type: dict
     node_group_details:
-      description: Node groups with flavor, processes, template id and instance names.
+      description: Node groups with C(name), C(count), C(flavor_id), C(node_processes), C(node_group_template_id) and
+        C(instances).
       type: list
       elements: dict
+      contains:
+        instances:
+          description:
+            - The node group's instances, each with C(instance_name), C(instance_id) (Nova's), C(management_ip)
+              and C(internal_ip).
+            - Instances appear once Sahara spawns them, their addresses once they have them (null before).
+          type: list
+          elements: dict
+          version_added: 0.2.0
+    cluster_configs:
+      description: Cluster-wide configuration.
+      type: dict
+      version_added: 0.2.0
+    anti_affinity:
+      description: Anti-affinity processes, sorted.
+      type: list
+      elements: str
+      version_added: 0.2.0
+    use_autoconfig:
+      description: Whether the plugin configures the cluster automatically.
+      type: bool
+      version_added: 0.2.0
+    is_public:
+      description: Whether the cluster is shared with other projects.
+      type: bool
+      version_added: 0.2.0
+    is_protected:
+      description: Whether the cluster is protected from changes and deletion.
+      type: bool
+      version_added: 0.2.0
+    shares:
+      description: Manila shares, each with C(id), C(path) and C(access_level).
+      type: list
+      elements: dict
+      version_added: 0.2.0
+    description:
+      description: Free text.
+      type: str
     cluster_template_id:
       description: Template the cluster was made from, or null.
       type: str
@@ -144,7 +233,10 @@ cluster:
       description: Whether the cluster is transient.
       type: bool
     provision_progress:
-      description: Sahara's provisioning steps, each with C(step_name), C(successful) and C(total).
+      description:
+        - Sahara's provisioning steps, each with C(step_name), C(successful) and C(total).
+        - Read while the cluster is busy (and after a wait); a cluster found C(Active) or in C(Error) by a list
+          read has none, which saves a request.
       type: list
       elements: dict
     project_id:
@@ -158,6 +250,19 @@ cluster:
     plugin: vanilla
     plugin_version: 2.7.1
     node_groups: {master: 1, worker: 5}
+instances:
+  description: "The cluster's instances by name: C({name: {node_group, instance_id, management_ip, internal_ip}})."
+  returned: always
+  type: dict
+  version_added: 0.2.0
+  sample: {analytics-worker-001: {node_group: worker, instance_id: 5d6e..., management_ip: 172.24.4.10,
+                                  internal_ip: 10.0.0.10}}
+updated:
+  description: The settings updated in place, with the values sent.
+  returned: when description, is_public, is_protected or shares changed
+  type: dict
+  version_added: 0.2.0
+  sample: {is_protected: true}
 scaling:
   description: Instances per node group before and after scaling.
   returned: when node group counts changed
@@ -170,17 +275,22 @@ diff:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
-from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    ACTIVE, DELETING, ERROR, REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, describe_cluster, normalize_cluster,
-    normalize_cluster_template,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, differences, make_diff, merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    ACTIVE, DELETING, ERROR, describe_cluster, instance_addresses, main_for, normalize_cluster, normalize_cluster_template,
+    normalize_shares, read_cluster_details, SHARES_ARG,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
 # Set at creation only: option -> key of the normalised cluster.
 CREATION_ONLY = {"plugin": "plugin", "plugin_version": "plugin_version", "keypair": "keypair",
                  "neutron_management_network": "neutron_management_network", "is_transient": "is_transient",
-                 "description": "description"}
+                 "cluster_configs": "cluster_configs", "anti_affinity": "anti_affinity",
+                 "use_autoconfig": "use_autoconfig"}
+# Updated in place with Sahara's cluster update call (PATCH /clusters/{id}).
+UPDATABLE = ("description", "is_public", "is_protected", "shares")
 # Set at creation only, given by name or id: option -> (kind, key of the normalised cluster).
 CREATION_ONLY_REFERENCES = {"cluster_template": ("cluster_template", "cluster_template_id"),
                             "default_image": ("image", "default_image_id")}
@@ -199,6 +309,12 @@ def argument_spec():
         is_transient=dict(type="bool"),
         description=dict(type="str"),
         node_groups=dict(type="dict"),
+        cluster_configs=dict(type="dict"),
+        anti_affinity=dict(type="list", elements="str"),
+        use_autoconfig=dict(type="bool"),
+        is_public=dict(type="bool"),
+        is_protected=dict(type="bool"),
+        shares=SHARES_ARG,
     ))
 
 
@@ -217,7 +333,15 @@ def wanted_counts(params):
 
 def read_cluster(client, name):
     found = client.find("cluster", name)
-    return normalize_cluster(client.get_cluster(found["id"])) if found else None
+    return normalize_cluster(read_cluster_details(client, found)) if found else None
+
+
+def wanted_settings(params):
+    """The settings updated in place, as the normalised cluster holds them (None: not managed)."""
+    wanted = {key: params[key] for key in UPDATABLE}
+    if wanted["shares"] is not None:
+        wanted["shares"] = normalize_shares(wanted["shares"])
+    return wanted
 
 
 def error_reason(cluster):
@@ -268,7 +392,9 @@ def create(module, client, counts):
             raise OptionError(option, value, "is required to create a cluster without a cluster_template")
     body = {"name": params["name"], "cluster_template_id": template_id, "user_keypair_id": params["keypair"],
             "neutron_management_network": params["neutron_management_network"], "is_transient": params["is_transient"],
-            "description": params["description"]}
+            "description": params["description"], "cluster_configs": params["cluster_configs"],
+            "anti_affinity": params["anti_affinity"], "use_autoconfig": params["use_autoconfig"],
+            "is_public": params["is_public"], "is_protected": params["is_protected"], "shares": params["shares"]}
     if params["default_image"]:
         body["default_image_id"] = client.find_by_name_or_id("image", params["default_image"], "default_image")
     merged = {group["name"]: group["count"] for group in (template or {}).get("node_groups", [])}
@@ -277,8 +403,9 @@ def create(module, client, counts):
         body["node_groups"] = [node_group_entry(client, name, count, template) for name, count in sorted(merged.items())]
     body = client.with_plugin({key: value for key, value in body.items() if value is not None}, plugin, version)
     if module.check_mode:
-        return dict(name=params["name"], status=ACTIVE, plugin=plugin, plugin_version=version, node_groups=merged,
-                    cluster_template_id=template_id)
+        predicted = {key: value for key, value in wanted_settings(params).items() if value is not None}
+        return dict(predicted, name=params["name"], status=ACTIVE, plugin=plugin, plugin_version=version,
+                    node_groups=merged, cluster_template_id=template_id)
     cluster = normalize_cluster(client.create("cluster", body))
     if module.params["wait"]:
         cluster = wait_for(client, module, cluster, is_active, "to become Active")
@@ -287,7 +414,7 @@ def create(module, client, counts):
 
 def warn_creation_only(module, client, current):
     differ = [option for option, key in CREATION_ONLY.items()
-              if module.params[option] is not None and module.params[option] != current[key]]
+              if module.params[option] is not None and comparable(module.params[option]) != comparable(current[key])]
     for option, (kind, key) in CREATION_ONLY_REFERENCES.items():
         wanted = module.params[option]
         if wanted and wanted != current[key] and not refers_to(client, kind, wanted, option, current[key]):
@@ -296,6 +423,33 @@ def warn_creation_only(module, client, current):
         key = CREATION_ONLY.get(option) or CREATION_ONLY_REFERENCES[option][1]
         module.warn("Sahara cannot change %s of the existing cluster %s (%r, not %r); left as it is"
                     % (option, current["name"], current[key], module.params[option]))
+
+
+def comparable(value):
+    return sorted(value) if isinstance(value, list) else value
+
+
+def refuse_while_protected(current, updates, scaling, deleting=False):
+    """Sahara refuses every change but lifting the protection or setting is_public alone on a protected cluster
+    (check_protected_from_update); say so before sending anything, so check mode predicts it too."""
+    if not current["is_protected"] or updates.get("is_protected") is False:
+        return
+    blocked = [key for key in updates if key != "is_public"] + (["node_groups"] if scaling else [])
+    if deleting or blocked:
+        what = "deleted" if deleting else "changed (%s)" % ", ".join(sorted(blocked))
+        raise OptionError("is_protected", True, "cluster %s is protected: Sahara refuses to have it %s; set "
+                                                "is_protected: false in the task to lift the protection"
+                          % (current["name"], what))
+
+
+def update_in_place(module, client, current, updates):
+    """PATCH the settings that differ; returns the cluster after."""
+    if not updates:
+        return current
+    after = dict(current, **updates)
+    if module.check_mode:
+        return after
+    return normalize_cluster(client.update("cluster", current["id"], updates))
 
 
 def refers_to(client, kind, value, option, resource_id):
@@ -345,20 +499,37 @@ def ensure_present(module, client, current):
         if reason:
             raise OperationFailed(reason, last_state=current)
         warn_creation_only(module, client, current)
-        after = scale(module, client, current, counts)
-        result = dict(changed=after is not current, cluster=after, diff=make_diff(current, after))
-        if after is not current:
-            result["scaling"] = {"before": current["node_groups"], "after": after["node_groups"]}
-        return result
+        return update_existing(module, client, current, counts)
     after = create(module, client, counts)
     return dict(changed=True, cluster=after, diff=make_diff(current, after))
+
+
+def update_existing(module, client, current, counts):
+    """Settings in place and node counts: protection lifted first, scaling, then the other settings."""
+    updates = {key: wanted for key, (dummy, wanted) in differences(current, wanted_settings(module.params)).items()}
+    scaling = any(current["node_groups"].get(name) != count for name, count in counts.items())
+    refuse_while_protected(current, updates, scaling)
+    first = {"is_protected": False} if updates.get("is_protected") is False and scaling else {}
+    after = update_in_place(module, client, current, first)
+    after = scale(module, client, after, counts)
+    after = update_in_place(module, client, after, {key: value for key, value in updates.items() if key not in first})
+    result = dict(changed=bool(updates) or scaling, cluster=after, diff=make_diff(current, after))
+    if updates:
+        result["updated"] = updates
+    if scaling:
+        result["scaling"] = {"before": current["node_groups"], "after": after["node_groups"]}
+    return result
 
 
 def ensure_absent(module, client, current):
     if current is None:
         return dict(changed=False, cluster={}, diff=make_diff(None, None))
     requested = current["status"] != DELETING
+    lift = module.params["is_protected"] is False and current["is_protected"]
+    refuse_while_protected(current, {"is_protected": False} if lift else {}, False, deleting=requested and not lift)
     if not module.check_mode:
+        if lift:
+            update_in_place(module, client, current, {"is_protected": False})
         if requested:
             client.delete("cluster", current["id"])
         if module.params["wait"]:
@@ -368,16 +539,17 @@ def ensure_absent(module, client, current):
 
 def run(module):
     module.deadline = Deadline(module.params["timeout"])
-    client = SaharaClient.from_params(module.params)
+    client = SaharaClient.from_module(module)
     current = read_cluster(client, module.params["name"])
     if module.params["state"] == "absent":
-        return ensure_absent(module, client, current)
-    return ensure_present(module, client, current)
+        result = ensure_absent(module, client, current)
+    else:
+        result = ensure_present(module, client, current)
+    return dict(result, instances=instance_addresses(result["cluster"]))
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
-               identity=("name", "plugin", "plugin_version", "cluster_template"))
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version", "cluster_template"))
 
 
 if __name__ == "__main__":

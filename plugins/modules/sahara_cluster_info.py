@@ -54,9 +54,11 @@ clusters:
       node_groups: {master: 1, worker: 5}
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, normalize_cluster, read_normalized,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    main_for, normalize_cluster, read_cluster_details, read_normalized,
 )
 
 
@@ -65,15 +67,15 @@ def argument_spec():
 
 
 def run(module):
-    client = SaharaClient.from_params(module.params)
-    # A single-cluster read carries provision_progress, a list does not: one GET per cluster found.
-    clusters = read_normalized(client, "cluster", module.params["name"], normalize_cluster, read_one=client.get_cluster)
+    client = SaharaClient.from_module(module)
+    # A cluster that is busy is read again for its provision steps; a list read says all of an Active one.
+    clusters = read_normalized(client, "cluster", module.params["name"], normalize_cluster,
+                               read_one=lambda listed: read_cluster_details(client, listed))
     return dict(changed=False, clusters=clusters)
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
-               identity=("name",))
+    main_for(argument_spec(), run)
 
 
 if __name__ == "__main__":

@@ -140,9 +140,11 @@ diff:
   type: dict
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, ensure_template, normalize_cluster_template, template_node_groups,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    ensure_template, main_for, normalize_cluster_template, template_node_groups,
 )
 
 MANAGED = ("plugin", "plugin_version", "description", "neutron_management_network", "cluster_configs",
@@ -188,15 +190,15 @@ def desired_from(client, params):
 
 
 def run(module):
-    client = SaharaClient.from_params(module.params)
+    client = SaharaClient.from_module(module)
     desired = desired_from(client, module.params)
     return ensure_template(module, client, "cluster_template", desired, normalize_cluster_template,
                            required=("plugin", "plugin_version", "node_groups"))
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
-               identity=("name", "plugin", "plugin_version", "node_groups.name", "node_groups.node_group_template"))
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version", "node_groups.name",
+                                                  "node_groups.node_group_template"))
 
 
 if __name__ == "__main__":

@@ -57,11 +57,27 @@ options:
     description: Nova availability zone.
     type: str
   volumes_per_node:
-    description: Number of Cinder volumes per instance.
+    description: Number of Cinder volumes per instance, 0 or more.
     type: int
   volumes_size:
-    description: Size of each volume in GB.
+    description: Size of each volume in GB; more than 0 when O(volumes_per_node) is set.
     type: int
+  volume_type:
+    description: Cinder volume type of the volumes.
+    type: str
+    version_added: 0.2.0
+  volumes_availability_zone:
+    description: Cinder availability zone the volumes are created in.
+    type: str
+    version_added: 0.2.0
+  volume_local_to_instance:
+    description: Create each volume on the host of its instance (Cinder's C(InstanceLocalityFilter)).
+    type: bool
+    version_added: 0.2.0
+  is_proxy_gateway:
+    description: The node group's instances are the proxy gateway to the other instances (when they have no floating IP).
+    type: bool
+    version_added: 0.2.0
   node_configs:
     description: "Service configuration for the node group, as Sahara takes it (C({service: {key: value}}))."
     type: dict
@@ -76,6 +92,7 @@ options:
     type: bool
 extends_documentation_fragment:
   - bigdata.platform.sahara
+  - bigdata.platform.sahara.shares
   - bigdata.platform.tls
   - bigdata.platform.attributes
 """
@@ -126,6 +143,30 @@ node_group_template:
     image_id:
       description: Image id, or null.
       type: str
+    volumes_per_node:
+      description: Cinder volumes per instance.
+      type: int
+    volume_type:
+      description: Cinder volume type, or null.
+      type: str
+      version_added: 0.2.0
+    volumes_availability_zone:
+      description: Cinder availability zone, or null.
+      type: str
+      version_added: 0.2.0
+    volume_local_to_instance:
+      description: Whether volumes are created on their instance's host.
+      type: bool
+      version_added: 0.2.0
+    is_proxy_gateway:
+      description: Whether the node group is the proxy gateway.
+      type: bool
+      version_added: 0.2.0
+    shares:
+      description: Manila shares, each with C(id), C(path) and C(access_level).
+      type: list
+      elements: dict
+      version_added: 0.2.0
     project_id:
       description: Owning project.
       type: str
@@ -143,14 +184,16 @@ diff:
   type: dict
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, ensure_template, normalize_node_group_template,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    SHARES_ARG, check_volumes, ensure_template, main_for, normalize_node_group_template, normalize_shares,
 )
 
 MANAGED = ("plugin", "plugin_version", "flavor_id", "description", "auto_security_group", "floating_ip_pool",
            "availability_zone", "volumes_per_node", "volumes_size", "node_configs", "use_autoconfig", "is_public",
-           "is_protected")
+           "is_protected", "volume_type", "volumes_availability_zone", "volume_local_to_instance", "is_proxy_gateway")
 
 
 def argument_spec():
@@ -173,6 +216,11 @@ def argument_spec():
         use_autoconfig=dict(type="bool"),
         is_public=dict(type="bool"),
         is_protected=dict(type="bool"),
+        volume_type=dict(type="str"),
+        volumes_availability_zone=dict(type="str"),
+        volume_local_to_instance=dict(type="bool"),
+        is_proxy_gateway=dict(type="bool"),
+        shares=SHARES_ARG,
     ))
 
 
@@ -181,21 +229,22 @@ def desired_from(client, params):
     desired["name"] = params["name"]
     for key in ("node_processes", "security_groups"):
         desired[key] = sorted(params[key]) if params[key] is not None else None
+    desired["shares"] = normalize_shares(params["shares"]) if params["shares"] is not None else None
     if params["image"] and params["state"] == "present":
         desired["image_id"] = client.find_by_name_or_id("image", params["image"], "image")
     return desired
 
 
 def run(module):
-    client = SaharaClient.from_params(module.params)
+    check_volumes(module.params)
+    client = SaharaClient.from_module(module)
     desired = desired_from(client, module.params)
     return ensure_template(module, client, "node_group_template", desired, normalize_node_group_template,
                            required=("plugin", "plugin_version", "flavor_id", "node_processes"))
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=REQUIRED_LIBS,
-               identity=("name", "plugin", "plugin_version"))
+    main_for(argument_spec(), run, identity=("name", "plugin", "plugin_version"))
 
 
 if __name__ == "__main__":

@@ -46,20 +46,21 @@ node_group_templates:
       plugin_version: 2.7.1
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara import (
-    REQUIRED_LIBS, SAHARA_ARGS, SaharaClient, normalize_node_group_template, read_normalized,
+from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
+    main_for, normalize_node_group_template, read_normalized,
 )
 
 
 def run(module):
-    client = SaharaClient.from_params(module.params)
+    client = SaharaClient.from_module(module)
     return dict(changed=False, node_group_templates=read_normalized(client, "node_group_template", module.params["name"], normalize_node_group_template))
 
 
 def main():
-    run_module(merge_specs(SAHARA_ARGS, dict(name=dict(type="str"))), run, required_libs=REQUIRED_LIBS,
-               identity=("name",))
+    main_for(merge_specs(SAHARA_ARGS, dict(name=dict(type="str"))), run)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def module_fallbacks(system):
                 names.update(ENV_NAME.findall(handle.read()))
     if system == "sahara" and names:
         # openstack.config reads OS_<KEY> for every key of the auth option (the module's spec).
-        from ansible_collections.bigdata.platform.plugins.module_utils.sahara import AUTH_OPTIONS
+        from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import AUTH_OPTIONS
 
         names.update("OS_" + key.upper() for key in AUTH_OPTIONS)
     return names

@@ -14,7 +14,9 @@ VANILLA = {"plugin": "vanilla", "plugin_version": "2.7.1"}
 
 @pytest.fixture
 def sim(start_simulator):
-    return start_simulator(SaharaSimulator, speed=20)
+    simulator = start_simulator(SaharaSimulator, speed=20)
+    simulator.register_seed_image()
+    return simulator
 
 
 def ngt(sim, name, **args):

@@ -1,16 +1,36 @@
-"""OpenStack Keystone v3 + Sahara (data processing) on one server.
+"""OpenStack Keystone v3 + Glance v2 + Sahara (data processing) on one server.
 
 Keystone answers at /v3 (auth_url = <url>/v3); its catalog's data-processing endpoints point back at this
-server: /v1.1/<project_id> (default) or /v2 (catalog_version="2"), for every region and interface.
+server: /v1.1/<project_id> (default) or /v2 (catalog_version="2"), for every region and interface; its
+image endpoint (Glance, unversioned as Glance registers it) is <url>/image.
 Sahara answers the version document at / and both API versions: /v1.1/{project_id}/... and /v2/...,
 with v1.1's hadoop_version/tenant_id and v2's plugin_version/project_id.
 
 Seeded fixture (documented here for the demo and tests):
   domain Default (id default); project demo (id 8f1e2b6d...); user demo / secret;
   application credential id demo-app-cred / secret demo-app-secret (scoped to demo);
-  plugins vanilla 2.7.1, spark 2.3, cdh 5.13; image sahara-vanilla-2.7.1 (tags vanilla, 2.7.1);
+  plugins vanilla 2.7.1, spark 2.3, cdh 5.13; Glance image sahara-vanilla-2.7.1 (IMAGE_ID), NOT registered
+  with Sahara (register_seed_image() registers and tags it for tests that do not test the registry);
   network private (id 5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10); any flavor id is accepted (m1.medium, "2", ...);
-  no templates, no clusters (seed_templates() adds vanilla ones for tests).
+  no templates, no clusters (seed_templates() adds vanilla ones for tests, on the registered image).
+
+Image registry, as Sahara implements it (sahara/utils/openstack/images.py, sahara/service/api/v2/images.py,
+sahara/api/v10.py and v2/images.py of openstack/sahara): the registry is Glance image properties
+(_sahara_username, _sahara_description, _sahara_tag_<tag>="True"); Sahara lists only images with a username;
+an image unknown to Glance is 404 on every /images/{id} call, a known unregistered one is 400
+IMAGE_NOT_REGISTERED on GET. POST /images/{id} {username, description} registers (202; an empty description
+keeps the old one, as set_image_info does); DELETE /images/{id} removes username, description and tags (204),
+without any check of clusters using the image (Sahara has none). Tags: v1.1 POST /images/{id}/tag and /untag
+{"tags": [...]}; v2 PUT /images/{id}/tags {"tags": [...]} (replace, 200), GET and DELETE /images/{id}/tags.
+Tags must match Sahara's valid_tag format (sahara/utils/api_validator.py).
+Cluster launch (sahara/service/validations/clusters.py, base.py): the default image must be registered
+("Requested image '<id>' is not registered") and carry the plugin's required tags, [plugin, version]
+(ProvisioningPluginBase.get_required_image_tags): "Requested image '<id>' doesn't contain required tags:
+[...]", 400 INVALID_REFERENCE. Instances (conductor Instance: instance_id, instance_name, internal_ip,
+management_ip) exist from Spawning on; their addresses are set once spawned (from Waiting on).
+Cluster update is PATCH /clusters/{id} on both v1.1 and v2 (PUT is scaling), 202; a protected cluster
+refuses every update but unprotecting or changing only is_public (check_protected_from_update in
+sahara/service/validations/acl.py: 400 UPDATE_FAILED), and its deletion (400 DELETION_FAILED).
 
 Clusters move through Sahara's statuses over simulated time (stage_seconds per status):
   create:  Validating, InfraUpdating, Spawning, Waiting, Preparing, Configuring, Starting -> Active
@@ -19,8 +39,10 @@ Clusters move through Sahara's statuses over simulated time (stage_seconds per s
 Errors have Sahara's body {"error_code", "error_name", "error_message"}: unknown ids 404 NOT_FOUND; validation 400,
 and so is a duplicate name (400 NAME_ALREADY_EXISTS, as Sahara's check_*_unique_name validators and its REST API
 reference answer; Sahara has no 409). Keystone refusals are 401 with Keystone's {"error": {...}} body.
+Keystone also validates (GET), revokes (DELETE, X-Subject-Token) tokens and lists a token's catalog
+(GET /v3/auth/catalog), as the Identity v3 API does.
 Test hooks (also POST /_sim/control/<name>): fail_next_create(description, at), set_token_lifetime(seconds),
-expire_tokens(), set_stage_seconds(seconds).
+expire_tokens(), set_stage_seconds(seconds), register_seed_image(), seed_templates().
 Token lifetimes are in real seconds (expires_at must mean what it says to keystoneauth).
 """
 
@@ -44,6 +66,7 @@ INTERFACES = ("public", "internal", "admin")
 
 CREATE_STAGES = ["Validating", "InfraUpdating", "Spawning", "Waiting", "Preparing", "Configuring", "Starting"]
 GONE = "__gone__"
+VALID_TAG = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-_]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-_]*[A-Za-z0-9])$")
 V2_WITH_PROJECT = re.compile(r"^/v2/([0-9a-f]{32})(/.*)?$")
 UNAUTHORIZED = {"error": {"code": 401, "title": "Unauthorized",
                           "message": "The request you have made requires authentication."}}
@@ -100,14 +123,13 @@ class SaharaSimulator(Simulator):
             "cdh": {"name": "cdh", "title": "Cloudera Plugin", "versions": ["5.13"],
                     "description": "The Cloudera Sahara plugin provides the ability to launch the Cloudera distribution."},
         }
-        self.images = {IMAGE_ID: {"id": IMAGE_ID, "name": "sahara-vanilla-2.7.1", "username": "ubuntu",
-                                  "tags": ["vanilla", "2.7.1"], "status": "ACTIVE", "description": "",
-                                  "minDisk": 0, "minRam": 0, "progress": 100, "metadata": {}}}
+        self.glance_images = {IMAGE_ID: self.glance_image(IMAGE_ID, "sahara-vanilla-2.7.1")}
         self.networks = {NETWORK_ID: "private"}
         self.node_group_templates = {}
         self.cluster_templates = {}
         self.clusters = {}
         self.next_create_failure = None
+        self.cluster_serial = 0
 
     # -- test hooks --------------------------------------------------------------------------
     def fail_next_create(self, description="Heat stack failed with status CREATE_FAILED", at="Spawning"):
@@ -130,6 +152,24 @@ class SaharaSimulator(Simulator):
         self.stage_seconds = float(seconds)
         return {"stage_seconds": self.stage_seconds}
 
+    @staticmethod
+    def glance_image(image_id, name):
+        """An image as Glance v2 shows it; Sahara's registry lives in its _sahara_* properties."""
+        now = iso(wall_now())
+        return {"id": image_id, "name": name, "status": "active", "visibility": "public", "protected": False,
+                "tags": [], "disk_format": "qcow2", "container_format": "bare", "size": 1073741824,
+                "min_disk": 0, "min_ram": 0, "owner": PROJECT_ID, "created_at": now, "updated_at": now,
+                "self": "/v2/images/" + image_id, "file": "/v2/images/%s/file" % image_id, "schema": "/v2/schemas/image"}
+
+    def register_seed_image(self, username="ubuntu"):
+        """Register the seeded Glance image with Sahara, tagged vanilla 2.7.1 (for tests not about the registry)."""
+        image = self.glance_images[IMAGE_ID]
+        image.update({"_sahara_username": username, "_sahara_tag_vanilla": "True", "_sahara_tag_2.7.1": "True"})
+        return self.sahara_image(image)
+
+    def control_register_seed_image(self, username="ubuntu"):
+        return self.register_seed_image(username)
+
     def mutations(self):
         """Mutating requests to Sahara: the log's mutating() less Keystone's POST /v3/auth/tokens, which logs in
         and changes nothing a task manages (check mode must log in to read)."""
@@ -141,7 +181,9 @@ class SaharaSimulator(Simulator):
                      "user_domain_name": "Default", "project_domain_name": "Default"}, **overrides)
 
     def seed_templates(self):
-        """vanilla 2.7.1 node group templates master/worker/edge and cluster template small (1 master, 2 workers)."""
+        """vanilla 2.7.1 node group templates master/worker/edge and cluster template small (1 master, 2 workers),
+        on the seeded image, which it registers."""
+        self.register_seed_image()
         ids = {}
         for name, processes in (("master", ["namenode", "resourcemanager"]), ("worker", ["datanode", "nodemanager"]),
                                 ("edge", ["oozie", "hiveserver"])):
@@ -208,6 +250,38 @@ class SaharaSimulator(Simulator):
         body = self.token_body(methods, user, project)
         return Response(201, {"token": body}, {"X-Subject-Token": token_id})
 
+    def subject_token(self, request):
+        """GET/DELETE /v3/auth/tokens: X-Auth-Token must be valid, X-Subject-Token is the token acted on."""
+        if self.valid_token(request.headers.get("X-Auth-Token")) is None:
+            raise HttpError(401, UNAUTHORIZED)
+        subject = request.headers.get("X-Subject-Token")
+        entry = self.valid_token(subject)
+        if entry is None:
+            raise HttpError(404, {"error": {"code": 404, "title": "Not Found",
+                                            "message": "Could not find token: %s" % subject}})
+        return subject, entry
+
+    @route("GET", "/v3/auth/tokens")
+    def validate_token(self, request):
+        subject, entry = self.subject_token(request)
+        project = self.projects.get(entry["project_id"])
+        return Response(200, {"token": self.token_body(["token"], self.users[entry["user"]], project)},
+                        {"X-Subject-Token": subject})
+
+    @route("DELETE", "/v3/auth/tokens")
+    def revoke_token(self, request):
+        subject, dummy = self.subject_token(request)
+        del self.tokens[subject]
+        return Response(204)
+
+    @route("GET", "/v3/auth/catalog")
+    def token_catalog(self, request):
+        entry = self.valid_token(request.headers.get("X-Auth-Token"))
+        if entry is None:
+            raise HttpError(401, UNAUTHORIZED)
+        return {"catalog": self.catalog(entry["project_id"]) if entry["project_id"] else [],
+                "links": {"self": self.url + "/v3/auth/catalog", "previous": None, "next": None}}
+
     def password_identity(self, password):
         wanted = password.get("user") or {}
         user = self.users.get(wanted.get("name")) or next(
@@ -268,7 +342,11 @@ class SaharaSimulator(Simulator):
         keystone = [{"id": uuid.uuid5(uuid.NAMESPACE_URL, "ks" + region + interface).hex, "interface": interface,
                      "region": region, "region_id": region, "url": self.url + "/v3"}
                     for region in REGIONS for interface in INTERFACES]
+        glance = [{"id": uuid.uuid5(uuid.NAMESPACE_URL, "gl" + region + interface).hex, "interface": interface,
+                   "region": region, "region_id": region, "url": self.url + "/image"}
+                  for region in REGIONS for interface in INTERFACES]
         return [{"id": "b2c3d4", "type": "data-processing", "name": "sahara", "endpoints": sahara},
+                {"id": "c3d4e5", "type": "image", "name": "glance", "endpoints": glance},
                 {"id": "a1b2c3", "type": "identity", "name": "keystone", "endpoints": keystone}]
 
     def valid_token(self, token_id):
@@ -286,6 +364,11 @@ class SaharaSimulator(Simulator):
         if entry["project_id"] is None or (project_id is not None and project_id != entry["project_id"]):
             raise HttpError(401, UNAUTHORIZED)
         return entry["project_id"]
+
+    def authorize_any(self, request):
+        """Glance: any valid token."""
+        if self.valid_token(request.headers.get("X-Auth-Token")) is None:
+            raise HttpError(401, UNAUTHORIZED, {"WWW-Authenticate": 'Keystone uri="%s/v3"' % self.url})
 
     def dispatch(self, request):
         """Sahara v2 takes an optional project id after /v2/ (keystoneauth's discovery adds it back)."""
@@ -338,9 +421,20 @@ class SaharaSimulator(Simulator):
             if resource["name"] == name and resource["tenant_id"] == project_id and resource["id"] != exclude:
                 raise invalid("%s with name '%s' already exists" % (kind, name), "NAME_ALREADY_EXISTS")
 
+    def registered(self):
+        """Sahara's list_registered(): the Glance images that have a Sahara username."""
+        return {image_id: image for image_id, image in self.glance_images.items() if image.get("_sahara_username")}
+
     def check_image(self, image_id):
-        if image_id and image_id not in self.images:
+        if image_id and image_id not in self.registered():
             raise invalid("Requested image '%s' is not registered" % image_id)
+
+    def check_required_image_tags(self, plugin, version, image_id):
+        """sahara.service.validations.base.check_required_image_tags: the plugin's tags are [name, version]."""
+        tags = self.sahara_image(self.glance_images[image_id])["tags"]
+        missing = [tag for tag in (plugin, version) if tag not in tags]
+        if missing:
+            raise invalid("Requested image '%s' doesn't contain required tags: %s" % (image_id, missing))
 
     def check_network(self, network_id):
         if network_id and network_id not in self.networks:
@@ -382,17 +476,155 @@ class SaharaSimulator(Simulator):
             raise sahara_error(404, "NOT_FOUND", "Plugin '%s' not found" % plugin)
         return {"plugin": copy.deepcopy(self.plugins[plugin])}
 
+    @staticmethod
+    def sahara_image(image):
+        """sahara.utils.openstack.images._transform_image_props: a Glance image as Sahara shows it."""
+        return {"id": image["id"], "name": image["name"], "username": image.get("_sahara_username", ""),
+                "description": image.get("_sahara_description", ""),
+                "tags": sorted(key[len("_sahara_tag_"):] for key, value in image.items()
+                               if key.startswith("_sahara_tag_") and value),
+                "metadata": {key: value for key, value in image.items() if key.startswith("_sahara") and value},
+                "OS-EXT-IMG-SIZE:size": image["size"], "minDisk": image["min_disk"], "minRam": image["min_ram"],
+                "progress": 100, "status": image["status"].upper(), "created": image["created_at"],
+                "updated": image["updated_at"]}
+
+    def glance_lookup(self, image_id):
+        """@v.check_exists(api.get_image, id='image_id'): an id Glance does not know is 404 on every image call."""
+        if image_id not in self.glance_images:
+            raise sahara_error(404, "NOT_FOUND", "Object with {'id': '%s'} not found" % image_id)
+        return self.glance_images[image_id]
+
+    def touch(self, image):
+        image["updated_at"] = iso(wall_now())
+        return image
+
     @route("GET", "/v1.1/{project_id}/images")
     @route("GET", "/v2/images")
     def list_images(self, request, project_id=None):
+        """list_registered(name, tags): the name filter is a substring match, tags must all be present."""
         self.authorize(request, project_id)
-        return {"images": [copy.deepcopy(i) for i in self.images.values()]}
+        images = [self.sahara_image(i) for i in self.registered().values()]
+        name, tags = request.arg("name"), request.query.get("tags", [])
+        if name:
+            images = [i for i in images if name in i["name"]]
+        images = [i for i in images if set(tags) <= set(i["tags"])]
+        return {"images": images}
 
     @route("GET", "/v1.1/{project_id}/images/{image_id}")
     @route("GET", "/v2/images/{image_id}")
     def get_image(self, request, image_id, project_id=None):
         self.authorize(request, project_id)
-        return {"image": copy.deepcopy(self.lookup(self.images, image_id))}
+        image = self.glance_lookup(image_id)
+        if not image.get("_sahara_username"):
+            raise sahara_error(400, "IMAGE_NOT_REGISTERED", "Image %s is not registered in Sahara" % image_id)
+        return {"image": self.sahara_image(image)}
+
+    @route("POST", "/v1.1/{project_id}/images/{image_id}")
+    @route("POST", "/v2/images/{image_id}")
+    def register_image(self, request, image_id, project_id=None):
+        """images_set: image_register_schema (username required, description optional, nothing else)."""
+        self.authorize(request, project_id)
+        image = self.glance_lookup(image_id)
+        body = self.body_of(request)
+        self.check_schema(body, {"username": str, "description": str}, required=("username",))
+        image["_sahara_username"] = body["username"]
+        if body.get("description"):
+            image["_sahara_description"] = body["description"]
+        return Response(202, {"image": self.sahara_image(self.touch(image))})
+
+    @route("DELETE", "/v1.1/{project_id}/images/{image_id}")
+    @route("DELETE", "/v2/images/{image_id}")
+    def unregister_image(self, request, image_id, project_id=None):
+        """unset_image_info: username, description and tags go; Sahara does not look at the clusters."""
+        self.authorize(request, project_id)
+        image = self.glance_lookup(image_id)
+        for key in [key for key in image if key.startswith("_sahara")]:
+            del image[key]
+        self.touch(image)
+        return Response(204)
+
+    def tags_of(self, request):
+        body = self.body_of(request)
+        self.check_schema(body, {"tags": list}, required=("tags",))
+        for tag in body["tags"]:
+            if not isinstance(tag, str):
+                raise invalid("%s is not of type 'string'" % json.dumps(tag), "VALIDATION_ERROR")
+            if not VALID_TAG.match(tag):
+                raise invalid("'%s' is not a 'valid_tag'" % tag, "VALIDATION_ERROR")
+        return body["tags"]
+
+    def set_tags(self, image, add=(), remove=()):
+        for tag in add:
+            image["_sahara_tag_" + tag] = "True"
+        for tag in remove:
+            image.pop("_sahara_tag_" + tag, None)
+        return self.sahara_image(self.touch(image))
+
+    @route("POST", "/v1.1/{project_id}/images/{image_id}/tag")
+    def add_image_tags(self, request, image_id, project_id=None):
+        self.authorize(request, project_id)
+        image = self.glance_lookup(image_id)
+        return Response(202, {"image": self.set_tags(image, add=self.tags_of(request))})
+
+    @route("POST", "/v1.1/{project_id}/images/{image_id}/untag")
+    def remove_image_tags(self, request, image_id, project_id=None):
+        self.authorize(request, project_id)
+        image = self.glance_lookup(image_id)
+        return Response(202, {"image": self.set_tags(image, remove=self.tags_of(request))})
+
+    @route("GET", "/v2/images/{image_id}/tags")
+    def get_image_tags(self, request, image_id):
+        """u.render(list): a non-empty list is the body itself, an empty one renders as {}."""
+        self.authorize(request)
+        return self.sahara_image(self.glance_lookup(image_id))["tags"] or {}
+
+    @route("PUT", "/v2/images/{image_id}/tags")
+    def replace_image_tags(self, request, image_id):
+        """set_image_tags: the given list replaces the tags (200)."""
+        self.authorize(request)
+        image = self.glance_lookup(image_id)
+        wanted = self.tags_of(request)
+        have = self.sahara_image(image)["tags"]
+        return {"image": self.set_tags(image, add=set(wanted) - set(have), remove=set(have) - set(wanted))}
+
+    @route("DELETE", "/v2/images/{image_id}/tags")
+    def delete_image_tags(self, request, image_id):
+        self.authorize(request)
+        image = self.glance_lookup(image_id)
+        self.set_tags(image, remove=self.sahara_image(image)["tags"])
+        return Response(204)
+
+    @staticmethod
+    def check_schema(body, properties, required=()):
+        """The jsonschema checks of a flat schema with additionalProperties: false."""
+        for name in required:
+            if name not in body:
+                raise invalid("'%s' is a required property" % name, "VALIDATION_ERROR")
+        unknown = sorted(set(body) - set(properties))
+        if unknown:
+            raise invalid("Additional properties are not allowed (%s %s unexpected)"
+                          % (", ".join("'%s'" % u for u in unknown), "was" if len(unknown) == 1 else "were"),
+                          "VALIDATION_ERROR")
+        for name, kind in properties.items():
+            if name in body and not isinstance(body[name], kind):
+                raise invalid("%s is not of type '%s'" % (json.dumps(body[name]), {str: "string", list: "array"}[kind]),
+                              "VALIDATION_ERROR")
+
+    # -- Glance v2 (what Sahara's registry is stored in) -------------------------------------
+    @route("GET", "/image/v2/images")
+    def glance_list(self, request):
+        self.authorize_any(request)
+        images = list(self.glance_images.values())
+        if request.arg("name") is not None:
+            images = [i for i in images if i["name"] == request.arg("name")]
+        return {"images": copy.deepcopy(images), "first": "/v2/images", "schema": "/v2/schemas/images"}
+
+    @route("GET", "/image/v2/images/{image_id}")
+    def glance_get(self, request, image_id):
+        self.authorize_any(request)
+        if image_id not in self.glance_images:
+            raise HttpError(404, "404 Not Found\n\nNo image found with ID %s\n\n   " % image_id)
+        return copy.deepcopy(self.glance_images[image_id])
 
     # -- Sahara: node group and cluster templates --------------------------------------------
     TEMPLATES = {
@@ -402,7 +634,9 @@ class SaharaSimulator(Simulator):
                          "security_groups": None,
                          "floating_ip_pool": None, "volumes_per_node": 0, "volumes_size": 0, "image_id": None,
                          "node_configs": {}, "availability_zone": None, "is_proxy_gateway": False,
-                         "use_autoconfig": True, "is_public": False, "is_protected": False}},
+                         "use_autoconfig": True, "is_public": False, "is_protected": False, "volume_type": None,
+                         "volumes_availability_zone": None, "volume_local_to_instance": False,
+                         "volume_mount_prefix": "/volumes/disk", "shares": None}},
         "cluster_template": {
             "store": "cluster_templates", "label": "Cluster template",
             "defaults": {"description": "", "node_groups": [], "cluster_configs": {}, "anti_affinity": [],
@@ -453,6 +687,13 @@ class SaharaSimulator(Simulator):
                 raise invalid("'flavor_id' is a required property", "VALIDATION_ERROR")
             if "node_processes" in body and not body["node_processes"]:
                 raise invalid("[] is too short", "VALIDATION_ERROR")
+            for key in ("volumes_per_node", "volumes_size"):
+                if key in body and not isinstance(body[key], int):
+                    raise invalid("%s is not of type 'integer'" % json.dumps(body[key]), "VALIDATION_ERROR")
+                if key in body and body[key] < 0:
+                    raise invalid("%s is less than the minimum of 0" % json.dumps(body[key]), "VALIDATION_ERROR")
+            if dict(current or {}, **body).get("volumes_per_node") and not dict(current or {}, **body).get("volumes_size"):
+                raise invalid("You must specify a volumes_size parameter")
         if "node_groups" in body:
             body["node_groups"] = [self.expand_node_group(ng) for ng in body["node_groups"] or []]
         self.check_image(body.get("image_id") or body.get("default_image_id"))
@@ -565,14 +806,28 @@ class SaharaSimulator(Simulator):
 
     def cluster_view(self, request, cluster, show_progress=False):
         view = copy.deepcopy({k: v for k, v in cluster.items() if not k.startswith("_")})
-        for node_group in view["node_groups"]:
-            node_group["instances"] = [
-                {"instance_name": "%s-%s-%03d" % (cluster["name"], node_group["name"], index),
-                 "instance_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%d" % (cluster["id"], node_group["name"], index))),
-                 "management_ip": "10.0.0.%d" % (index + 10)} for index in range(node_group["count"])]
+        for group_index, node_group in enumerate(view["node_groups"]):
+            node_group["instances"] = [self.instance(cluster, group_index, node_group["name"], index)
+                                       for index in range(node_group["count"] if self.spawned(cluster) else 0)]
         if show_progress:
             view["provision_progress"] = self.progress(cluster)
         return self.render(request, view)
+
+    @staticmethod
+    def spawned(cluster):
+        """Instances exist from the Spawning step of the creation on."""
+        return cluster["_operation"] != "create cluster" or cluster["status"] not in ("Validating", "InfraUpdating")
+
+    @staticmethod
+    def instance(cluster, group_index, group, index):
+        """An instance as Sahara lists it; its addresses are known once the Spawning step is over."""
+        addressed = not (cluster["_operation"] == "create cluster" and cluster["status"] == "Spawning")
+        host = 10 + group_index * 50 + index
+        return {"instance_name": "%s-%s-%03d" % (cluster["name"], group, index + 1),
+                "instance_id": str(uuid.uuid5(uuid.NAMESPACE_URL, "%s/%s/%d" % (cluster["id"], group, index))),
+                "internal_ip": "10.%d.0.%d" % (cluster["_serial"], host) if addressed else None,
+                "management_ip": "172.24.%d.%d" % (cluster["_serial"], host) if addressed else None,
+                "volumes": [], "storage_devices_number": 0, "dns_hostname": None}
 
     def progress(self, cluster):
         """One provisioning step per status passed, like Sahara's event log."""
@@ -633,6 +888,7 @@ class SaharaSimulator(Simulator):
         if not image:
             raise invalid("'default_image_id' field is not found", "NOT_FOUND")
         self.check_image(image)
+        self.check_required_image_tags(body["plugin_name"], body["hadoop_version"], image)
         network = body.get("neutron_management_network") or (template or {}).get("neutron_management_network")
         if not network:
             raise invalid("'neutron_management_network' field is not found", "NOT_FOUND")
@@ -644,9 +900,13 @@ class SaharaSimulator(Simulator):
                    "node_groups": [self.expand_node_group(ng) for ng in node_groups],
                    "cluster_configs": body.get("cluster_configs") or (template or {}).get("cluster_configs") or {},
                    "anti_affinity": body.get("anti_affinity") or [], "info": {}, "is_public": bool(body.get("is_public")),
-                   "is_protected": bool(body.get("is_protected")), "use_autoconfig": True, "shares": None,
+                   "is_protected": bool(body.get("is_protected")),
+                   "use_autoconfig": body.get("use_autoconfig", (template or {}).get("use_autoconfig", True)),
+                   "shares": body.get("shares") or (template or {}).get("shares"),
                    "domain_name": None, "verification": {"status": "NOT_STARTED", "checks": []}}
         self.stamp(cluster, project)
+        self.cluster_serial += 1
+        cluster["_serial"] = self.cluster_serial
         failure, self.next_create_failure = self.next_create_failure, None
         if failure:
             description, at = failure
@@ -670,6 +930,9 @@ class SaharaSimulator(Simulator):
         add = body.get("add_node_groups") or []
         if not resize and not add:
             raise invalid("%s does not have enough properties" % json.dumps(body), "VALIDATION_ERROR")
+        if cluster["is_protected"]:
+            raise sahara_error(400, "UPDATE_FAILED", "Cluster with id '%s' could not be updated because it's "
+                                                     "marked as protected" % cluster_id)
         if cluster["status"] != "Active":
             raise invalid("Cluster cannot be scaled not in 'Active' status. Cluster status: %s" % cluster["status"],
                           "INVALID_DATA")
@@ -700,16 +963,27 @@ class SaharaSimulator(Simulator):
     @route("PATCH", "/v1.1/{project_id}/clusters/{cluster_id}")
     @route("PATCH", "/v2/clusters/{cluster_id}")
     def update_cluster(self, request, cluster_id, project_id=None):
+        """CLUSTER_UPDATE_SCHEMA(_V2) and check_cluster_update (acl.check_protected_from_update)."""
         project = self.authorize(request, project_id)
         cluster = self.cluster(cluster_id)
         body = self.body_of(request)
-        unknown = set(body) - {"name", "description", "is_public", "is_protected", "shares", "verification",
-                               "update_keypair"}
+        allowed = {"name", "description", "is_public", "is_protected", "shares", "verification"}
+        unknown = set(body) - allowed - ({"update_keypair"} if self.is_v2(request) else set())
         if unknown:
             raise invalid("Additional properties are not allowed (%s)" % ", ".join(sorted(unknown)), "VALIDATION_ERROR")
+        for key in ("is_public", "is_protected"):
+            if key in body and not isinstance(body[key], (bool, type(None))):
+                raise invalid("%s is not of type 'boolean', 'null'" % json.dumps(body[key]), "VALIDATION_ERROR")
         if "name" in body:
             self.check_unique(self.clusters, body["name"], "Cluster", project, exclude=cluster_id)
-        cluster.update({k: v for k, v in body.items() if k not in ("verification", "update_keypair")})
+        if cluster["is_protected"] and body.get("is_protected", True) and "verification" not in body:
+            only_public = "is_public" in body and all(key == "is_public" or cluster.get(key) == value
+                                                      for key, value in body.items())
+            if not only_public:
+                raise sahara_error(400, "UPDATE_FAILED", "Cluster with id '%s' could not be updated because it's "
+                                                         "marked as protected" % cluster_id)
+        cluster.update({k: v for k, v in body.items() if k not in ("verification", "update_keypair")},
+                       updated_at=iso(wall_now()))
         return Response(202, {"cluster": self.cluster_view(request, cluster)})
 
     @route("DELETE", "/v1.1/{project_id}/clusters/{cluster_id}")
@@ -718,8 +992,8 @@ class SaharaSimulator(Simulator):
         self.authorize(request, project_id)
         cluster = self.cluster(cluster_id)
         if cluster["is_protected"]:
-            raise sahara_error(403, "UPDATE_FAILED", "Cluster with id '%s' could not be deleted because it's marked as "
-                                                     "protected" % cluster_id)
+            raise sahara_error(400, "DELETION_FAILED", "Cluster with id '%s' could not be deleted because it's marked "
+                                                       "as protected" % cluster_id)
         if cluster["status"] != "Deleting":
             self.start_operation(cluster, "delete cluster", ["Deleting"], GONE)
         return Response(204)

@@ -59,6 +59,7 @@ def test_templates_and_cluster_lifecycle(sim, version):
     field = "hadoop_version" if version == "1.1" else "plugin_version"
     assert {p.name: p.versions for p in client.plugins.list()} == {"vanilla": ["2.7.1"], "spark": ["2.3"], "cdh": ["5.13"]}
     assert client.plugins.get("vanilla").title == "Vanilla Apache Hadoop"
+    sim.register_seed_image()
     assert client.images.get(IMAGE_ID).name == "sahara-vanilla-2.7.1"
     assert [i.name for i in client.images.list()] == ["sahara-vanilla-2.7.1"]
 
@@ -120,6 +121,7 @@ def test_sahara_errors_have_sahara_bodies(sim, version):
                                            **version_arg)
     assert (duplicate.value.error_code, duplicate.value.error_name) == (400, "NAME_ALREADY_EXISTS")
     assert "already exists" in duplicate.value.error_message
+    sim.register_seed_image()
     with pytest.raises(APIException) as bad_version:
         client.clusters.create("c", "vanilla", "9.9", default_image_id=IMAGE_ID, net_id=NETWORK_ID,
                                node_groups=[{"name": "w", "count": 1, "flavor_id": "2", "node_processes": ["datanode"]}])
@@ -131,6 +133,7 @@ def test_sahara_errors_have_sahara_bodies(sim, version):
 
 def test_creation_can_be_made_to_end_in_error(sim):
     client = ClientV2(session=password_session(sim))
+    sim.register_seed_image()
     control = requests.post(sim.url + "/_sim/control/fail_next_create", timeout=5,
                             json={"description": "Heat stack failed: quota exceeded", "at": "Spawning"})
     assert control.status_code == 200, "the hook is reachable from another process too"
@@ -156,7 +159,7 @@ def test_keystone_methods_catalog_and_expiry(sim):
         assert [p.name for p in Client(session=session).plugins.list()][0] == "vanilla"
 
     internal = Client(session=by_id, endpoint_type="internalURL", region_name="RegionTwo")
-    assert internal.images.list()[0].id == IMAGE_ID
+    assert internal.plugins.get("spark").versions == ["2.3"]
 
     sim.expire_tokens()
     assert [p.name for p in Client(session=by_id).plugins.list()][0] == "vanilla"
@@ -169,3 +172,77 @@ def test_v2_catalog_form(start_simulator):
     client = ClientV2(session=password_session(sim))
     assert [p.name for p in client.plugins.list()][0] == "vanilla"
     assert sim.log.entries(path="/plugins$")[-1].path == "/v2/plugins"
+
+
+@pytest.mark.parametrize("version", ["1.1", "2"])
+def test_image_registry_is_glance_properties(sim, version):
+    """Sahara lists only registered images; registering, tagging and unregistering change Glance's properties."""
+    session = password_session(sim)
+    client = CLIENTS[version](session=session)
+    glance = session.get(sim.url + "/image/v2/images", params={"name": "sahara-vanilla-2.7.1"}).json()["images"]
+    assert [image["id"] for image in glance] == [IMAGE_ID]
+    assert client.images.list() == []
+    with pytest.raises(APIException) as unregistered:
+        client.images.get(IMAGE_ID)
+    assert (unregistered.value.error_code, unregistered.value.error_name) == (400, "IMAGE_NOT_REGISTERED")
+    with pytest.raises(APIException) as unknown:
+        client.images.update_image("no-such-image", "ubuntu")
+    assert unknown.value.error_code == 404
+
+    client.images.update_image(IMAGE_ID, "ubuntu", "Ubuntu with Hadoop")
+    image = client.images.update_tags(IMAGE_ID, ["vanilla", "2.7.1", "extra"])
+    assert sorted(client.images.get(IMAGE_ID).tags) == ["2.7.1", "extra", "vanilla"]
+    client.images.update_tags(IMAGE_ID, ["vanilla", "2.7.1"])
+    image = client.images.get(IMAGE_ID)
+    assert (image.username, image.description, sorted(image.tags)) == ("ubuntu", "Ubuntu with Hadoop", ["2.7.1", "vanilla"])
+    assert [i.id for i in client.images.list(search_opts={"tags": ["vanilla", "2.7.1"]})] == [IMAGE_ID]
+    assert client.images.list(search_opts={"tags": ["spark"]}) == []
+    properties = session.get(sim.url + "/image/v2/images/" + IMAGE_ID).json()
+    assert properties["_sahara_username"] == "ubuntu" and properties["_sahara_tag_vanilla"] == "True"
+    with pytest.raises(APIException) as bad_tag:
+        client.images.update_tags(IMAGE_ID, ["not a tag"])
+    assert bad_tag.value.error_code == 400 and "valid_tag" in bad_tag.value.error_message
+
+    client.images.unregister_image(IMAGE_ID)
+    assert client.images.list() == []
+    assert "_sahara_username" not in session.get(sim.url + "/image/v2/images/" + IMAGE_ID).json()
+
+
+@pytest.mark.parametrize("version", ["1.1", "2"])
+def test_launch_needs_the_plugin_tags_and_instances_get_addresses(sim, version):
+    client = CLIENTS[version](session=password_session(sim))
+    version_arg = {"hadoop_version" if version == "1.1" else "plugin_version": "2.7.1"}
+    node_groups = [{"name": "w", "count": 2, "flavor_id": "2", "node_processes": ["datanode"]}]
+    with pytest.raises(APIException) as unregistered:
+        client.clusters.create("c", "vanilla", "2.7.1", default_image_id=IMAGE_ID, net_id=NETWORK_ID, node_groups=node_groups)
+    assert unregistered.value.error_message.startswith("Requested image '%s' is not registered" % IMAGE_ID)
+    client.images.update_image(IMAGE_ID, "ubuntu")
+    client.images.update_tags(IMAGE_ID, ["vanilla"])
+    with pytest.raises(APIException) as untagged:
+        client.clusters.create("c", "vanilla", "2.7.1", default_image_id=IMAGE_ID, net_id=NETWORK_ID, node_groups=node_groups)
+    assert (untagged.value.error_code, untagged.value.error_name) == (400, "INVALID_REFERENCE")
+    assert untagged.value.error_message.startswith(
+        "Requested image '%s' doesn't contain required tags: ['2.7.1']" % IMAGE_ID)
+    assert client.clusters.list() == []
+
+    client.images.update_tags(IMAGE_ID, ["vanilla", "2.7.1"])
+    created = client.clusters.create("c", "vanilla", "2.7.1", default_image_id=IMAGE_ID, net_id=NETWORK_ID,
+                                     node_groups=node_groups, is_protected=True, **({} if version == "2" else {}))
+    assert created.node_groups[0]["instances"] == [], "no instance before the Spawning step"
+    active = wait_status(sim, client, created.id, "Active")
+    instances = active.node_groups[0]["instances"]
+    assert [i["instance_name"] for i in instances] == ["c-w-001", "c-w-002"]
+    assert all(i["management_ip"] and i["internal_ip"] and i["instance_id"] for i in instances), instances
+
+    with pytest.raises(APIException) as protected:
+        client.clusters.update(created.id, description="changed")
+    assert (protected.value.error_code, protected.value.error_name) == (400, "UPDATE_FAILED")
+    with pytest.raises(APIException) as undeletable:
+        client.clusters.delete(created.id)
+    assert (undeletable.value.error_code, undeletable.value.error_name) == (400, "DELETION_FAILED")
+    updated = client.clusters.update(created.id, is_protected=False, description="changed", is_public=True)
+    assert (updated.cluster["is_protected"], updated.cluster["description"], updated.cluster["is_public"]) == (
+        False, "changed", True)
+    assert sim.log.entries("PATCH", "/clusters/")[-1].status == 202
+    client.images.unregister_image(IMAGE_ID)
+    assert client.clusters.get(created.id).status == "Active", "Sahara lets an image in use be unregistered"

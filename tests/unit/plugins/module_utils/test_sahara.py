@@ -1,10 +1,13 @@
 """Sahara client logic that needs no server: auth choices, error messages, normalisers, request bodies."""
 
 import os
+import subprocess
+import sys
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils import sahara
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara import client, connection, resources
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.modules.sahara_cluster import wanted_counts
 
@@ -23,23 +26,23 @@ def params(**overrides):
     ({"token": "t", "password": "p"}, None),
 ])
 def test_auth_type_follows_the_auth_keys_given(auth, expected):
-    assert sahara.auth_type_for(params(auth=auth)) == expected
-    assert sahara.auth_type_for(params(auth=auth, auth_type="v3oidcpassword")) == "v3oidcpassword"
+    assert connection.auth_type_for(params(auth=auth)) == expected
+    assert connection.auth_type_for(params(auth=auth, auth_type="v3oidcpassword")) == "v3oidcpassword"
 
 
 def test_without_cloud_or_auth_the_os_variables_choose_the_auth_type():
-    assert sahara.auth_type_for(params(), {"OS_APPLICATION_CREDENTIAL_ID": "a"}) == "v3applicationcredential"
-    assert sahara.auth_type_for(params(), {"OS_TOKEN": "t"}) == "v3token"
-    assert sahara.auth_type_for(params(), {"OS_TOKEN": "t", "OS_PASSWORD": "p"}) is None
-    assert sahara.auth_type_for(params(cloud="mine"), {"OS_TOKEN": "t"}) is None
+    assert connection.auth_type_for(params(), {"OS_APPLICATION_CREDENTIAL_ID": "a"}) == "v3applicationcredential"
+    assert connection.auth_type_for(params(), {"OS_TOKEN": "t"}) == "v3token"
+    assert connection.auth_type_for(params(), {"OS_TOKEN": "t", "OS_PASSWORD": "p"}) is None
+    assert connection.auth_type_for(params(cloud="mine"), {"OS_TOKEN": "t"}) is None
 
 
 def test_connection_kwargs_pass_only_what_the_task_sets():
-    kwargs = sahara.connection_kwargs(params(auth={"auth_url": "https://k/v3", "username": "u", "password": None},
+    kwargs = connection.cloud_kwargs(params(auth={"auth_url": "https://k/v3", "username": "u", "password": None},
                                              region_name="RegionTwo", ca_cert="/ca.pem", validate_certs=True))
     assert kwargs == {"interface": "public", "verify": True, "api_timeout": 30, "cacert": "/ca.pem",
                       "region_name": "RegionTwo", "auth": {"auth_url": "https://k/v3", "username": "u"}}
-    assert "auth" not in sahara.connection_kwargs(params()) and "region_name" not in sahara.connection_kwargs(params())
+    assert "auth" not in connection.cloud_kwargs(params()) and "region_name" not in connection.cloud_kwargs(params())
 
 
 class FakeResponse:
@@ -49,10 +52,10 @@ class FakeResponse:
 def test_error_messages_are_sahara_and_keystone_own_without_the_error_id():
     body = {"error_code": 400, "error_name": "NAME_ALREADY_EXISTS",
             "error_message": "Cluster with name 'a' already exists\nError ID: 1234"}
-    assert sahara.sahara_error_message(FakeResponse(), body) == "NAME_ALREADY_EXISTS: Cluster with name 'a' already exists"
+    assert client.sahara_error_message(FakeResponse(), body) == "NAME_ALREADY_EXISTS: Cluster with name 'a' already exists"
     keystone = {"error": {"code": 401, "title": "Unauthorized", "message": "The request you have made requires authentication."}}
-    assert sahara.sahara_error_message(FakeResponse(), keystone) == "The request you have made requires authentication."
-    assert sahara.sahara_error_message(FakeResponse(), None) == "Bad Request"
+    assert client.sahara_error_message(FakeResponse(), keystone) == "The request you have made requires authentication."
+    assert client.sahara_error_message(FakeResponse(), None) == "Bad Request"
 
 
 def test_v11_and_v2_clusters_normalise_to_the_same_shape():
@@ -61,33 +64,35 @@ def test_v11_and_v2_clusters_normalise_to_the_same_shape():
            "provision_progress": [{"step_name": "Spawning", "successful": None, "total": 2, "tenant_id": "p"}]}
     v2 = dict(v11, plugin_version=v11["hadoop_version"], project_id="p")
     del v2["hadoop_version"], v2["tenant_id"]
-    assert sahara.normalize_cluster(v11) == sahara.normalize_cluster(v2)
-    cluster = sahara.normalize_cluster(v11)
+    assert resources.normalize_cluster(v11) == resources.normalize_cluster(v2)
+    cluster = resources.normalize_cluster(v11)
     assert cluster["plugin_version"] == "2.7.1" and cluster["project_id"] == "p" and cluster["keypair"] == "ops"
-    assert cluster["node_groups"] == {"worker": 2} and cluster["node_group_details"][0]["instances"] == ["a-w-0"]
-    assert sahara.describe_cluster(cluster) == "Active, step in progress: Spawning"
-    assert sahara.describe_cluster(dict(cluster, status="Error", status_description="boom", provision_progress=[])) == \
+    assert cluster["node_groups"] == {"worker": 2}
+    assert cluster["node_group_details"][0]["instances"] == [
+        {"instance_name": "a-w-0", "instance_id": None, "management_ip": None, "internal_ip": None}]
+    assert resources.describe_cluster(cluster) == "Active, step in progress: Spawning"
+    assert resources.describe_cluster(dict(cluster, status="Error", status_description="boom", provision_progress=[])) == \
         "Error (boom)"
-    assert sahara.describe_cluster(None) == "gone" and sahara.normalize_cluster(None) is None
+    assert resources.describe_cluster(None) == "gone" and resources.normalize_cluster(None) is None
 
 
 def test_template_normalisers_sort_what_has_no_order():
-    template = sahara.normalize_cluster_template({"name": "t", "anti_affinity": ["b", "a"], "node_groups": [
+    template = resources.normalize_cluster_template({"name": "t", "anti_affinity": ["b", "a"], "node_groups": [
         {"name": "w", "count": 3, "node_group_template_id": "2", "flavor_id": "x"},
         {"name": "m", "count": 1, "node_group_template_id": "1"}]})
     assert template["node_groups"] == [{"name": "m", "node_group_template_id": "1", "count": 1},
                                        {"name": "w", "node_group_template_id": "2", "count": 3}]
     assert template["anti_affinity"] == ["a", "b"]
-    assert sahara.normalize_node_group_template({"name": "n", "node_processes": ["z", "a"]})["node_processes"] == ["a", "z"]
+    assert resources.normalize_node_group_template({"name": "n", "node_processes": ["z", "a"]})["node_processes"] == ["a", "z"]
 
 
 @pytest.mark.parametrize("version, field", [("2", "plugin_version"), ("1.1", "hadoop_version")])
 def test_request_bodies_name_the_plugin_version_as_the_api_does(version, field):
-    client = sahara.SaharaClient.from_params(params(api_version=version))
-    assert sahara.api_body(client, {"plugin_version": "2.7.1", "flavor_id": "3"}, {"plugin": "vanilla"}) == {
+    sahara = client.SaharaClient(params(api_version=version))
+    assert resources.api_body(sahara, {"plugin_version": "2.7.1", "flavor_id": "3"}, {"plugin": "vanilla"}) == {
         "flavor_id": "3", "plugin_name": "vanilla", field: "2.7.1"}
-    assert sahara.api_body(client, {"description": "x"}) == {"description": "x"}
-    assert client.request_count == 0, "no request before the first call"
+    assert resources.api_body(sahara, {"description": "x", "image_id": None}) == {"description": "x"}
+    assert sahara.request_count == 0, "no request before the first call"
 
 
 def test_node_group_counts_must_be_counts():
@@ -105,11 +110,85 @@ def test_missing_or_unreachable_keystone_gives_a_clear_error(monkeypatch, tmp_pa
     monkeypatch.setenv("OS_CLIENT_CONFIG_FILE", str(tmp_path / "none.yaml"))
     monkeypatch.chdir(tmp_path)
     full = params(service_type="data-processing", sahara_url=None)
-    with pytest.raises(sahara.PlatformError) as missing:
-        sahara.SaharaClient(full).connect()
+    with pytest.raises(PlatformError) as missing:
+        client.SaharaClient(full).connect()
     assert "incomplete OpenStack credentials" in str(missing.value) and "auth_url" in str(missing.value)
     auth = {"auth_url": "http://127.0.0.1:9/v3", "username": "u", "password": "p", "project_name": "demo",
             "user_domain_name": "Default", "project_domain_name": "Default"}
-    with pytest.raises(sahara.PlatformError) as unreachable:
-        sahara.SaharaClient(dict(full, auth=auth)).connect()
+    with pytest.raises(PlatformError) as unreachable:
+        client.SaharaClient(dict(full, auth=auth)).connect()
     assert str(unreachable.value).startswith("cannot reach Keystone at http://127.0.0.1:9/v3")
+
+
+def test_usual_auth_types_load_without_the_plugin_scan(monkeypatch):
+    from keystoneauth1 import loading
+    from keystoneauth1.identity import generic, v3
+
+    def no_scan(name):
+        raise AssertionError("stevedore scan for %s" % name)
+    monkeypatch.setattr(loading, "get_plugin_loader", no_scan)
+    auth = {"auth_url": "https://k/v3", "username": "u", "password": "p", "project_name": "demo"}
+    assert isinstance(connection.auth_plugin(params(auth=auth)), v3.Password), "a versioned auth_url needs no discovery"
+    assert isinstance(connection.auth_plugin(params(auth=dict(auth, auth_url="https://k:5000"))), generic.Password)
+    app = {"auth_url": "https://k/v3", "application_credential_id": "a", "application_credential_secret": "s"}
+    assert isinstance(connection.auth_plugin(params(auth=app)), v3.ApplicationCredential)
+    assert isinstance(connection.auth_plugin(params(auth={"auth_url": "https://k/v3", "token": "t"})), v3.Token)
+    with pytest.raises(OptionError) as no_password:
+        connection.auth_plugin(params(auth={"auth_url": "https://k/v3", "username": "u"}))
+    assert "auth.password" in str(no_password.value)
+    with pytest.raises(PlatformError) as unfit:
+        connection.auth_plugin(params(auth=dict(app, password="p")))
+    assert "do not fit auth_type v3applicationcredential" in str(unfit.value)
+
+
+class FakeHttp:
+    def __init__(self, answer):
+        self.answer, self.asked = answer, []
+
+    def get_json(self, url, expected=None):
+        self.asked.append(url)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+VERSIONS = {"versions": [{"id": "v1.1", "status": "SUPPORTED", "links": [{"rel": "self", "href": "http://s:8386/v1.1/"}]},
+                         {"id": "v2", "status": "CURRENT", "links": [{"rel": "self", "href": "http://s:8386/v2/"}]}]}
+
+
+def test_the_endpoint_is_of_the_api_version_asked_for_or_nothing():
+    assert connection.version_of("http://s:8386/v1.1/p") == "1.1" and connection.version_of("http://s/v2.0") == "2"
+    assert connection.version_of("http://s:8386/") is None and connection.sahara_root("http://s:8386/v1.1/p") == "http://s:8386/"
+    same = FakeHttp(None)
+    assert connection.versioned_endpoint(same, "http://s:8386/v2", "2", "p") == "http://s:8386/v2" and same.asked == []
+    found = FakeHttp(VERSIONS)
+    assert connection.versioned_endpoint(found, "http://s:8386/v1.1/p", "2", "p") == "http://s:8386/v2"
+    assert found.asked == ["http://s:8386/"]
+    assert connection.versioned_endpoint(FakeHttp(VERSIONS), "http://s:8386/v2", "1.1", "p") == "http://s:8386/v1.1/p"
+    with pytest.raises(PlatformError) as down:
+        connection.versioned_endpoint(FakeHttp(ApiError(503, "Service Unavailable", url="u", method="GET")),
+                                      "http://s:8386/v1.1/p", "2", "p")
+    assert "not falling back to the catalog's API 1.1 endpoint" in str(down.value)
+    with pytest.raises(PlatformError) as missing:
+        connection.versioned_endpoint(FakeHttp({"versions": VERSIONS["versions"][:1]}), "http://s:8386/v1.1/p", "2", "p")
+    assert "offers API versions v1.1, not 2" in str(missing.value)
+
+
+def test_url_credentials_are_redacted():
+    assert connection.redact_url("https://admin:pw@sahara:8386/v2") == "https://***@sahara:8386/v2"
+    assert connection.redact_url("https://sahara:8386/v2") == "https://sahara:8386/v2"
+
+
+def test_modules_do_not_import_openstacksdk_nor_scan_plugins_without_cloud():
+    """In a fresh interpreter: importing the modules and building a password plugin imports no openstacksdk and
+    enumerates no stevedore entry points (keystoneauth imports the stevedore module, scanning is what costs)."""
+    code = ("import sys, stevedore.extension as ext; scans = []; init = ext.ExtensionManager.__init__; "
+            "ext.ExtensionManager.__init__ = lambda self, *a, **k: scans.append(a) or init(self, *a, **k); "
+            "from ansible_collections.bigdata.platform.plugins.modules import sahara_cluster, sahara_image; "
+            "from ansible_collections.bigdata.platform.plugins.module_utils.sahara import connection; "
+            "connection.auth_plugin({'auth_type': None, 'cloud': None, 'auth': {'auth_url': 'https://k/v3', "
+            "'username': 'u', 'password': 'p'}}); "
+            "print('openstack' in sys.modules, scans)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert out.stdout.strip() == "False []", out.stdout + out.stderr
