@@ -29,7 +29,8 @@ options:
     type: str
   token:
     description:
-      - An SSO access token to use instead of logging in; the module never revokes it.
+      - An SSO access token to use instead of logging in; the module never revokes it. M(bigdata.platform.rhev_auth)
+        obtains one for a whole play (one login instead of one per task) and revokes it at the end.
       - If not set, the environment variable E(OVIRT_TOKEN) is used.
     type: str
   insecure:

@@ -225,3 +225,16 @@ def test_a_retried_delete_that_finds_the_vm_gone_and_a_retried_login_succeed(sim
 def test_a_url_without_the_api_path_suggests_it(sim, ansible):
     result = ansible.run_module("rhev_vm_info", dict(connection(sim, name="x"), url=sim.url))
     assert_clean_failure(result, "HTTP 404", "/ovirt-engine/api")
+
+
+def test_empty_and_dot_segment_names_are_refused_before_any_request(sim, ansible):
+    run = ansible.run_tasks([
+        {"bigdata.platform.rhev_vm_info": connection(sim, id="..")},
+        vm_task(sim, name="w", cluster="hadoop", disks=[{"name": "..", "size": "1GiB"}]),
+        vm_task(sim, name="w", cluster="hadoop", nics=[{"name": " ", "network": "ovirtmgmt"}]),
+        vm_task(sim, name="w", cluster="hadoop", tags=[""]),
+        vm_task(sim, name="w", cluster="hadoop", affinity_group={"name": "."}),
+    ])
+    for result, option in zip(run.results, ("id", "disks[0].name", "nics[0].name", "tags", "affinity_group.name")):
+        assert_clean_failure(result, "option '%s'" % option)
+    assert sim.log.count() == 0
