@@ -23,5 +23,8 @@ step "ansible-lint --profile production"
 .venv/bin/python -c "import sys; sys.path.insert(0, 'tests'); import collection; collection.ensure_collection_link()"
 ANSIBLE_COLLECTIONS_PATH="$root/.build/collections" ansible-lint --profile production --offline
 
+step "galaxy-importer on the built tarball (what Galaxy runs on upload)"
+bash scripts/galaxy_importer.sh | grep -v '^Loading '
+
 step "pytest: unit, simulators (contract tests), integration"
 exec pytest -n 2 --dist loadgroup "$@"
