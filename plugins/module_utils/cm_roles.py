@@ -9,8 +9,11 @@ Functions take a ClouderaManagerClient; like it, they raise the collection's err
 
 from __future__ import annotations
 
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.parsing.convert_bool import boolean
+
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    as_config_string, check_command, command_failed, config_value,
+    as_config_string, check_command, config_value,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError
 
@@ -18,7 +21,6 @@ from ansible_collections.bigdata.platform.plugins.module_utils.errors import Ope
 REDACTED = "REDACTED"
 # What results and --diff show instead of a sensitive value.
 MASK = "********"
-ROLE_STATES_THAT_RUN = ("STARTED", "STARTING")
 # A role in state NA (a gateway) has nothing to start or stop.
 NOT_RUNNABLE = ("NA",)
 # ApiRollingRestartArgs, by the names the modules' `rolling` option uses.
@@ -61,13 +63,9 @@ def role_key(role):
 
 
 # -- reads and writes ----------------------------------------------------------------------------
-def service_path(client, cluster, service, *rest):
-    return client.service_path(cluster, service, *rest)
-
-
 def read_roles(client, cluster, service, role_filter=None):
     params = {"filter": role_filter} if role_filter else None
-    items = client.http.get_json(service_path(client, cluster, service, "roles"), params=params)["items"]
+    items = client.http.get_json(client.service_path(cluster, service, "roles"), params=params)["items"]
     return sorted((normalize_role(item) for item in items), key=lambda r: (r["type"], r["hostname"] or ""))
 
 
@@ -94,44 +92,44 @@ def create_roles(client, cluster, service, roles):
         if group:
             item["roleConfigGroupRef"] = {"roleConfigGroupName": group}
         items.append(item)
-    return client.http.post_json(service_path(client, cluster, service, "roles"), {"items": items})["items"]
+    return client.http.post_json(client.service_path(cluster, service, "roles"), {"items": items})["items"]
 
 
 def delete_role(client, cluster, service, name):
-    return client.http.delete(service_path(client, cluster, service, "roles", name))
+    return client.http.delete(client.service_path(cluster, service, "roles", name))
 
 
 def read_groups(client, cluster, service):
-    items = client.http.get_json(service_path(client, cluster, service, "roleConfigGroups"))["items"]
+    items = client.http.get_json(client.service_path(cluster, service, "roleConfigGroups"))["items"]
     return [normalize_group(item) for item in items]
 
 
 def group_config(client, cluster, service, group):
     """Every setting of a role config group, defaults included: {name: ApiConfig}."""
-    path = service_path(client, cluster, service, "roleConfigGroups", group, "config")
+    path = client.service_path(cluster, service, "roleConfigGroups", group, "config")
     return {item["name"]: item for item in client.http.get_json(path, params={"view": "full"})["items"]}
 
 
 def update_group_config(client, cluster, service, group, values):
     items = [{"name": key, "value": value} for key, value in sorted(values.items())]
-    return client.http.put_json(service_path(client, cluster, service, "roleConfigGroups", group, "config"), {"items": items})
+    return client.http.put_json(client.service_path(cluster, service, "roleConfigGroups", group, "config"), {"items": items})
 
 
 def create_group(client, cluster, service, name, role_type, display_name=None):
     body = {"items": [dict({"name": name, "roleType": role_type, "base": False},
                            **({"displayName": display_name} if display_name else {}))]}
-    return client.http.post_json(service_path(client, cluster, service, "roleConfigGroups"), body)["items"][0]
+    return client.http.post_json(client.service_path(cluster, service, "roleConfigGroups"), body)["items"][0]
 
 
 def move_roles(client, cluster, service, group, names):
-    return client.http.put_json(service_path(client, cluster, service, "roleConfigGroups", group, "roles"),
+    return client.http.put_json(client.service_path(cluster, service, "roleConfigGroups", group, "roles"),
                                 {"items": sorted(names)})
 
 
 def role_command(client, cluster, service, command, names, deadline, wait=True):
     """A bulk role command (start, stop, restart) on `names`. CM answers the commands it accepted and an error per
     role it refused; the accepted ones are waited for, then OperationFailed carries the refusals and failures."""
-    answer = client.http.post_json(service_path(client, cluster, service, "roleCommands", command), {"items": sorted(names)})
+    answer = client.http.post_json(client.service_path(cluster, service, "roleCommands", command), {"items": sorted(names)})
     problems = list(answer.get("errors") or [])
     for started in answer.get("items") or []:
         role = (started.get("roleRef") or {}).get("roleName")
@@ -155,9 +153,6 @@ def rolling_args(rolling):
 
 def check_rolling(value, option="rolling"):
     """The `rolling` option: false/true, or a dict of ROLLING_SPEC; -> None (no rolling restart) or a dict."""
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    from ansible.module_utils.parsing.convert_bool import boolean
-
     if value is None:
         return None
     if not isinstance(value, dict):
@@ -179,7 +174,7 @@ def check_rolling(value, option="rolling"):
 
 
 def rolling_restart(client, cluster, service, rolling, deadline, wait=True):
-    started = client.http.post_json(service_path(client, cluster, service, "commands", "rollingRestart"), rolling_args(rolling))
+    started = client.http.post_json(client.service_path(cluster, service, "commands", "rollingRestart"), rolling_args(rolling))
     if not wait:
         return started
     return client.wait_command(started, "rolling restart of service %s in cluster %s" % (service, cluster), deadline)
@@ -243,18 +238,3 @@ def settings_before_after(desired, items, changes):
     before = {key: config_value(items.get(key) or {}) for key in desired}
     after = dict(before, **{key: new for key, (old, new) in changes.items()})
     return shown_settings(before, items), shown_settings(after, items)
-
-
-def wait_commands(client, commands, what, deadline):
-    """Wait for several ApiCommands; OperationFailed with every failure's message once all ended."""
-    failures = []
-    for command in commands:
-        try:
-            client.wait_command(command, what, deadline)
-        except OperationFailed as exc:
-            failures.append(exc.message)
-    if failures:
-        raise OperationFailed("; ".join(failures))
-
-
-__all__ = ["command_failed"]

@@ -48,7 +48,7 @@ options:
       - V(present) - the service exists (created stopped when missing); its run state is left alone.
       - V(started) - the service exists and runs, and so does each of its roles (roles added to a running service,
         or stopped on one host, are started). A service this task created with O(roles) is started with Cloudera
-        Manager's first run when O(first_run=true).
+        Manager's first run (see O(first_run)).
       - V(stopped) - the service exists and is stopped.
       - V(restarted) - the service is restarted, every time the task runs (a stopped service is started).
       - V(absent) - the service is stopped, then deleted. The task waits for the stop even with O(wait=false).
@@ -127,12 +127,13 @@ options:
     version_added: 0.2.0
   first_run:
     description:
-      - When this task creates the service with O(roles) and O(state=started), start it with Cloudera Manager's
-        C(firstRun) command, which prepares the service first (formats the NameNode, creates the directories
-        YARN and others need), instead of a plain start.
-      - Services it depends on must run by then (create ZooKeeper before HDFS before YARN).
+      - How O(state=started) starts a stopped service. With Cloudera Manager's C(firstRun) command, which prepares
+        the service first (formats the NameNode, creates the directories YARN and others need), or with a plain start.
+      - When not set, C(firstRun) starts a service this task creates with O(roles), a plain start any other.
+      - V(true) - C(firstRun) starts any stopped service, such as one whose roles an earlier step placed (host
+        templates). V(false) - always a plain start.
+      - Services it depends on must run by then (ZooKeeper before HDFS before YARN).
     type: bool
-    default: true
     version_added: 0.2.0
   rolling:
     description:
@@ -321,7 +322,7 @@ def argument_spec():
             config=dict(type="dict", default={}),
         ), required_one_of=[("name", "role_type")]),
         maintenance=dict(type="bool"),
-        first_run=dict(type="bool", default=True),
+        first_run=dict(type="bool"),
         rolling=dict(type="raw", default=False),
         restart_on_config_change=dict(type="bool", default=False),
     ))
@@ -518,7 +519,8 @@ def state_command(service, state, created, roles, config_changed, stale):
     params = service.params
     running = state == "STARTED"
     restart = "rollingRestart" if service.rolling is not None and running else "restart"
-    if params["state"] == "started" and created and roles and params["first_run"]:
+    first_run = params["first_run"] if params["first_run"] is not None else created and bool(roles)
+    if params["state"] == "started" and first_run and state == "STOPPED":
         return "firstRun"
     if params["state"] == "restarted":
         return restart

@@ -177,8 +177,14 @@ def test_display_name_maintenance_and_bad_input(sim, ansible):
         service_task(sim, name="zookeeper", rolling={"batch_size": 0}, state="restarted"),
         service_task(sim, name="zookeeper", purge_roles=True),
         service_task(sim, name="zookeeper", roles=[{"type": "SERVER", "hosts": [MASTER], "role_config_group": ".."}]),
+        service_task(sim, name="..", state="absent"),
+        service_task(sim, name="", state="restarted"),
     ], diff=True)
-    named, named_again, out, no_host, wrong_type, no_group, unknown_key, bad_rolling, purge_alone, dots = run.results
+    named, named_again, out, no_host, wrong_type, no_group, unknown_key, bad_rolling, purge_alone, dots = run.results[:10]
+    parent, empty = run.results[10:]
+    # issue 12 item 2: a name that would address the cluster (or the service list) is refused before any request
+    assert_clean_failure(parent, "option 'name'", "'..'")
+    assert_clean_failure(empty, "option 'name'")
     assert named["changed"] and named["commands"] == ["enterMaintenanceMode"], named
     assert named["service"]["display_name"] == "ZooKeeper" and named["service"]["maintenance_mode"] is True
     assert named["diff"] == {"before": {"service_state": "STARTED", "display_name": "ZOOKEEPER", "maintenance_mode": False},
