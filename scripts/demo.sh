@@ -124,4 +124,4 @@ say "Pass 5: playbooks/site.yml builds them again from the empty estate"
 run_playbook site-3 site.yml "$@"
 
 say "Summary"
-"$venv/python" scripts/demo_summary.py --state-dir "$work" --passes "$work/passes.txt"
+"$venv/python" scripts/demo_summary.py --state-dir "$work" --passes "$work/passes.txt" --check-clients

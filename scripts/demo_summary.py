@@ -5,7 +5,8 @@
     demo_summary.py --state-dir .build/demo --expect-empty                    # exit 1 unless nothing is left
 
 Per platform (hosts of playbooks/inventory/demo): VMs in the engine, hosts and services of its Cloudera Manager
-cluster, Ceph pools and cephx users, YARN applications not yet ended, Sahara instances; the queues of the shared
+cluster, Ceph pools and cephx users (and how many of the keyrings + ceph.conf that ceph_clients delivered under
+<state dir>/clients/<platform>/ connect with the rados binding), YARN applications not yet ended, Sahara instances; the queues of the shared
 ResourceManager; per pass the changed count of its PLAY RECAP and its wall time. The simulators' URLs and the Ceph
 cluster come from the state directory scripts/demo.sh wrote (simulators.json, ceph.json).
 """
@@ -111,6 +112,32 @@ def ceph(state_dir):
         cluster.shutdown()
 
 
+def delivered_clients(state_dir, host):
+    """{client name: connects} for each keyring + ceph.conf ceph_clients delivered to the platform's directory:
+    whether librados connects with them as that client (and reads the cluster's fsid)."""
+    import glob
+
+    found = {}
+    for conf in sorted(glob.glob(os.path.join(state_dir, "clients", host, "*", "ceph.conf"))):
+        for keyring in glob.glob(os.path.join(os.path.dirname(conf), "ceph.client.*.keyring")):
+            name = os.path.basename(keyring)[len("ceph."):-len(".keyring")]
+            found[name] = client_connects(conf, name)
+    return found
+
+
+def client_connects(conf, name):
+    import rados  # only where Ceph runs
+
+    cluster = rados.Rados(conffile=conf, name=name)
+    try:
+        cluster.connect(timeout=30)
+        return bool(cluster.get_fsid())
+    except rados.Error:
+        return False
+    finally:
+        cluster.shutdown()
+
+
 def read_state(state_dir):
     with open(os.path.join(state_dir, "simulators.json")) as handle:
         urls = json.load(handle)
@@ -122,13 +149,14 @@ def read_state(state_dir):
             "ceph": ceph(state_dir)}
 
 
-def per_platform(state, platform):
+def per_platform(state, platform, clients):
     prefix, cluster = platform["prefix"], state["clusters"].get(platform["cluster"], {})
     pools, users = state["ceph"] or ([], [])
     return {"VMs": sum(name.startswith(prefix) for name in state["vms"]),
             "CM hosts": cluster.get("hosts", 0), "services": cluster.get("services", 0),
             "pools": sum(name.startswith(prefix) for name in pools),
             "keys": sum(name.startswith("client." + prefix) for name in users),
+            "keyrings that connect": "%d/%d" % (sum(clients.values()), len(clients)),
             "apps": sum(app["name"].startswith(prefix) for app in state["apps"]),
             "Sahara instances": sum(count for name, count in state["sahara"].items() if name.startswith(prefix))}
 
@@ -176,6 +204,8 @@ def main(argv=None):
     parser.add_argument("--state-dir", required=True)
     parser.add_argument("--passes", help="passes.txt written by scripts/demo.sh")
     parser.add_argument("--expect-empty", action="store_true", help="fail when anything of the platforms is left")
+    parser.add_argument("--check-clients", action="store_true",
+                        help="fail unless every platform got keyrings and each connects to Ceph (when Ceph runs)")
     args = parser.parse_args(argv)
     known = platforms()
     state = read_state(args.state_dir)
@@ -183,12 +213,16 @@ def main(argv=None):
         left = leftovers(state, known)
         print("left behind: " + ", ".join(left) if left else "nothing of the platforms is left")
         return 1 if left else 0
-    counts = {name: per_platform(state, platform) for name, platform in known.items()}
+    clients = {name: delivered_clients(args.state_dir, name) if state["ceph"] is not None else {} for name in known}
+    counts = {name: per_platform(state, platform, clients[name]) for name, platform in known.items()}
     columns = list(next(iter(counts.values())))
     print(table(["platform"] + columns, [[name] + [counts[name][c] for c in columns] for name in counts]))
     print("\nqueues of the shared ResourceManager: " + ", ".join(state["queues"]))
     if state["ceph"] is None:
         print("Ceph: not running in this demo")
+    if args.check_clients and state["ceph"] is not None and not all(found and all(found.values()) for found in clients.values()):
+        print("demo: a delivered keyring does not connect: %s" % clients, file=sys.stderr)
+        return 1
     if args.passes:
         rows = [[name, playbook] + [changed.get(host, "-") for host in known] + ["%d s" % seconds]
                 for name, playbook, changed, seconds in passes(args.passes)]
