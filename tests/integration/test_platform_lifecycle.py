@@ -33,6 +33,8 @@ ROLE_GROUPS = {"SERVER": "master", "NAMENODE": "master", "SECONDARYNAMENODE": "m
                "JOBHISTORY": "master", "DATANODE": "worker", "NODEMANAGER": "worker"}
 RESTART = re.compile(r"/clusters/([^/]+)/services/([^/]+)/commands/(restart|rollingRestart)$")
 ENDED = ("FINISHED", "FAILED", "KILLED")
+# Pools Ceph's manager creates for itself, whenever it gets to it: not the platforms' to compare.
+CEPH_OWN_POOLS = ("device_health_metrics", ".mgr")
 
 
 # -- what the estate holds, read from the simulators' state and from Ceph ------------------------------------
@@ -74,7 +76,8 @@ def sahara_state(sahara):
 def ceph_state(ceph):
     if ceph is None:
         return None
-    pools = [pool["pool_name"] for pool in json.loads(ceph.mon_command("osd pool ls", detail="detail", format="json"))]
+    pools = [pool["pool_name"] for pool in json.loads(ceph.mon_command("osd pool ls", detail="detail", format="json"))
+             if pool["pool_name"] not in CEPH_OWN_POOLS]
     return {"pools": sorted(pools), "users": {name: entry["caps"] for name, entry in ceph.users().items()}}
 
 
