@@ -17,7 +17,6 @@ Simulated time runs at SPEED x real time; no step waits on wall-clock time again
 """
 
 import json
-import os
 import re
 
 import pytest
@@ -25,8 +24,8 @@ import pytest
 from integration.test_playbooks import (CDH_7_1_8, CDH_7_1_9, DEMO_INVENTORY, REPO_7_1_9, SPEED, changes_sent, cm_stage,
                                         optional_ceph, recap, run_playbook)
 
-PLATFORMS = {"platform_a": {"prefix": "demo-a-", "cluster": "Cluster 1", "worker_mib": 8192},
-             "platform_b": {"prefix": "demo-b-", "cluster": "Cluster 2", "worker_mib": 16384}}
+PLATFORMS = {"platform_a": {"prefix": "demo-a-", "cluster": "Cluster 1", "internal": "cluster1", "worker_mib": 8192},
+             "platform_b": {"prefix": "demo-b-", "cluster": "Cluster 2", "internal": "cluster2", "worker_mib": 16384}}
 PREFIXES = tuple(platform["prefix"] for platform in PLATFORMS.values())
 # Which node group's hosts each role type belongs on (group_vars/platforms.yml of the demo inventory).
 ROLE_GROUPS = {"SERVER": "master", "NAMENODE": "master", "SECONDARYNAMENODE": "master", "RESOURCEMANAGER": "master",
@@ -70,7 +69,7 @@ def sahara_state(sahara):
                            for image in sahara.glance_images.values()},
                 "node_group_templates": sorted(t["name"] for t in sahara.node_group_templates.values()),
                 "cluster_templates": sorted(t["name"] for t in sahara.cluster_templates.values()),
-                "clusters": sorted(c["name"] for c in sahara.clusters.values())}
+                "clusters": sorted(c["name"] for c in sahara.live_clusters())}
 
 
 def ceph_state(ceph):
@@ -192,9 +191,12 @@ def assert_apps_run_in_the_queues(yarn, prefix):
 
 def assert_sahara_instances_have_addresses(sahara, prefix):
     with sahara.lock:
-        clusters = [cluster for cluster in sahara.clusters.values() if cluster["name"].startswith(prefix)]
+        clusters = [cluster for cluster in sahara.live_clusters() if cluster["name"].startswith(prefix)]
         assert len(clusters) == 1 and clusters[0]["status"] == "Active", clusters
-        instances = [instance for group in clusters[0]["node_groups"] for instance in group["instances"]]
+        cluster = clusters[0]
+        assert sahara.spawned(cluster)
+        instances = [sahara.instance(cluster, index, group["name"], number)
+                     for index, group in enumerate(cluster["node_groups"]) for number in range(group["count"])]
     assert instances and all(i["internal_ip"] and i["management_ip"] for i in instances), instances
 
 
@@ -254,7 +256,7 @@ def test_from_empty_estate_to_platforms_and_back(ansible, start_simulator, tmp_p
     assert all(count["changed"] > 0 for count in passed(first).values())
     for host, platform in PLATFORMS.items():
         assert_cm_cluster_is_built_from_the_vms(sims["cm"], sims["rhev"], platform)
-        assert cm_stage(sims["cm"], platform["cluster"], CDH_7_1_8) == "ACTIVATED"
+        assert cm_stage(sims["cm"], platform["internal"], CDH_7_1_8) == "ACTIVATED"
         assert_apps_run_in_the_queues(sims["yarn"], platform["prefix"])
         assert_sahara_instances_have_addresses(sims["sahara"], platform["prefix"])
         if ceph is not None:
@@ -282,7 +284,7 @@ def test_from_empty_estate_to_platforms_and_back(ansible, start_simulator, tmp_p
     assert order == [(cluster, service) for cluster in ("Cluster 1", "Cluster 2")
                      for service in ("zookeeper", "hdfs", "yarn")], order
     for platform in PLATFORMS.values():
-        assert cm_stage(sims["cm"], platform["cluster"], CDH_7_1_9) == "ACTIVATED"
+        assert cm_stage(sims["cm"], platform["internal"], CDH_7_1_9) == "ACTIVATED"
 
     # 5. Teardown refuses without the confirmation, then leaves the estate as it was before step 1.
     refused = run_playbook(ansible, "teardown.yml", DEMO_INVENTORY, env, name="refused")
