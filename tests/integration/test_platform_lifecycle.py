@@ -201,7 +201,7 @@ def assert_sahara_instances_have_addresses(sahara, prefix):
 
 
 def restarts(cm):
-    """[(cluster, service)] of every restart command sent, in the order sent."""
+    """[(cluster, service)] of every restart command sent, in the order sent (the paths name clusters internally)."""
     found = []
     for entry in cm.log.mutating():
         match = RESTART.search(entry.path)
@@ -281,7 +281,7 @@ def test_from_empty_estate_to_platforms_and_back(ansible, start_simulator, tmp_p
         "cm_parcel_rollout_version": CDH_7_1_9, "cm_parcel_rollout_repo_urls": [REPO_7_1_9]})
     passed(upgrade)
     order = restarts(sims["cm"])[restarted_before:]
-    assert order == [(cluster, service) for cluster in ("Cluster 1", "Cluster 2")
+    assert order == [(cluster, service) for cluster in ("cluster1", "cluster2")
                      for service in ("zookeeper", "hdfs", "yarn")], order
     for platform in PLATFORMS.values():
         assert cm_stage(sims["cm"], platform["internal"], CDH_7_1_9) == "ACTIVATED"
