@@ -1,5 +1,5 @@
 # The two commands the README gives: `make demo` and `make test`. Both install what they need.
-.PHONY: demo test sanity bootstrap stress-timing
+.PHONY: demo test sanity bootstrap stress-timing matrix units galaxy-importer
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -12,6 +12,17 @@ test: bootstrap
 
 sanity: bootstrap
 	bash scripts/sanity.sh
+
+# Sanity + runtime smoke on every supported ansible-core (tests/support-matrix.txt); part of `make test`.
+matrix: bootstrap
+	bash scripts/matrix.sh test
+
+# ansible-test units on a copy of the tree (pytest in `make test` runs the same tests faster).
+units: bootstrap
+	bash scripts/units.sh
+
+galaxy-importer: bootstrap
+	bash scripts/galaxy_importer.sh
 
 # The waiting/timeout tests with three CPU burners beside them on two cores (scripts/stress-timing.sh).
 stress-timing:

@@ -4,6 +4,7 @@
 # warning or error it logs, so that an upload would import cleanly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 venv=.build/galaxy-importer
 version=0.4.44
 if ! "$venv/bin/python" -c "import galaxy_importer, sys; sys.exit(galaxy_importer.__version__ != '$version')" 2>/dev/null; then
@@ -26,9 +27,10 @@ if ! grep -q '^repository:' galaxy.yml; then
   echo "repository: $GALAXY_REPOSITORY_URL" >> "$source/galaxy.yml"
 fi
 "$venv/bin/ansible-galaxy" collection build --force --output-path "$work" "$source" >/dev/null
-export GALAXY_IMPORTER_CONFIG="$PWD/scripts/galaxy-importer.cfg"
-PATH="$PWD/$venv/bin:$PATH" "$venv/bin/python" -m galaxy_importer.main "$work"/bigdata-platform-*.tar.gz \
-  >"$work/importer.log" 2>&1 || { cat "$work/importer.log"; echo "galaxy-importer: FAILED" >&2; exit 1; }
+export GALAXY_IMPORTER_CONFIG="$root/scripts/galaxy-importer.cfg"
+# In $work: it leaves importer_result.json in its working directory.
+(cd "$work" && PATH="$root/$venv/bin:$PATH" "$root/$venv/bin/python" -m galaxy_importer.main bigdata-platform-*.tar.gz \
+  >importer.log 2>&1) || { cat "$work/importer.log"; echo "galaxy-importer: FAILED" >&2; exit 1; }
 cat "$work/importer.log"
 if grep -E "^(WARNING|ERROR)|: (WARNING|ERROR):" "$work/importer.log" >/dev/null; then
   echo "galaxy-importer: warnings above; Galaxy would show them" >&2

@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
-export PATH="${BIGDATA_VENV:-$root/.venv}/bin:$PATH"
+venv=$(cd "${BIGDATA_VENV:-$root/.venv}" && pwd)
+export PATH="$venv/bin:$PATH"
 # Not under a dot-directory: ansible-test skips every target whose path has one.
 work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-sanity.XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -1,10 +1,16 @@
 """Fixtures shared by unit, simulator and integration tests."""
 
+import os
 import subprocess
+import sys
 
 import pytest
 
-from collection import ensure_collection_link
+# The helpers beside this file (collection, simulators) also under `ansible-test units`, whose pytest
+# configuration does not read pytest.ini's pythonpath.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from collection import ensure_collection_link  # noqa: E402
 
 ensure_collection_link()
 

@@ -23,4 +23,5 @@ def describe(parcel):
 
 class ActionModule(ProgressAction):
     ACCUMULATE = ("commands",)
+    RESOURCE = "parcel"
     describe = staticmethod(describe)

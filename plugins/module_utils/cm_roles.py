@@ -198,8 +198,16 @@ def desired_settings(option, values, items, owner):
     return desired
 
 
-def is_sensitive(item):
-    return bool((item or {}).get("sensitive"))
+# When Cloudera Manager cannot say (the service or group does not exist yet, in check mode), names like these count
+# as sensitive, so that a predicted password is masked too.
+SENSITIVE_WORDS = ("password", "secret", "token", "credential", "keytab", "private_key")
+
+
+def is_sensitive(item, name=None):
+    """CM's `sensitive` flag of a setting; without an ApiConfig for it, whether its name looks like a secret's."""
+    if item is not None:
+        return bool(item.get("sensitive"))
+    return any(word in (name or "").lower() for word in SENSITIVE_WORDS)
 
 
 def setting_changes(desired, items):
@@ -211,7 +219,7 @@ def setting_changes(desired, items):
         item = items.get(key) or {}
         if wanted is None and item.get("value") is not None:
             changes[key] = (item["value"], item.get("default"))
-        elif wanted is not None and is_sensitive(item) and item.get("value") == REDACTED:
+        elif wanted is not None and is_sensitive(item, key) and item.get("value") == REDACTED:
             continue
         elif wanted is not None and config_value(item) != wanted:
             changes[key] = (config_value(item), wanted)
@@ -221,16 +229,16 @@ def setting_changes(desired, items):
 def redacted_settings(desired, items):
     """The desired sensitive settings CM shows only as REDACTED (so they could not be compared)."""
     return sorted(key for key, wanted in desired.items()
-                  if wanted is not None and is_sensitive(items.get(key)) and (items.get(key) or {}).get("value") == REDACTED)
+                  if wanted is not None and is_sensitive(items.get(key), key) and (items.get(key) or {}).get("value") == REDACTED)
 
 
 def sensitive_names(desired, items):
-    return sorted(key for key in desired if is_sensitive(items.get(key)))
+    return sorted(key for key in desired if is_sensitive(items.get(key), key))
 
 
 def shown_settings(values, items):
     """values with every sensitive setting masked (a value that is not set stays null)."""
-    return {key: (MASK if value is not None and is_sensitive(items.get(key)) else value) for key, value in values.items()}
+    return {key: (MASK if value is not None and is_sensitive(items.get(key), key) else value) for key, value in values.items()}
 
 
 def settings_before_after(desired, items, changes):

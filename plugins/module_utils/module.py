@@ -159,7 +159,8 @@ def run_module(argument_spec, action, required_libs=(), identity=(), positive=()
     except PlatformError as exc:
         result = exc.to_result()
         if getattr(exc, "maybe_applied", False):
-            result.setdefault("changed", True)  # a POST whose answer was lost may have changed something
+            # A POST whose answer was lost may have changed something, whatever the module counted as sent.
+            result["changed"] = True
         module.fail_json(**result)
     module.exit_json(**result)
 

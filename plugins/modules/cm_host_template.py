@@ -52,6 +52,7 @@ options:
     choices: [present, absent]
 seealso:
   - module: bigdata.platform.cm_host
+  - module: bigdata.platform.cm_host_template_info
 """
 
 EXAMPLES = r"""

@@ -288,7 +288,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager 
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     NOT_RUNNABLE, check_rolling, cluster_hosts, create_group, create_roles, delete_role, desired_settings, find_host,
     group_config, move_roles, read_groups, read_roles, redacted_settings, role_command, role_key, rolling_restart,
-    sensitive_names, setting_changes, settings_before_after, synchronous_command, update_group_config,
+    sensitive_names, setting_changes, settings_before_after, shown_settings, synchronous_command, update_group_config,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -423,9 +423,9 @@ def group_name_of(entry, groups, service):
         if existing is None and role_type is None:
             raise OptionError("role_config_groups", entry["name"], "is not a role config group of service %s; give "
                                                                    "role_type to create it" % service)
-        return entry["name"], role_type or existing["role_type"], existing is None
+        return entry["name"], role_type or existing["role_type"], existing is None, bool(existing and existing["base"])
     base = next((g for g in groups if g["base"] and g["role_type"] == role_type), None)
-    return (base["name"] if base else "%s-%s-BASE" % (service, role_type)), role_type, False
+    return (base["name"] if base else "%s-%s-BASE" % (service, role_type)), role_type, False, True
 
 
 def ensure_groups(service, exists):
@@ -436,7 +436,7 @@ def ensure_groups(service, exists):
     groups = read_groups(service.client, service.cluster, service.name) if exists else []
     shown, before, after, any_change = [], {}, {}, False
     for entry in entries:
-        name, role_type, missing = group_name_of(entry, groups, service.name)
+        name, role_type, missing, base = group_name_of(entry, groups, service.name)
         if missing:
             service.change(lambda: create_group(service.client, service.cluster, service.name, name, role_type,
                                                 entry["display_name"]))
@@ -444,16 +444,15 @@ def ensure_groups(service, exists):
         items = group_config(service.client, service.cluster, service.name, name) if readable else None
         desired, changes, (old, new) = service.settings("role_config_groups", entry["config"], items,
                                                         "role config group %s (role type %s)" % (name, role_type))
-        if items is None:
-            changes = {key: (None, value) for key, value in desired.items()}
-            new = dict(old, **{key: value for key, (dummy, value) in changes.items()})
+        if items is None:  # check mode, nothing to read yet: every value set is predicted
+            changes = {key: (None, value) for key, value in desired.items() if value is not None}
+            new = shown_settings(dict(old, **{key: value for key, (dummy, value) in changes.items()}), {})
         if changes:
             service.change(lambda: update_group_config(service.client, service.cluster, service.name, name,
                                                        {k: desired[k] for k in changes}))
         any_change = any_change or bool(changes)
         before[name], after[name] = old, new
-        shown.append({"name": name, "role_type": role_type, "base": name.endswith("-BASE") and not entry["name"],
-                      "config": new})
+        shown.append({"name": name, "role_type": role_type, "base": base, "config": new})
     return shown, before, after, any_change
 
 

@@ -86,6 +86,11 @@ cluster:
     state_store:
       description: The class of its state store.
       type: str
+    resource_managers:
+      description: Every ResourceManager of O(rm_urls) with its high-availability state (or why it could not be read).
+      type: list
+      elements: dict
+      sample: [{url: "http://rm1.example.com:8088", ha_state: ACTIVE}, {url: "http://rm2.example.com:8088", ha_state: STANDBY}]
 metrics:
   description:
     - The cluster metrics of C(/ws/v1/cluster/metrics) with snake_case names, such as C(apps_running),
@@ -232,14 +237,16 @@ EMPTY = {"metrics": {}, "scheduler": {}, "nodes": [], "app_statistics": {}}
 
 def run(module):
     client = YarnClient.from_params(module.params)
-    result = dict(changed=False, cluster=normalize_cluster_info(client.cluster_info()), **EMPTY)
+    cluster = normalize_cluster_info(client.cluster_info())
+    cluster["resource_managers"] = [{"url": url, "ha_state": state} for url, state in client.ha_states().items()]
+    result = dict(changed=False, cluster=cluster, **EMPTY)
     for part in module.params["gather"] or GATHER:
         result[part] = READERS[part](client, module.params)
     return result
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)], identity=())
 
 
 if __name__ == "__main__":

@@ -51,6 +51,7 @@ options:
       - V(running) makes sure the queue exists and accepts applications.
       - V(stopped) makes sure it exists and accepts no new application (the running ones go on).
       - V(absent) stops the queue, then removes it.
+      - With O(queues), each item has its own state and this one is not used.
     type: str
     choices: [running, stopped, absent]
     default: running
@@ -160,7 +161,7 @@ mutations:
 
 import re
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, WAIT_ARGS, make_diff, merge_specs, run_module
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
@@ -281,6 +282,11 @@ def plan(current, wanted):
     return after, stops, mutation
 
 
+def stop_wanted(wanted, stops):
+    """The stop step as desired queues: the queues to remove, STOPPED."""
+    return [dict(item, state="stopped") for item in wanted if item["path"] in stops]
+
+
 def stop_mutation(paths):
     return {"update-queue": [{"queue-name": path, "params": params_entry({"state": "STOPPED"})} for path in paths]}
 
@@ -294,17 +300,27 @@ def wait_stopped(client, paths, what):
                                       describe=lambda states: ", ".join("%s %s" % item for item in sorted(states.items())))
 
 
-def apply(module, client, stops, mutation):
+def send(client, mutation, wanted, step):
+    """PUT one change. A PUT is resent after a lost answer, and a change that was applied the first time is then
+    refused ("Can't add existing queue"): when the configuration shows the change made, it counts as done."""
+    try:
+        client.update_scheduler_conf(mutation)
+    except ApiError as exc:
+        if exc.status != 400 or step(plan(configured_queues(client.scheduler_conf()), wanted)):
+            raise
+
+
+def apply(module, client, wanted, stops, mutation):
     """Send the stops, wait for them to drain, send the rest; a failure says what was already sent."""
     sent = []
     try:
         if stops:
-            client.update_scheduler_conf(stop_mutation(stops))
+            send(client, stop_mutation(stops), stop_wanted(wanted, stops), lambda again: again[2])
             sent.append(stop_mutation(stops))
             if module.params["wait"]:
                 wait_stopped(client, stops, "queues %s to drain before their removal" % ", ".join(stops))
         if mutation:
-            client.update_scheduler_conf(mutation)
+            send(client, mutation, wanted, lambda again: again[2])
             sent.append(mutation)
     except PlatformError as exc:
         exc.details.update(changed=bool(sent), mutations=sent)
@@ -330,7 +346,7 @@ def run(module):
     if module.check_mode:
         return dict(changed=True, queues=list(summary(after, paths).values()), mutations=planned,
                     diff=make_diff(summary(current, paths), summary(after, paths)))
-    sent = apply(module, client, stops, mutation)
+    sent = apply(module, client, wanted, stops, mutation)
     final = configured_queues(client.scheduler_conf())
     return dict(changed=True, queues=list(summary(final, paths).values()), mutations=sent,
                 diff=make_diff(summary(current, paths), summary(final, paths)))

@@ -10,7 +10,8 @@ that ends in the module's own timeout (a result with ``timeout`` and ``last_stat
 the plugin shows the last state at -v and runs the next slice, in which the module reads the resource again
 and goes on waiting -- it never repeats a command that is under way, and it detects failures itself,
 exactly as in one long run. The task ends with the module's result (or failure), with ``changed`` and the
-ACCUMULATE lists of every slice, and the ``timeline`` of the states seen; one deadline, the task's
+ACCUMULATE lists of every slice, and the ``timeline`` of the states every slice saw (waiting.py's entries,
+in seconds since the task began); one deadline, the task's
 ``timeout``, covers all slices. ``async``, ``wait: false``, ``--check`` and running the module without the
 plugin behave as the module alone does.
 """
@@ -38,6 +39,7 @@ class ProgressAction(ActionBase):
     _supports_async = True
     _supports_check_mode = True
     ACCUMULATE = ()  # list-valued result keys that add up over the slices (the commands sent, for example)
+    RESOURCE = None  # the result key holding the resource (describe() of it ends the timeline)
 
     @staticmethod
     def describe(state):
@@ -66,14 +68,17 @@ class ProgressAction(ActionBase):
         progress = Progress(self._task.action, task_vars.get("inventory_hostname"))
         slices = []
         while True:
-            limit = max(0, int(min(INTERVAL, timeout - progress.elapsed()) + 0.999))
+            started = progress.elapsed()
+            limit = max(0, int(min(INTERVAL, timeout - started) + 0.999))
             outcome = self._execute_module(module_name=self._task.action, module_args=dict(args, timeout=limit),
                                            task_vars=task_vars)
             slices.append(outcome)
             if not still_waiting(outcome, limit):
+                resource = outcome.get(self.RESOURCE) if self.RESOURCE else None
+                progress.add(started, outcome.get("timeline"), self.describe(resource) if resource else None)
                 return self._combine(slices, progress)
             state = outcome.get("last_state")
-            progress.seen(self.describe(state) if state is not None else "nothing read yet")
+            progress.seen(started, outcome.get("timeline"), self.describe(state) if state is not None else "nothing read yet")
             if progress.elapsed() >= timeout:
                 outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out after %ss; last state "
                                "seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
@@ -87,8 +92,7 @@ class ProgressAction(ActionBase):
             combined[key] = [item for outcome in slices for item in outcome.get(key) or []]
         if len(slices) > 1:
             combined.pop("invocation", None)  # it would show the slice's timeout, not the task's
-        module_timeline = combined.get("timeline") or []
-        combined["timeline"] = progress.timeline + [entry for entry in module_timeline if isinstance(entry, dict)]
+        combined["timeline"] = progress.timeline
         return combined
 
 
@@ -98,7 +102,9 @@ def still_waiting(outcome, limit):
 
 
 class Progress:
-    """The states seen at the end of each slice, with seconds since the task began, displayed at -v."""
+    """The task's timeline: each slice's own entries (module_utils/waiting.py's {elapsed, what, state}, shifted
+    to seconds since the task began) and the state it ended in as describe() puts it; the state of each
+    slice that ran out is displayed at -v."""
 
     def __init__(self, action, host):
         self.name = action.split(".")[-1]
@@ -110,9 +116,18 @@ class Progress:
     def elapsed(self):
         return time.monotonic() - self.start
 
-    def seen(self, state):
-        elapsed = round(self.elapsed(), 1)
-        if state != self.last:
-            self.timeline.append(dict(elapsed=elapsed, state=state))
-        display.v("%s: still waiting after %ss: %s" % (self.name, int(elapsed), state), host=self.host)
+    def add(self, started, entries, state=None):
+        """The slice's own entries, then its last state as the plugin describes it (with progress)."""
+        entries = [entry for entry in entries or [] if isinstance(entry, dict) and "state" in entry]
+        if state is not None:
+            entries.append(dict(elapsed=round(self.elapsed() - started, 1), what=self.name, state=state))
+        for entry in entries:
+            shifted = dict(entry, elapsed=round(started + float(entry.get("elapsed") or 0), 1))
+            if not self.timeline or (self.timeline[-1]["state"], self.timeline[-1].get("what")) != (
+                    shifted["state"], shifted.get("what")):
+                self.timeline.append(shifted)
+
+    def seen(self, started, entries, state):
+        self.add(started, entries, state)
+        display.v("%s: still waiting after %ss: %s" % (self.name, int(self.elapsed()), state), host=self.host)
         self.last = state

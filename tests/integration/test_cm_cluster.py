@@ -141,6 +141,12 @@ def test_rolling_restart_one_worker_at_a_time_only_when_stale(seeded, ansible):
     assert all(len(entry["roles"]) == 2 for entry in batches)
     assert all(later["start"] >= earlier["end"] for earlier, later in zip(batches, batches[1:]))
     assert seeded.log.entries("POST", "/commands/rollingRestart")[0].body is not None
+    # The restart freshened the configuration, not the clients': deploy it once.
+    deploy = dict(name="Cluster 1", deploy_client_config=True)
+    deployed, deployed_again = ansible.run_tasks([cluster_task(seeded, **deploy), cluster_task(seeded, **deploy)]).results
+    assert deployed["changed"] and deployed["commands"] == ["deployClientConfig"], deployed
+    assert not deployed_again["changed"], deployed_again
+    assert {s["client_stale"] for s in seeded.clusters["cluster"]["services"].values()} == {"FRESH"}
 
 
 def test_absent_stops_a_running_cluster_first_even_without_wait(seeded, ansible):

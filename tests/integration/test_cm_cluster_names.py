@@ -20,6 +20,8 @@ CASES = {
     "cm_host_info": ({}, "cluster", lambda r: (r["hosts"][0]["cluster"], r["hosts"][0]["cluster_display_name"])),
     "cm_host_template": ({"name": "workers", "role_config_groups": [{"service": "hdfs", "type": "DATANODE"}]}, "cluster",
                          lambda r: (r["host_template"]["cluster"], r["host_template"]["cluster_display_name"])),
+    "cm_host_template_info": ({}, "cluster", lambda r: (r["host_templates"][0]["cluster"],
+                                                        r["host_templates"][0]["cluster_display_name"])),
     "cm_parcel": ({"version": CDH_7_1_7}, "cluster", lambda r: (r["parcel"]["cluster"], r["parcel"]["cluster_display_name"])),
     "cm_parcel_info": ({}, "cluster", lambda r: (r["parcels"][0]["cluster"], r["parcels"][0]["cluster_display_name"])),
     "cm_service": ({"name": "hdfs"}, "cluster", lambda r: (r["service"]["cluster"], r["service"]["cluster_display_name"])),

@@ -66,9 +66,11 @@ def test_template_then_hosts_check_apply_again_info(sim, ansible):
         assert role_types(sim, name) == ["DATANODE", "NODEMANAGER"]
         assert sim.host_by_name(name)["cluster"] == "cluster"
 
+    templates = {"bigdata.platform.cm_host_template_info": dict(connection(sim), cluster="Cluster 1")}
     found = ansible.run_tasks([info_task(sim, cluster="cluster", roles=True), info_task(sim, hostname="10.1.0.2"),
-                               info_task(sim, hostname="nope.example.com")]).results
-    members, by_address, unknown = found
+                               info_task(sim, hostname="nope.example.com"), templates]).results
+    members, by_address, unknown, listed = found
+    assert listed["host_templates"] == [template["host_template"]]
     assert [h["hostname"] for h in members["hosts"]] == [name for name, ip in NODES]
     assert {r["type"] for r in members["hosts"][0]["roles"]} == {"DATANODE", "NODEMANAGER"}
     assert set(members["hosts"][0]["roles"][0]) == {"name", "service", "type", "role_config_group"}

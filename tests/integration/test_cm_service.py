@@ -250,16 +250,17 @@ def test_check_mode_with_a_command_in_progress_predicts_what_the_run_does(sim, s
 
 
 def test_a_delete_whose_retry_finds_the_service_gone_and_a_refused_start(sim, ansible):
-    """Issue 12 items 3 and 9. The first DELETE is answered only after the client gave up (request_timeout 1 s) but
-    CM deleted the service; the retry that finds it gone (404) means success, changed. A start CM refuses (503 on the
+    """Issue 12 items 3 and 9. The first DELETE is answered only after the client gave up (request_timeout 2 s) but
+    CM deleted the service; the retry (held 0.8 s, so it lands after the first is done, and all of it within the
+    request's time budget of 2 x request_timeout) that finds it gone (404) means success, changed. A start CM refuses (503 on the
     POST itself) changed nothing; a command CM accepted and that then failed did."""
     client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
     client.create_service(CLUSTER, "kafka", "KAFKA")
-    sim.faults.add(method="DELETE", path="/services/kafka$", delay=1.2)
-    sim.faults.add(method="DELETE", path="/services/kafka$", delay=2.5)
+    sim.faults.add(method="DELETE", path="/services/kafka$", delay=2.4)
+    sim.faults.add(method="DELETE", path="/services/kafka$", delay=0.8)
     sim.faults.add(method="POST", path="/services/zookeeper/commands/stop$", status=503, count=1)
     sim.control_fail_next_command("yarn", message="NodeManager did not stop")
-    run = ansible.run_tasks([service_task(sim, name="kafka", state="absent", request_timeout=1),
+    run = ansible.run_tasks([service_task(sim, name="kafka", state="absent", request_timeout=2),
                              service_task(sim, name="zookeeper", state="stopped"),
                              service_task(sim, name="yarn", state="stopped")])
     deleted, refused, failed = run.results

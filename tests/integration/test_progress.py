@@ -12,10 +12,13 @@ from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_8, ClouderaManagerSimulator
 
 FAST_SLICES = {"BIGDATA_PLATFORM_PROGRESS_INTERVAL": "1"}
+PROGRESS_LINE_TEXT = re.compile(r"cm_parcel: still waiting after \d+s: .*")
 PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBUTING \((\d+)%, \d/\d hosts\)")
 
 
 class ClockPerModuleRun(ClouderaManagerSimulator):
+    """The API version is discovered once per module run (no api_version given): a run starts."""
+
     def dispatch(self, request):
         if request.method == "GET" and request.path == "/api/version":
             self.clock.advance(20)
@@ -29,8 +32,8 @@ def distributing(sim, seconds):
 def test_a_60_second_distribution_shows_progress_lines_at_v_and_keeps_the_timeline(start_simulator, ansible):
     sim = start_simulator(ClockPerModuleRun, speed=0)
     distributing(sim, 60)
-    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="distributed")], verbosity=1,
-                            env=FAST_SLICES)
+    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="distributed", timeout=120)],
+                            verbosity=1, env=FAST_SLICES)
     result, = run.results
     assert not result["failed"] and result["parcel"]["stage"] == "DISTRIBUTED", result
     assert not result["changed"] and result["commands"] == []  # a distribution someone else started, waited for
@@ -38,14 +41,19 @@ def test_a_60_second_distribution_shows_progress_lines_at_v_and_keeps_the_timeli
     assert len(percents) >= 2, run.stdout
     assert percents == sorted(set(percents)) and percents[-1] < 100, percents
     states = [entry["state"] for entry in result["timeline"]]
-    assert [re.sub(r", .*", "", s) for s in states[:len(percents)]] == ["stage DISTRIBUTING (%d%%" % p for p in percents]
+    shown = [entry["state"] for entry in result["timeline"] if entry["what"] == "cm_parcel"]
+    assert shown[:len(percents)] == [line.split(": ", 2)[2] for line in PROGRESS_LINE_TEXT.findall(run.stdout)]
+    assert shown[-1] == "stage DISTRIBUTED"
+    elapsed = [entry["elapsed"] for entry in result["timeline"]]
+    assert elapsed == sorted(elapsed), result["timeline"]
     assert sim.log.mutating() == []
 
 
 def test_without_v_nothing_more_is_shown_and_commands_add_up_over_the_slices(start_simulator, ansible):
     sim = start_simulator(ClockPerModuleRun, speed=0)
     sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DOWNLOADED")
-    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="activated")], env=FAST_SLICES)
+    run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="activated", timeout=120)],
+                            env=FAST_SLICES)
     result, = run.results
     assert not result["failed"] and result["parcel"]["stage"] == "ACTIVATED", result
     assert result["changed"] and result["commands"] == ["startDistribution", "activate"]

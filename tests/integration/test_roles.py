@@ -21,6 +21,9 @@ WRONG_TYPES = {
                      ["caps", "dict"]),
     "cm_parcel_rollout": ({"cm_parcel_rollout_cluster": "Cluster 1", "cm_parcel_rollout_version": "7.1.8",
                            "cm_parcel_rollout_health_timeout": "soon"}, ["cm_parcel_rollout_health_timeout", "int"]),
+    "cm_cluster": ({"cm_cluster_name": "cluster", "cm_cluster_timeout": "soon"}, ["cm_cluster_timeout", "int"]),
+    "cm_hosts": ({"cm_hosts_list": [{"hostname": "node1.example.com"}], "cm_hosts_timeout": "soon"},
+                 ["cm_hosts_timeout", "int"]),
     "cm_services": ({"cm_services_cluster": "Cluster 1", "cm_services_restart_on_config_change": "maybe"},
                     ["cm_services_restart_on_config_change", "bool"]),
     "sahara_cluster": ({"sahara_cluster_name": "c1", "sahara_cluster_node_groups": ["worker"]},
@@ -43,6 +46,7 @@ def validation_results(run):
 
 
 def test_every_role_has_the_files_the_issue_asks_for():
+    assert sorted(WRONG_TYPES) == ROLES, "every role needs a WRONG_TYPES case"
     for role in ROLES:
         root = os.path.join(REPO_ROOT, "roles", role)
         for name in ("meta/argument_specs.yml", "defaults/main.yml", "tasks/main.yml", "README.md"):

@@ -2,6 +2,7 @@
 
 from integration.playbook import assert_clean_failure
 
+
 def test_a_negative_timeout_is_refused_before_anything_is_sent(start_simulator, ansible):
     sim = start_simulator("rhev", speed=50)
     result = ansible.run_module("rhev_vm", {"url": sim.url + "/ovirt-engine/api", "username": "admin@internal",
@@ -10,6 +11,7 @@ def test_a_negative_timeout_is_refused_before_anything_is_sent(start_simulator, 
     assert result.get("failed")
     assert result["msg"] == "option 'timeout': -5 must be 0 or more seconds"
     assert sim.log.count() == 0
+
 
 def test_identity_timeouts_and_tls_files_are_checked_before_any_request(start_simulator, ansible, tmp_path):
     """Issue 12 items 1, 2 and 6 in one play: each task fails cleanly naming the option, and nothing is sent."""

@@ -185,6 +185,8 @@ def test_cluster_info_reports_the_rm_metrics_nodes_queues_and_app_counts(start_s
     returned = yaml.safe_load(yarn_cluster_info.RETURN)
     assert set(everything["cluster"]) == set(returned["cluster"]["contains"])
     assert everything["cluster"]["ha_state"] == "ACTIVE" and everything["cluster"]["resource_manager_version"] == "3.3.6"
+    assert everything["cluster"]["resource_managers"] == [{"url": standby.url, "ha_state": "STANDBY"},
+                                                          {"url": sim.url, "ha_state": "ACTIVE"}]
     metrics = everything["metrics"]
     assert metrics["active_nodes"] == 2 and metrics["unhealthy_nodes"] == 1 and metrics["lost_nodes"] == 1
     assert metrics["apps_running"] == 2 and metrics["allocated_mb"] == 2048
@@ -233,3 +235,25 @@ def test_roles_create_the_queues_then_submit_into_them_and_tear_down_to_the_empt
     assert not any(result.get("failed") for result in down.results), down.output
     assert capacities(sim) == {"default": 100.0}
     assert {PREFIX + "root.etl.capacity", PREFIX + "root.adhoc.state"}.isdisjoint(sim.control_scheduler_conf())
+
+
+@pytest.mark.parametrize("step", ["create", "remove"])
+def test_a_put_applied_whose_answer_was_lost_is_not_a_failure(sim, ansible, step):
+    """The RM applies the PUT and the connection closes before its answer: the PUT is sent again (PUT is
+    idempotent for the HTTP layer) and the RM refuses the repeat ("Can't add existing queue root.etl",
+    "Queue root.adhoc not found"). The configuration shows the change made, so the task succeeds."""
+    if step == "remove":
+        ansible.run_tasks([queue_task(sim, queues=THREE)])
+        task = queue_task(sim, queues=[{"path": "root.adhoc", "state": "absent"}, {"path": "root.default", "capacity": 60}])
+        expected = {"default": 60.0, "etl": 40.0}
+    else:
+        task = queue_task(sim, queues=THREE)
+        expected = {"default": 40.0, "etl": 40.0, "adhoc": 20.0}
+    sim.log.clear()
+    sim.drop_answer_after_applying("PUT", "scheduler-conf$", skip=1 if step == "remove" else 0)  # remove: after the stop
+    result, again = ansible.run_tasks([task, task]).results
+    assert result["changed"] and not result["failed"], result
+    assert not again["changed"], again
+    assert capacities(sim) == expected
+    statuses = [entry.status for entry in puts(sim)]
+    assert 0 in statuses and 400 in statuses, statuses

@@ -38,6 +38,8 @@ Test hooks (Python methods, and POST /_sim/control/<action> from another process
   control_begin_failover(finish_after_info_requests=None, to=None)
                                        every RM says STANDBY until that many more /cluster/info probes
                                        were answered (never when null), then `to` is the active one
+  control_drop_answer_after_applying(method, path)
+                                       apply the next matching request, then close its connection unanswered
   control_set_standby_style(style)     "hadoop3" or "hadoop2"
   control_set_rest_submissions(enabled)  yarn.webapp.enable-rest-app-submissions
   control_set_auth(auth_type)          "simple" (default) or "kerberos": every request, reads and the
@@ -64,7 +66,7 @@ import itertools
 import re
 import time
 
-from simulators.framework import HttpError, Response, Simulator, Timeline, route
+from simulators.framework import HttpError, LoggedRequest, Response, Simulator, Timeline, route
 from simulators.yarn_scheduler import (
     APPLIED, MUTABLE_STORES, NOT_MUTABLE, STORE_KEY, CapacityConf, SchedulerConfError, apply_mutation, initial_properties,
     refresh_check)
@@ -300,6 +302,7 @@ class YarnSimulator(Simulator):
         self.secret = ("secret-of-%s-%s" % (rm_id, id(self))).encode()
         self.foreign_cookies = 0
         self.peers = []
+        self.drop_answer = None
         cluster.rms[rm_id] = self
 
     # -- HA ---------------------------------------------------------------------------------------
@@ -356,6 +359,15 @@ class YarnSimulator(Simulator):
     def control_fail_over_after(self, method, path):
         return self.fail_over_after(method, path)
 
+    def drop_answer_after_applying(self, method, path, skip=0):
+        """After `skip` matching requests, the next one whose method and path (a regex) match is applied, then its
+        connection closes unanswered."""
+        self.drop_answer = (method, re.compile(path), skip)
+        return {"armed": [method, path, skip]}
+
+    def control_drop_answer_after_applying(self, method, path, skip=0):
+        return self.drop_answer_after_applying(method, path, skip)
+
     def control_set_standby_style(self, style):
         if style not in ("hadoop2", "hadoop3"):
             raise ValueError("style must be hadoop2 or hadoop3")
@@ -402,6 +414,16 @@ class YarnSimulator(Simulator):
                 return text_error(503, "This is standby RM. The active ResourceManager is not known yet.").response
             return self.standby_answer(request)
         response = super().dispatch(request)
+        drop = self.drop_answer
+        if drop and drop[0] == request.method and drop[1].search(request.path) and drop[2] > 0:
+            self.drop_answer = (drop[0], drop[1], drop[2] - 1)
+        elif drop and drop[0] == request.method and drop[1].search(request.path):
+            self.drop_answer = None
+            self.log.record(LoggedRequest(request.method, request.path, request.query_string, dict(request.headers),
+                                          request.text(), 0))
+            # Applied, but the answer is lost: the connection closes before it is sent (as an RM that dies or a
+            # proxy that times out after the change was made).
+            raise ConnectionAbortedError("answer dropped after %s %s was applied" % (request.method, request.path))
         trigger = self.cluster.failover_trigger
         if trigger and trigger[0] == request.method and trigger[1].search(request.path):
             self.cluster.failover_trigger = None

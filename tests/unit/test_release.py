@@ -37,7 +37,7 @@ def module_docs():
 
 def fragment_doc(name):
     """The DOCUMENTATION (or NAME) of bigdata.platform.<fragment>[.NAME]."""
-    fragment, _, variable = name.split(".", 2)[2].partition(".")
+    fragment, dummy, variable = name.split(".", 2)[2].partition(".")
     tree = ast.parse(read("plugins", "doc_fragments", fragment + ".py"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == (variable or "DOCUMENTATION"):

@@ -138,8 +138,8 @@ class YarnClient:
         return self._clients[url]
 
     # -- finding the active RM ----------------------------------------------------------------------
-    def _ha_states(self):
-        """{url: haState or the reason it could not be read}, stopping at the first ACTIVE one."""
+    def _ha_states(self, every=False):
+        """{url: haState or the reason it could not be read}, stopping at the first ACTIVE one unless `every`."""
         states = {}
         for url in self.rm_urls:
             try:
@@ -147,9 +147,13 @@ class YarnClient:
                 states[url] = (info.get("clusterInfo") or {}).get("haState") or "ACTIVE"
             except ApiError as exc:
                 states[url] = str(exc)
-            if states[url] == "ACTIVE":
+            if states[url] == "ACTIVE" and not every:
                 break
         return states
+
+    def ha_states(self):
+        """{url: haState} of every RM of rm_urls (or why it could not be read)."""
+        return self._ha_states(every=True)
 
     def find_active(self):
         """The active RM's URL. While some RM says STANDBY (a failover under way) wait for one to take over."""

@@ -1,5 +1,6 @@
 """The shared HTTP layer against a real local server (the echo simulator)."""
 
+import re
 import socket
 import time
 
@@ -291,7 +292,8 @@ def test_a_server_that_never_answers_holds_a_request_at_most_the_documented_fact
         client.get_json("/things")
     took = time.monotonic() - started
     assert took < http.REQUEST_TIME_FACTOR * 0.5 + 0.5  # 4 attempts x 0.5 s would be 2 s
-    assert "no answer within 0.5s (2 attempts over 1" in error.value.message
+    # the second attempt gets what the budget has left (a little under 0.5 s on a slow machine)
+    assert re.search(r"no answer within 0\.[345]s \(2 attempts over 1", error.value.message), error.value.message
     assert "at most 2 x request_timeout of 0.5s" in error.value.message
     assert error.value.details["attempts"] == 2
 

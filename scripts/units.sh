@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# ansible-test units (Python 3.11, its own venv) on a copy of the source tree placed where ansible-test wants
+# it (ansible_collections/bigdata/platform, not under a dot-directory). Extra arguments go to ansible-test,
+# e.g. bash scripts/units.sh tests/unit/plugins/module_utils/test_waiting.py
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+venv=$(cd "${BIGDATA_VENV:-$root/.venv}" && pwd)
+export PATH="$venv/bin:$PATH"
+work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-units.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+collection="$work/ansible_collections/bigdata/platform"
+mkdir -p "$collection"
+tar --exclude=./.build --exclude=./.venv --exclude=./.git --exclude=./tests/output -cf - . | tar -xf - -C "$collection"
+cd "$collection"
+ansible-test units --python "${SANITY_PYTHON:-3.11}" --venv --color no "$@"

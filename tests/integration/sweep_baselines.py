@@ -1,0 +1,100 @@
+"""Per module, the valid task the sweeps start from (test_bad_input_sweep.py, test_fault_sweep.py).
+
+Every module in plugins/modules needs an entry here: the sweep fails for a module without one, so it grows
+with the modules. An entry says which system the module talks to ("cm", "rhev", "sahara", "yarn": a simulator
+of tests/simulators; "ceph": the real cluster of tests/ceph_cluster.py) and the baseline parameters, built
+from the started simulator (or from the Ceph connection options). The baseline must succeed: the sweep
+checks it first, so that a bad value is what makes a case fail, not a broken baseline.
+
+    BASELINES["my_module"] = Baseline("cm", lambda sim: dict(cm(sim), cluster=CLUSTER, name="x"))
+
+Keep baselines quick (the simulators run fast, timeouts are short) and aimed at one resource the case may
+create, change or leave alone.
+"""
+
+from simulators.cloudera_manager import CDH_7_1_8
+
+CLUSTER = "Cluster 1"
+
+
+class Baseline:
+    def __init__(self, system, params, setup=None):
+        self.system = system
+        self.params = params
+        self.setup = setup
+
+
+# How the sweeps start each system's simulator: fast clocks so that waits end in milliseconds.
+SIMULATORS = {
+    "cm": dict(speed=400),
+    "rhev": dict(speed=200),
+    "sahara": dict(speed=200, stage_seconds=0.5),
+    "yarn": dict(speed=200),
+}
+
+# POSTs that change nothing on the system (logins, logouts; YARN's new-application only reserves an id, as
+# every yarn_app run that submits does before it can check the submission): not counted as mutating requests.
+HARMLESS = {
+    "rhev": (r"/ovirt-engine/sso/oauth/token$", r"/ovirt-engine/services/sso-logout$"),
+    "sahara": (r"/v3/auth/tokens$",),
+    "yarn": (r"/ws/v1/cluster/apps/new-application$",),
+}
+
+
+def cm(sim):
+    return dict(host="127.0.0.1", port=sim.port, username="admin", password="admin", cluster=CLUSTER)
+
+
+def rhev(sim):
+    return dict(url=sim.url + "/ovirt-engine/api", username="admin@internal", password="secret")
+
+
+def sahara(sim):
+    return dict(auth=sim.auth_args())
+
+
+def seed_sahara_templates(sim):
+    sim.seed_templates()
+
+
+def yarn(sim):
+    return dict(rm_urls=[sim.url], user="etl")
+
+
+VANILLA = dict(plugin="vanilla", plugin_version="2.7.1")
+
+BASELINES = {
+    "cm_parcel": Baseline("cm", lambda sim: dict(cm(sim), version=CDH_7_1_8, state="downloaded", timeout=30)),
+    "cm_parcel_info": Baseline("cm", lambda sim: dict(cm(sim), product="CDH")),
+    "cm_service": Baseline("cm", lambda sim: dict(cm(sim), name="kafka", type="KAFKA", state="started",
+                                                  config={"num.partitions": "2"}, timeout=30)),
+    "cm_service_info": Baseline("cm", lambda sim: dict(cm(sim), name="hdfs")),
+    "rhev_vm": Baseline("rhev", lambda sim: dict(rhev(sim), name="sweep-vm", cluster="Default", template="Blank",
+                                                 memory="1GiB", cpu_cores=1, description="sweep", timeout=30)),
+    "rhev_vm_info": Baseline("rhev", lambda sim: dict(rhev(sim), name="hadoop-master")),
+    "sahara_cluster": Baseline("sahara", lambda sim: dict(sahara(sim), name="sweep", cluster_template="small",
+                                                          keypair="ops", node_groups={"worker": 2}, timeout=30),
+                               setup=seed_sahara_templates),
+    "sahara_cluster_info": Baseline("sahara", lambda sim: dict(sahara(sim), name="sweep"),
+                                    setup=seed_sahara_templates),
+    "sahara_cluster_template": Baseline(
+        "sahara", lambda sim: dict(sahara(sim), name="sweep-ct", description="sweep",
+                                   node_groups=[{"name": "worker", "node_group_template": "worker", "count": 1}],
+                                   **VANILLA),
+        setup=seed_sahara_templates),
+    "sahara_cluster_template_info": Baseline("sahara", lambda sim: dict(sahara(sim), name="small"),
+                                             setup=seed_sahara_templates),
+    "sahara_node_group_template": Baseline(
+        "sahara", lambda sim: dict(sahara(sim), name="sweep-ngt", flavor_id="2", node_processes=["datanode"],
+                                   volumes_per_node=1, volumes_size=10, **VANILLA)),
+    "sahara_node_group_template_info": Baseline("sahara", lambda sim: dict(sahara(sim), name="worker"),
+                                                setup=seed_sahara_templates),
+    "yarn_app": Baseline("yarn", lambda sim: dict(
+        yarn(sim), name="sweep-app", state="running", queue="default", tags=["sweep"], priority=1,
+        max_app_attempts=1, commands=["sleep", "600"], environment={"SIM_RUN_SECONDS": "forever"},
+        am_resource={"memory": "512M", "vcores": 1}, timeout=30)),
+    "yarn_app_info": Baseline("yarn", lambda sim: dict(yarn(sim), name="nightly-etl")),
+    "rados_pool": Baseline("ceph", lambda ceph_args: dict(ceph_args, name="sweep-pool", pg_num=8,
+                                                          pg_autoscale_mode="off", application="rbd")),
+    "rados_pool_info": Baseline("ceph", lambda ceph_args: dict(ceph_args, name="sweep-pool")),
+}
