@@ -47,12 +47,13 @@ def cm_state(cm):
     with cm.lock:
         cm.settle()
         hostnames = {host_id: host["hostname"] for host_id, host in cm.hosts.items()}
-        clusters = {cluster["displayName"]: {
-            "hosts": sorted(hostnames[host_id] for host_id in cluster["hosts"]),
-            "host_templates": sorted(cluster["hostTemplates"]),
-            "services": {name: sorted((role["type"], hostnames[role["hostId"]]) for role in service["roles"].values())
-                         for name, service in cluster["services"].items()}}
-            for cluster in cm.clusters.values()}
+        clusters = {}
+        for cluster in cm.clusters.values():
+            clusters[cluster["displayName"]] = {
+                "hosts": sorted(hostnames[host_id] for host_id in cluster["hosts"]),
+                "host_templates": sorted(cluster["hostTemplates"]),
+                "services": {name: sorted((role["type"], hostnames[role["hostId"]]) for role in service["roles"].values())
+                             for name, service in cluster["services"].items()}}
         return {"clusters": clusters, "hosts": sorted(hostnames.values())}
 
 
