@@ -4,8 +4,10 @@
 #      a one-node Ceph cluster — without Ceph the demo still runs, without the Ceph pools, and says so;
 #   2. writes their URLs to .build/demo/, where the demo inventory (playbooks/inventory/demo, whose
 #      simulators.py turns them into connection variables) finds them;
-#   3. runs playbooks/site.yml against that inventory, then runs it again: the second
-#      PLAY RECAP must show changed=0 on every host;
+#   3. runs, against that inventory: playbooks/site.yml from the empty estate, site.yml again (its PLAY RECAP
+#      must show changed=0 on every host), parcel_upgrade.yml, teardown.yml (after it nothing of the
+#      platforms may be left), and site.yml once more; then prints a summary (scripts/demo_summary.py): per
+#      platform what exists, and per pass the changed count and the wall time;
 #   4. stops everything it started, by pid, also when a step fails.
 # Environment: DEMO_SPEED (simulated seconds per real second, default 30), DEMO_NO_CEPH=1 to skip Ceph,
 # DEMO_KEEP=1 to leave the simulators and Ceph running (their URLs stay in .build/demo/).
@@ -47,7 +49,7 @@ mkdir -p "$work"
 "$venv/python" -c "import sys; sys.path.insert(0, 'tests'); import collection; collection.ensure_collection_link()"
 
 say "Starting the API simulators (speed x$speed)"
-PYTHONPATH=tests "$venv/python" -m simulators all --speed "$speed" --state-file "$work/simulators.json" \
+PYTHONPATH=tests "$venv/python" -m simulators all --empty --speed "$speed" --state-file "$work/simulators.json" \
   >"$work/simulators.log" 2>&1 &
 simulators_pid=$!
 for _ in $(seq 100); do
@@ -81,23 +83,45 @@ systems=$("$venv/python" playbooks/inventory/demo/simulators.py --list |
           "$venv/python" -c "import json, sys; print(' '.join(json.load(sys.stdin)['all']['vars']['platform_systems']))")
 say "Systems the demo platforms use: ${systems:-none}"
 
-run_site() {
+run_playbook() {
+  local name=$1 playbook=$2
+  shift 2
+  local started=$SECONDS
   ANSIBLE_COLLECTIONS_PATH="$root/.build/collections" ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-1}" \
   ANSIBLE_RETRY_FILES_ENABLED=0 \
-    ansible-playbook -i playbooks/inventory/demo playbooks/site.yml "$@"
+    ansible-playbook -i playbooks/inventory/demo "playbooks/$playbook" "$@" | tee "$work/$name.log"
+  echo "$name $playbook $((SECONDS - started))" >> "$work/passes.txt"
 }
 
-say "First pass: playbooks/site.yml builds the platforms"
-run_site "$@" | tee "$work/first-pass.log"
+recap_of() {
+  sed -e 's/\x1b\[[0-9;]*m//g' "$work/$1.log" | sed -n '/PLAY RECAP/,$p'
+}
 
-say "Second pass: the same playbook again must change nothing"
-run_site "$@" | tee "$work/second-pass.log"
+: > "$work/passes.txt"
+say "Pass 1: playbooks/site.yml builds the platforms from an empty estate"
+run_playbook site-1 site.yml "$@"
 
-recap=$(sed -e 's/\x1b\[[0-9;]*m//g' "$work/second-pass.log" | sed -n '/PLAY RECAP/,$p')
+say "Pass 2: the same playbook again must change nothing"
+run_playbook site-2 site.yml "$@"
+recap=$(recap_of site-2)
 if ! grep -q 'changed=' <<<"$recap" || grep -Eq 'changed=[1-9]|failed=[1-9]|unreachable=[1-9]' <<<"$recap"; then
   echo "demo: the second pass was not a no-op:" >&2
   echo "$recap" >&2
   exit 1
 fi
-say "Second pass PLAY RECAP: changed=0 on every platform — the playbook is idempotent"
-echo "$recap"
+say "Pass 2 PLAY RECAP: changed=0 on every platform — the playbook is idempotent"
+
+say "Pass 3: playbooks/parcel_upgrade.yml rolls CDH 7.1.9 out, one cluster at a time"
+run_playbook parcel-upgrade parcel_upgrade.yml -e cm_parcel_rollout_version=7.1.9-1.cdh7.1.9.p0.44702451 \
+  -e '{"cm_parcel_rollout_repo_urls": ["https://archive.cloudera.com/p/cdh7/7.1.9.0/parcels/"]}' "$@"
+
+say "Pass 4: playbooks/teardown.yml takes both platforms down to the empty estate"
+run_playbook teardown teardown.yml -e teardown_confirm=true "$@"
+"$venv/python" scripts/demo_summary.py --state-dir "$work" --expect-empty > "$work/after-teardown.txt" || {
+  cat "$work/after-teardown.txt" >&2; echo "demo: teardown left resources behind" >&2; exit 1; }
+
+say "Pass 5: playbooks/site.yml builds them again from the empty estate"
+run_playbook site-3 site.yml "$@"
+
+say "Summary"
+"$venv/python" scripts/demo_summary.py --state-dir "$work" --passes "$work/passes.txt" --check-clients

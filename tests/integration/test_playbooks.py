@@ -1,7 +1,6 @@
-"""The lifecycle playbooks against the simulators (and the local Ceph cluster when it can start):
+"""The lifecycle playbooks against the simulators (the whole site/teardown flow on the demo inventory is
+test_platform_lifecycle.py; this file holds the helpers it shares):
 
-- site.yml in check mode sends nothing that changes anything; then it builds both demo platforms; run again
-  it reports changed=0; teardown.yml removes what it built;
 - parcel_upgrade.yml upgrades two simulated Cloudera Manager clusters one at a time, stops on an injected
   failure in the first (CM's message, the second untouched), then resumes and finishes both.
 """
@@ -76,71 +75,6 @@ def optional_ceph(request):
         return request.getfixturevalue("ceph_cluster")
     except pytest.skip.Exception:
         return None
-
-
-@pytest.fixture
-def demo_pools_removed(request):
-    """Whatever happens in the test, the demo's pools do not stay on the session's shared Ceph cluster."""
-    yield
-    ceph = optional_ceph(request)
-    if ceph is None:
-        return
-    ceph.set_option("mon_allow_pool_delete", "true")
-    for host in ("platform_a", "platform_b"):
-        with open(os.path.join(DEMO_INVENTORY, "host_vars", host + ".yml")) as handle:
-            for pool in yaml.safe_load(handle)["ceph_pools_list"]:
-                if ceph.pool(pool["name"]) is not None:
-                    ceph.mon_command("osd pool delete", pool=pool["name"], pool2=pool["name"],
-                                     yes_i_really_really_mean_it=True)
-
-
-@pytest.mark.xdist_group("ceph")
-@pytest.mark.usefixtures("demo_pools_removed")
-def test_site_predicts_then_builds_then_changes_nothing_then_teardown_removes(ansible, start_simulator, tmp_path, request):
-    ceph = optional_ceph(request)
-    sims = start_demo_simulators(start_simulator, tmp_path, ceph)
-    env = {"DEMO_STATE_DIR": str(tmp_path)}
-    with open(os.path.join(DEMO_INVENTORY, "host_vars", "platform_a.yml")) as handle:
-        platform_a = yaml.safe_load(handle)
-
-    # Check mode first: it predicts changes and sends nothing that changes anything.
-    check = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="check", args=["--check", "--diff"])
-    assert check.returncode == 0, check.output
-    assert all(count["changed"] > 0 and count["failed"] == 0 for count in recap(check).values()), check.stdout
-    assert {name: changes_sent(sim) for name, sim in sims.items()} == {name: [] for name in sims}
-    if ceph is not None:
-        assert ceph.pool("demo-a-rbd") is None
-
-    first = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="first")
-    assert first.returncode == 0, first.output
-    counts = recap(first)
-    assert set(counts) == {"platform_a", "platform_b"}
-    assert all(count["changed"] > 0 and count["failed"] == 0 for count in counts.values()), counts
-    # What the platforms hold, seen from the systems themselves.
-    assert sims["rhev"].control_vm_by_name("demo-a-master")["status"] == "up"
-    assert cm_stage(sims["cm"], "Cluster 1", CDH_7_1_8) == "ACTIVATED"
-    apps = [app["name"] for app in sims["yarn"].control_apps()]
-    assert "demo-a-ingest" in apps and "demo-b-ingest" in apps
-    if ceph is not None:
-        assert ceph.pool("demo-a-rbd") is not None
-
-    mutating_before = {name: changes_sent(sim) for name, sim in sims.items()}
-    second = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="second")
-    assert second.returncode == 0, second.output
-    changed = [(item.get("item"), item.get("diff"), item.get("msg")) for result in second.results
-               for item in result.get("results", [result]) if item.get("changed")]
-    assert all(count["changed"] == 0 and count["failed"] == 0 for count in recap(second).values()), changed
-    assert {name: changes_sent(sim) for name, sim in sims.items()} == mutating_before
-
-    down = run_playbook(ansible, "teardown.yml", DEMO_INVENTORY, env, name="teardown")
-    assert down.returncode == 0, down.output
-    assert all(count["failed"] == 0 for count in recap(down).values()), down.stdout
-    for vm in platform_a["rhev_vms_list"]:
-        assert sims["rhev"].control_vm_by_name(vm["name"]) is None
-    states = {app["name"]: app["state"] for app in sims["yarn"].control_apps()}
-    assert states["demo-a-ingest"] == "KILLED"
-    if ceph is not None:
-        assert ceph.pool("demo-a-rbd") is None
 
 
 def write_cluster_inventory(path, cm):

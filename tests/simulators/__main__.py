@@ -4,6 +4,9 @@
     PYTHONPATH=tests python -m simulators all --port cm=7180 --state-file /tmp/sims.json
 
 --state-file writes {"name": "url", ...} once every simulator listens, for scripts to read.
+--empty starts each system as a new installation holds it (the demo): no cluster in Cloudera Manager, no
+platform VM in the engine, nothing registered with Sahara, no application in YARN; only the systems' own
+infrastructure (templates, networks, flavors, Glance images, the RM's default queue).
 Stops on Ctrl-C or SIGTERM.
 """
 
@@ -15,6 +18,9 @@ import threading
 
 from simulators.registry import available, simulator_class
 
+# Constructor arguments that make a simulator start as a new installation; the others already do.
+EMPTY_ESTATE = {"cm": {"clusters": ()}, "yarn": {"empty": True}}
+
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m simulators", description=__doc__,
@@ -24,6 +30,7 @@ def parse_args(argv):
     parser.add_argument("--port", action="append", default=[], metavar="NAME=PORT", help="fixed port for one simulator")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every request (benchmarks)")
     parser.add_argument("--state-file", help="write the URLs as JSON to this file once listening")
+    parser.add_argument("--empty", action="store_true", help="start from an empty estate (no seeded clusters)")
     return parser.parse_args(argv)
 
 
@@ -34,7 +41,7 @@ def main(argv=None):
     urls = {}
     simulators = []
     for name in names:
-        simulator = simulator_class(name)(speed=args.speed)
+        simulator = simulator_class(name)(speed=args.speed, **(EMPTY_ESTATE.get(name, {}) if args.empty else {}))
         if args.latency:
             simulator.faults.add(delay=args.latency, count=10 ** 9)
         urls[name] = simulator.start(port=int(ports.get(name, 0)))

@@ -66,6 +66,7 @@ def connection_vars(state_dir):
     if ceph:
         variables["ceph_connection"] = {key: ceph[key] for key in ("conf_file", "keyring", "client_name")}
     variables["platform_systems"] = [system for system in SYSTEMS if system + "_connection" in variables]
+    variables["demo_state_dir"] = os.path.abspath(state_dir)
     return variables
 
 
