@@ -80,8 +80,9 @@ class ProgressAction(ActionBase):
             state = outcome.get("last_state")
             progress.seen(started, outcome.get("timeline"), self.describe(state) if state is not None else "nothing read yet")
             if progress.elapsed() >= timeout:
-                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out after %ss; last state "
-                               "seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
+                # The words of waiting.py's WaitTimeout, so a task reads the same with or without this plugin.
+                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out: the task's timeout of %ss "
+                               "ran out; last state seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
                 return self._combine(slices, progress)
 
     def _combine(self, slices, progress):

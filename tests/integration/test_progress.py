@@ -68,7 +68,7 @@ def test_one_timeout_covers_every_slice(start_simulator, ansible):
     run = ansible.run_tasks([task("cm_parcel", sim, version=CDH_7_1_8, state="distributed", timeout=3)],
                             verbosity=1, env=FAST_SLICES)
     result, = run.results
-    assert_clean_failure(result, "timed out after 3s", "stage DISTRIBUTING (0%, 0/3 hosts)")
+    assert_clean_failure(result, "the task's timeout of 3s ran out", "stage DISTRIBUTING (0%, 0/3 hosts)")
     assert not result["changed"]
     assert PROGRESS_LINE.search(run.stdout), run.stdout
 
