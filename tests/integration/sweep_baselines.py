@@ -98,3 +98,11 @@ BASELINES = {
                                                           pg_autoscale_mode="off", application="rbd")),
     "rados_pool_info": Baseline("ceph", lambda ceph_args: dict(ceph_args, name="sweep-pool")),
 }
+
+# Modules of the 0.2.0 wave that landed after the sweeps and have no baseline (and, if they change something, no
+# fault-sweep flow) yet: both sweeps skip them by name, saying so in the test report, until an entry above
+# replaces the one here (a module in both fails). This list only shrinks.
+NOT_YET_SWEPT = {name: "new in 0.2.0; its sweep baseline and fault flow are still to write (issue 12)" for name in (
+    "cm_cluster", "cm_cluster_info", "cm_host", "cm_host_info", "cm_host_template", "cm_host_template_info",
+    "cm_role", "rados_cluster_info", "rados_crush_rule", "rados_ec_profile", "rados_key", "rados_key_info",
+    "rhev_auth", "sahara_auth", "sahara_image", "sahara_image_info", "yarn_cluster_info", "yarn_queue")}

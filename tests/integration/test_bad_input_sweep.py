@@ -20,7 +20,7 @@ import pytest
 from ansible_collections.bigdata.platform.plugins.module_utils import http
 from integration import sweep
 from integration.playbook import assert_clean_failure
-from integration.sweep_baselines import BASELINES, HARMLESS, SIMULATORS
+from integration.sweep_baselines import BASELINES, HARMLESS, NOT_YET_SWEPT, SIMULATORS
 
 # Problems the sweep found in system modules, for their owners to fix: {(module, option): why}. A case of
 # that option may break the rules; at least one still must (strict): once fixed, the sweep fails until the
@@ -209,6 +209,9 @@ def no_backoff(monkeypatch):
 
 @pytest.mark.parametrize("name", module_params())
 def test_bad_input_never_crashes_and_a_refused_task_changes_nothing(name, request, start_simulator, no_backoff):
+    assert not (name in BASELINES and name in NOT_YET_SWEPT), "%s has a baseline: drop it from NOT_YET_SWEPT" % name
+    if name in NOT_YET_SWEPT:
+        pytest.skip("%s: %s" % (name, NOT_YET_SWEPT[name]))
     assert name in BASELINES, ("add a baseline for %s to tests/integration/sweep_baselines.py (the bad-input "
                                "and fault sweeps start from it)" % name)
     system = system_for(BASELINES[name], request, start_simulator)

@@ -18,7 +18,7 @@ import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils import http
 from integration import sweep
-from integration.sweep_baselines import HARMLESS, SIMULATORS, cm, rhev, sahara, seed_sahara_templates, yarn
+from integration.sweep_baselines import HARMLESS, NOT_YET_SWEPT, SIMULATORS, cm, rhev, sahara, seed_sahara_templates, yarn
 from simulators.cloudera_manager import CDH_7_1_8
 
 STEP = dict(request_timeout=0.5, timeout=20)
@@ -168,6 +168,8 @@ def test_faults_on_each_request_end_cleanly_and_a_rerun_converges(name, step, st
 
 
 def test_every_rest_module_that_changes_something_has_a_flow():
-    changing = [name for name in sweep.module_names() if not name.endswith("_info") and not name.startswith("rados_")]
+    changing = [name for name in sweep.module_names() if not name.endswith("_info") and not name.startswith("rados_")
+                and name not in NOT_YET_SWEPT]
+    assert not set(FLOWS) & set(NOT_YET_SWEPT), "a module with a flow is swept: drop it from NOT_YET_SWEPT"
     assert sorted(changing) == sorted(FLOWS), "add the create/update/delete flow of %s to FLOWS" % (
         ", ".join(sorted(set(changing) - set(FLOWS))))
