@@ -35,4 +35,5 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check -r requirements.txt -r tests/requirements.txt
   echo "$wanted" > "$stamp"
 fi
+bash scripts/install-peers.sh || echo "bootstrap: warning: peer collections (ovirt.ovirt) not installed; their contract test installs or skips"
 "$VENV/bin/python" -c "import rados" 2>/dev/null || echo "bootstrap: warning: the rados binding does not import; Ceph tests will fail"

@@ -29,7 +29,8 @@ options:
     type: str
   token:
     description:
-      - An SSO access token to use instead of logging in; the module never revokes it.
+      - An SSO access token to use instead of logging in; the module never revokes it. M(bigdata.platform.rhev_auth)
+        obtains one for a whole play (one login instead of one per task) and revokes it at the end.
       - If not set, the environment variable E(OVIRT_TOKEN) is used.
     type: str
   insecure:
@@ -51,4 +52,52 @@ attributes:
     support: full
     membership:
       - bigdata.platform.rhev
+"""
+
+    # The same connection options for the rhev inventory plugin, read from its YAML file or the environment.
+    INVENTORY = r"""
+options:
+  url:
+    description: URL of the oVirt / RHV engine API (version 4), such as C(https://engine.example.com/ovirt-engine/api).
+    type: str
+    required: true
+    env:
+      - name: OVIRT_URL
+  username:
+    description: Engine user with its profile, such as C(admin@internal); required unless O(token) is given.
+    type: str
+    env:
+      - name: OVIRT_USERNAME
+  password:
+    description: Password of O(username), exchanged for an SSO token that is revoked when the inventory is read.
+    type: str
+    env:
+      - name: OVIRT_PASSWORD
+  token:
+    description: An SSO access token to use instead of logging in; never revoked.
+    type: str
+    env:
+      - name: OVIRT_TOKEN
+  insecure:
+    description: The oVirt spelling of O(validate_certs=false).
+    type: bool
+    default: false
+    env:
+      - name: OVIRT_INSECURE
+  validate_certs:
+    description: Verify the engine's TLS certificate.
+    type: bool
+    default: true
+  ca_cert:
+    description: CA bundle that signed the engine's certificate.
+    type: path
+    aliases: [ca_file]
+    env:
+      - name: OVIRT_CAFILE
+  request_timeout:
+    description: Seconds to wait for each answer of the engine.
+    type: float
+    default: 30
+requirements:
+  - requests
 """

@@ -25,7 +25,7 @@ options:
     type: str
   pattern:
     description:
-      - An engine search query, such as V(name=hadoop-*) or V(name=hadoop-* and status=up)
+      - An engine search query, such as V(name=hadoop-*), V(name=hadoop-* and status=up) or V(tag=workers)
         (C(*) is a wildcard; the engine compares names without regard to case).
     type: str
 notes:
@@ -78,11 +78,30 @@ vms:
     high_availability: {description: Whether high availability is enabled., type: bool}
     next_run: {description: Whether a configuration is pending until the next start., type: bool}
     pending: {description: Pending next-run values that differ from the running ones., type: dict}
+    clone: {description: Whether its disks are independent copies of its template's., type: bool, version_added: 0.2.0}
+    disks:
+      description: "Attached disks, the bootable one first: id, name, size (bytes), storage_domain, interface, format,
+        sparse, bootable, active, status."
+      type: list
+      elements: dict
+      version_added: 0.2.0
+    nics:
+      description: "Network interfaces: id, name, network, vnic_profile, interface, mac_address, linked, plugged."
+      type: list
+      elements: dict
+      version_added: 0.2.0
+    initialization: {description: Persisted cloud-init / sysprep settings (never passwords)., type: dict, version_added: 0.2.0}
+    placement_policy: {description: Migration policy., type: str, version_added: 0.2.0}
+    placement_hosts: {description: Hosts it is pinned to or prefers., type: list, elements: str, version_added: 0.2.0}
+    affinity_groups: {description: Affinity groups it is a member of., type: list, elements: str, version_added: 0.2.0}
+    tags: {description: Its tags., type: list, elements: str, version_added: 0.2.0}
+    fqdn: {description: FQDN its guest agent reports (null until it reports)., type: str, version_added: 0.2.0}
+    ips: {description: IP addresses its guest agent reports in NIC order., type: list, elements: str, version_added: 0.2.0}
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
-from ansible_collections.bigdata.platform.plugins.module_utils.rhev import RhevClient, rhev_argument_spec
+from ansible_collections.bigdata.platform.plugins.module_utils.rhev.client import RhevClient, rhev_argument_spec
 
 
 def argument_spec():

@@ -95,7 +95,7 @@ def noop_benchmarks(latency, workdir, ceph):
     rows = []
     cm = start("cm", FAST, latency)
     yarn = start("yarn", FAST, latency)
-    rhev = start("rhev", FAST, latency)
+    rhev = start("rhev", FAST, latency, sample_vms=True)
     sahara = start("sahara", FAST, latency)
     try:
         cm_args = {"host": "127.0.0.1", "port": cm.port, "username": "admin", "password": "admin"}
@@ -179,7 +179,7 @@ def waiting_overhead(label, module, args, simulator, finished, workdir):
 
 def waiting_benchmarks(latency, workdir):
     rows = []
-    rhev = start("rhev", 1.0, latency)
+    rhev = start("rhev", 1.0, latency, sample_vms=True)
     sahara = start("sahara", 1.0, latency, stage_seconds=4.0)
     try:
         rhev_args = {"url": rhev.url + "/ovirt-engine/api", "username": "admin@internal", "password": "secret"}

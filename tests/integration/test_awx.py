@@ -166,7 +166,7 @@ def credential_cases(start_simulator, request):
     """system -> (credential inputs, _info module, its args without any connection option, simulator)."""
     cm = start_simulator("cm", speed=50)
     yarn = start_simulator("yarn", speed=50)
-    rhev = start_simulator("rhev", speed=50)
+    rhev = start_simulator("rhev", speed=50, sample_vms=True)
     sahara = start_simulator("sahara", speed=50)
     cases = {
         "cloudera_manager": ({"host": "127.0.0.1", "port": str(cm.port), "username": "admin", "password": "admin"},
@@ -248,7 +248,7 @@ def test_ansible_runner_runs_the_demo_playbook_from_a_private_data_directory(ans
 
 
 def test_rhev_credential_with_a_token_only(ansible, start_simulator, tmp_path):
-    rhev = start_simulator("rhev", speed=50)
+    rhev = start_simulator("rhev", speed=50, sample_vms=True)
     form = urllib.parse.urlencode({"grant_type": "password", "scope": "ovirt-app-api", "username": "admin@internal",
                                    "password": "secret"}).encode()
     with urllib.request.urlopen(rhev.url + "/ovirt-engine/sso/oauth/token", data=form, timeout=10) as response:

@@ -8,7 +8,9 @@ from integration.cm_common import connection as cm_connection
 
 @pytest.fixture
 def simulators(start_simulator):
-    return {name: start_simulator(name, speed=50) for name in ("cm", "yarn", "sahara", "rhev")}
+    sims = {name: start_simulator(name, speed=50) for name in ("cm", "yarn", "sahara")}
+    sims["rhev"] = start_simulator("rhev", speed=50, sample_vms=True)  # the engine starts with no VM otherwise
+    return sims
 
 
 def group_defaults(sims):

@@ -8,7 +8,9 @@ from integration.playbook import assert_clean_failure
 GIB = 1024 ** 3
 SPEED = 50
 VM_KEYS = {"id", "name", "status", "cluster", "template", "host", "memory", "memory_guaranteed", "cpu_sockets",
-           "cpu_cores", "cpu_threads", "os_type", "description", "high_availability", "next_run", "pending"}
+           "cpu_cores", "cpu_threads", "os_type", "description", "high_availability", "next_run", "pending", "clone",
+           "disks", "nics", "initialization", "placement_policy", "placement_hosts", "affinity_groups", "tags", "fqdn",
+           "ips"}
 # Starting status -> state -> (actions, final status). image_locked VMs are waited for, then act like down ones.
 EXPECTED = {
     "down": {"present": ([], "down"), "running": (["start"], "up"), "stopped": ([], "down"),
@@ -25,7 +27,7 @@ STATES = ["present", "running", "stopped", "suspended", "rebooted", "absent"]
 
 @pytest.fixture
 def sim(start_simulator):
-    return start_simulator("rhev", speed=SPEED)
+    return start_simulator("rhev", speed=SPEED, sample_vms=True)
 
 
 def connection(sim, **args):
@@ -51,7 +53,7 @@ def test_create_check_apply_idempotent_info_and_remove_running_vm(sim, ansible):
     assert check["changed"] and not check.get("failed"), check
     assert api_mutations(sim) == []
     assert check["actions"] == ["start"] and check["vm"]["id"] is None and check["vm"]["status"] == "up"
-    assert check["diff"]["before"] == {} and check["diff"]["after"]["memory"] == 2 * GIB
+    assert check["diff"]["before"] == {} and check["diff"]["after"]["memory"] == "2GiB"
     assert sim.vm_by_name("hadoop-edge") is None
 
     applied = ansible.run_module("rhev_vm", connection(sim, **args), diff=True)
@@ -175,7 +177,7 @@ def test_present_never_powers_on_and_config_of_a_running_vm_waits_for_next_run(s
     assert resize["changed"] and resize["vm"]["status"] == "up" and resize["vm"]["next_run"] is True
     assert resize["vm"]["memory"] == 8 * GIB and resize["vm"]["description"] == "resized"
     assert resize["vm"]["pending"] == {"memory": 16 * GIB, "cpu_cores": 8}
-    assert resize["diff"]["before"]["memory"] == 8 * GIB and resize["diff"]["after"]["memory"] == 16 * GIB
+    assert resize["diff"]["before"]["memory"] == "8GiB" and resize["diff"]["after"]["memory"] == "16GiB"
     assert any("pending" in warning and "memory" in warning for warning in resize["warnings"])
 
     assert not settled["changed"] and settled["vm"]["pending"] == {"memory": 16 * GIB, "cpu_cores": 8}

@@ -6,12 +6,14 @@ from integration.playbook import assert_clean_failure
 
 GIB = 1024 ** 3
 VM_KEYS = {"id", "name", "status", "cluster", "template", "host", "memory", "memory_guaranteed", "cpu_sockets",
-           "cpu_cores", "cpu_threads", "os_type", "description", "high_availability", "next_run", "pending"}
+           "cpu_cores", "cpu_threads", "os_type", "description", "high_availability", "next_run", "pending", "clone",
+           "disks", "nics", "initialization", "placement_policy", "placement_hosts", "affinity_groups", "tags", "fqdn",
+           "ips"}
 
 
 @pytest.fixture
 def sim(start_simulator):
-    simulator = start_simulator("rhev", speed=50)
+    simulator = start_simulator("rhev", speed=50, sample_vms=True)
     simulator.add_vm("Hadoop-Master", status="down", cluster="Default")  # differs from hadoop-master only in case
     simulator.add_vm("spark-1", status="suspended", cluster="Default", memory=2 * GIB)
     return simulator
@@ -83,7 +85,7 @@ def test_bad_input_and_unreachable_engine_fail_clearly(sim, ansible):
 
 
 def test_tls_is_verified_unless_insecure_and_ca_file_comes_from_ovirt_cafile(start_simulator, certificate, ansible):
-    sim = start_simulator("rhev", speed=50, tls=certificate)
+    sim = start_simulator("rhev", speed=50, tls=certificate, sample_vms=True)
     task = info(sim, name="hadoop-master")
     run = ansible.run_tasks([
         task,

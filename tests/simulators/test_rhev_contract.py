@@ -11,11 +11,12 @@ import pytest
 
 sdk = pytest.importorskip("ovirtsdk4")
 types = pytest.importorskip("ovirtsdk4.types")
+BLANK = "00000000-0000-0000-0000-000000000000"
 
 
 @pytest.fixture
 def sim(start_simulator):
-    simulator = start_simulator("rhev", speed=50)
+    simulator = start_simulator("rhev", speed=50, sample_vms=True)
     return simulator
 
 
@@ -187,3 +188,144 @@ def test_test_hooks_work_over_the_control_api_too(sim):
         assert error.value.fault.detail == "[Cannot run VM. Nope.]"
         service.start()  # only the next start fails
         wait_for(service, types.VmStatus.UP)
+
+
+def test_vm_from_blank_with_disks_nics_cloud_init_reports_its_guest(sim):
+    with connect(sim) as connection:
+        system = connection.system_service()
+        clusters = system.clusters_service().list()
+        assert all(cluster.data_center is not None for cluster in clusters)
+        profiles = {profile.name: profile for profile in system.vnic_profiles_service().list()}
+        assert {"ovirtmgmt", "hadoop-data"} <= set(profiles)
+        assert system.networks_service().list(search="name=hadoop-data")[0].data_center is not None
+        assert {sd.name for sd in system.storage_domains_service().list()} == {"data", "fast-ssd"}
+        vms = system.vms_service()
+        vm = vms.add(types.Vm(
+            name="sdk-node", cluster=types.Cluster(name="hadoop"), template=types.Template(name="Blank"),
+            memory=2 * 1024 ** 3,
+            initialization=types.Initialization(
+                host_name="sdk-node.example.com", user_name="cloud-user", root_password="s3cret",
+                authorized_ssh_keys="ssh-ed25519 AAAA test",
+                nic_configurations=[types.NicConfiguration(
+                    name="eth1", boot_protocol=types.BootProtocol.STATIC, on_boot=True,
+                    ip=types.Ip(address="198.51.100.17", netmask="255.255.255.0", gateway="198.51.100.1"))]),
+        ))
+        service = vms.vm_service(vm.id)
+        wait_for(service, types.VmStatus.DOWN)
+        assert service.numa_nodes_service().list() == []
+        stored = service.get(all_content=True).initialization
+        assert stored.host_name == "sdk-node.example.com" and stored.root_password is None  # never returned
+        assert service.get().initialization is None  # only with all_content
+
+        attachments = service.disk_attachments_service()
+        boot = attachments.add(types.DiskAttachment(
+            disk=types.Disk(name="sdk-node-boot", provisioned_size=10 * 1024 ** 3, format=types.DiskFormat.COW,
+                            sparse=True, storage_domains=[types.StorageDomain(name="data")]),
+            interface=types.DiskInterface.VIRTIO_SCSI, bootable=True, active=True))
+        data = attachments.add(types.DiskAttachment(
+            disk=types.Disk(name="sdk-node-data", provisioned_size=100 * 1024 ** 3, format=types.DiskFormat.RAW,
+                            sparse=False, storage_domains=[types.StorageDomain(name="fast-ssd")]),
+            interface=types.DiskInterface.VIRTIO, bootable=False, active=True))
+        disk = system.disks_service().disk_service(data.disk.id).get()
+        assert disk.status == types.DiskStatus.LOCKED and disk.provisioned_size == 100 * 1024 ** 3
+        with pytest.raises(sdk.Error) as error:
+            service.start()
+        assert error.value.code == 409 and "The following disks are locked" in error.value.fault.detail
+        assert boot.bootable and [a.interface for a in attachments.list()] == [
+            types.DiskInterface.VIRTIO_SCSI, types.DiskInterface.VIRTIO]
+
+        nics = service.nics_service()
+        nics.add(types.Nic(name="nic1", interface=types.NicInterface.VIRTIO,
+                           vnic_profile=types.VnicProfile(id=profiles["ovirtmgmt"].id)))
+        nics.add(types.Nic(name="nic2", interface=types.NicInterface.VIRTIO,
+                           vnic_profile=types.VnicProfile(id=profiles["hadoop-data"].id)))
+        with pytest.raises(sdk.Error) as error:
+            nics.add(types.Nic(name="nic2", vnic_profile=types.VnicProfile(id=profiles["ovirtmgmt"].id)))
+        assert error.value.code == 409
+        sim.clock.advance(30)  # the raw disk is copied
+        assert system.disks_service().disk_service(data.disk.id).get().status == types.DiskStatus.OK
+
+        service.start(use_cloud_init=True)
+        wait_for(service, types.VmStatus.UP)
+        assert service.get().fqdn is None and service.reported_devices_service().list() == []  # the agent is not up yet
+        sim.clock.advance(sim.durations["guest_agent"])
+        assert service.get().fqdn == "sdk-node.example.com"
+        devices = {d.name: d for d in service.reported_devices_service().list()}
+        assert sorted(devices) == ["eth0", "eth1"]
+        assert devices["eth1"].ips[0].address == "198.51.100.17"
+        assert devices["eth0"].ips[0].address.startswith("192.0.2.")  # DHCP on ovirtmgmt
+        assert devices["eth0"].mac.address == nics.list()[0].mac.address
+
+        attachments.attachment_service(data.id).update(types.DiskAttachment(
+            disk=types.Disk(provisioned_size=200 * 1024 ** 3)))
+        with pytest.raises(sdk.Error) as error:
+            attachments.attachment_service(boot.id).update(types.DiskAttachment(disk=types.Disk(provisioned_size=1024 ** 3)))
+        assert "New disk size must be larger" in error.value.fault.detail
+        followed = vms.list(search="name=sdk-node", follow="disk_attachments.disk,nics.vnic_profile,reported_devices")[0]
+        assert sorted(a.disk.provisioned_size for a in followed.disk_attachments) == [10 * 1024 ** 3, 200 * 1024 ** 3]
+        assert [n.vnic_profile.name for n in followed.nics] == ["ovirtmgmt", "hadoop-data"]
+        assert len(followed.reported_devices) == 2
+
+
+def test_affinity_groups_and_pinning_steer_where_vms_run(sim):
+    with connect(sim) as connection:
+        system = connection.system_service()
+        cluster = system.clusters_service().list(search="name=hadoop")[0]
+        groups = system.clusters_service().cluster_service(cluster.id).affinity_groups_service()
+        spread = groups.add(types.AffinityGroup(name="masters-apart", positive=False, enforcing=True))
+        members = groups.group_service(spread.id).vms_service()
+        vms = system.vms_service()
+        ids = []
+        for name in ("m1", "m2", "m3"):
+            sim.add_vm(name, status="down", cluster="hadoop")
+            ids.append(vms.list(search="name=%s" % name)[0].id)
+            members.add(types.Vm(id=ids[-1]))
+        assert sorted(vm.id for vm in members.list()) == sorted(ids)
+        assert [g.name for g in groups.list()] == ["masters-apart"]
+        for vm_id in ids[:2]:
+            vms.vm_service(vm_id).start()
+        hosts = {vms.vm_service(vm_id).get().host.id for vm_id in ids[:2]}
+        assert len(hosts) == 2  # never on the same host
+        with pytest.raises(sdk.Error) as error:
+            vms.vm_service(ids[2]).start()  # two hosts, three VMs that must be apart
+        assert "affinity group masters-apart" in error.value.fault.detail
+        members.vm_service(ids[2]).remove()
+        host1 = system.hosts_service().list(search="name=host1")[0]
+        vms.vm_service(ids[2]).update(types.Vm(placement_policy=types.VmPlacementPolicy(
+            affinity=types.VmAffinity.PINNED, hosts=[types.Host(id=host1.id)])))
+        vms.vm_service(ids[2]).start()
+        pinned = vms.vm_service(ids[2]).get()
+        assert pinned.host.id == host1.id and pinned.placement_policy.affinity == types.VmAffinity.PINNED
+
+
+def test_template_disks_are_copied_thin_or_cloned_to_the_asked_storage_domain(sim):
+    with connect(sim) as connection:
+        system = connection.system_service()
+        template = system.templates_service().list(search="name=centos7-hadoop")[0]
+        template_disk = sim.templates[template.id]["disks"][0]["id"]
+        vms = system.vms_service()
+        thin = vms.add(types.Vm(name="thin", cluster=types.Cluster(name="hadoop"), template=types.Template(id=template.id)))
+        cloned = vms.add(types.Vm(
+            name="cloned", cluster=types.Cluster(name="hadoop"), template=types.Template(id=template.id),
+            disk_attachments=[types.DiskAttachment(disk=types.Disk(
+                id=template_disk, format=types.DiskFormat.COW,
+                storage_domains=[types.StorageDomain(name="fast-ssd")]))]), clone=True)
+        fast = system.storage_domains_service().list(search="name=fast-ssd")[0]
+        thin_vm = vms.vm_service(thin.id).get(follow="disk_attachments.disk,nics")
+        cloned_vm = vms.vm_service(cloned.id).get(follow="disk_attachments.disk")
+        assert thin_vm.template.id == template.id and cloned_vm.template.id == BLANK
+        assert cloned_vm.original_template.id == template.id
+        assert cloned_vm.disk_attachments[0].disk.storage_domains[0].id == fast.id
+        assert thin_vm.disk_attachments[0].disk.storage_domains[0].id != fast.id
+        assert [nic.name for nic in thin_vm.nics] == ["nic1"]
+
+
+def test_tags_and_search_by_tag(sim):
+    with connect(sim) as connection:
+        system = connection.system_service()
+        system.tags_service().add(types.Tag(name="workers"))
+        vms = system.vms_service()
+        worker = vms.list(search="name=hadoop-worker-1")[0]
+        vms.vm_service(worker.id).tags_service().add(types.Tag(name="workers"))
+        assert [vm.name for vm in vms.list(search="tag=workers")] == ["hadoop-worker-1"]
+        assert [tag.name for tag in vms.vm_service(worker.id).tags_service().list()] == ["workers"]

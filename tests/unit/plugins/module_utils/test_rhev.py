@@ -2,7 +2,9 @@
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils import rhev
+from ansible_collections.bigdata.platform.plugins.module_utils.rhev import client as rhev_client
+from ansible_collections.bigdata.platform.plugins.module_utils.rhev import sizes
+from ansible_collections.bigdata.platform.plugins.module_utils.rhev import vm as rhev
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.modules import rhev_vm
 
@@ -69,26 +71,26 @@ class FakeResponse:
 
 def test_fault_messages_come_from_the_engine_body():
     fault = {"reason": "Operation Failed", "detail": "[Cannot run VM. VM is running.]"}
-    assert rhev.fault_message(FakeResponse(), fault) == "Operation Failed: [Cannot run VM. VM is running.]"
-    assert rhev.fault_message(FakeResponse(), {"status": "failed", "fault": fault}).endswith("VM is running.]")
+    assert rhev_client.fault_message(FakeResponse(), fault) == "Operation Failed: [Cannot run VM. VM is running.]"
+    assert rhev_client.fault_message(FakeResponse(), {"status": "failed", "fault": fault}).endswith("VM is running.]")
     sso = {"error_code": "access_denied", "error": "Cannot authenticate user 'a@internal'"}
-    assert rhev.fault_message(FakeResponse(), sso) == "access_denied: Cannot authenticate user 'a@internal'"
-    assert rhev.fault_message(FakeResponse(), {"error": "invalid_grant", "error_description": "expired"}) == "invalid_grant: expired"
+    assert rhev_client.fault_message(FakeResponse(), sso) == "access_denied: Cannot authenticate user 'a@internal'"
+    assert rhev_client.fault_message(FakeResponse(), {"error": "invalid_grant", "error_description": "expired"}) == "invalid_grant: expired"
 
 
 def test_client_options_are_checked_before_any_request():
     with pytest.raises(OptionError) as error:
-        rhev.RhevClient("https://engine/ovirt-engine/api", username="admin@internal")
+        rhev_client.RhevClient("https://engine/ovirt-engine/api", username="admin@internal")
     assert error.value.option == "username"
     with pytest.raises(OptionError) as error:
-        rhev.RhevClient("engine/ovirt-engine/api", token="abc")
+        rhev_client.RhevClient("engine/ovirt-engine/api", token="abc")
     assert error.value.option == "url"
-    client = rhev.RhevClient("https://engine:8443/ovirt-engine/api", token="abc")
+    client = rhev_client.RhevClient("https://engine:8443/ovirt-engine/api", token="abc")
     assert client.engine == "https://engine:8443" and client.http.request_count == 0
 
 
 def test_argument_spec_reads_credentials_and_ca_from_ovirt_variables():
-    spec = rhev.rhev_argument_spec()
+    spec = rhev_client.rhev_argument_spec()
     assert spec["ca_cert"]["fallback"][1] == ["OVIRT_CAFILE"] and spec["ca_cert"]["aliases"] == ["ca_file"]
     assert spec["password"]["no_log"] and spec["token"]["no_log"]
     assert {name: spec[name]["fallback"][1][0] for name in ("url", "username", "password", "token")} == {
@@ -104,3 +106,18 @@ def test_desired_config_parses_sizes_and_names_the_bad_option():
         with pytest.raises(OptionError) as error:
             rhev_vm.desired_config(dict(params, **{option: value}))
         assert error.value.option == option
+
+
+def test_sizes_are_binary_si_units_are_refused_and_absurd_ones_too():
+    assert sizes.parse_binary_size("16GiB", "memory", sizes.MAX_MEMORY) == 16 * GIB
+    assert sizes.parse_binary_size("16G", "memory", sizes.MAX_MEMORY) == 16 * GIB
+    assert sizes.parse_binary_size("1536M", "memory", sizes.MAX_MEMORY) == 1536 * 1024 ** 2
+    with pytest.raises(OptionError) as error:
+        sizes.parse_binary_size("16GB", "memory", sizes.MAX_MEMORY)
+    assert "write 16GiB" in str(error.value) and "10^9" in str(error.value)
+    for value in ("999P", "7TiB", "0", "0.0001K", True, "lots"):
+        with pytest.raises(OptionError) as error:
+            sizes.parse_binary_size(value, "memory", sizes.MAX_MEMORY)
+        assert error.value.option == "memory"
+    assert sizes.human(16 * GIB) == "16GiB" and sizes.human(1536 * 1024 ** 2, "GiB") == "1.5GiB"
+    assert sizes.human(1536 * 1024 ** 2) == "1536MiB" and sizes.unit_of("16G") == "GiB" and sizes.unit_of(1024) is None
