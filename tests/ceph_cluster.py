@@ -3,6 +3,7 @@
     cluster = CephCluster("/tmp/x").start()   # ~10 s; daemons fork into the background
     cluster.conf_file, cluster.keyring, cluster.client_name   # what the modules get
     cluster.mon_command("osd pool ls", format="json")          # admin access for test set-up/verification
+    cluster.pool(name), cluster.user(name), cluster.users()    # what Ceph holds, for the tests' checks
     cluster.stop()                                             # SIGTERM (then SIGKILL) by pid, never by name
 
 CLI for scripts:
@@ -44,6 +45,8 @@ auth client required = cephx
 auth allow insecure global id reclaim = false
 mon warn on insecure global id reclaim allowed = false
 mon warn on pool no redundancy = false
+# A test machine's disk is often more than 70% full: MON_DISK_LOW would keep the cluster from HEALTH_OK.
+mon data avail warn = 1
 mon max pg per osd = 2000
 osd pool default size = 1
 osd pool default min size = 1
@@ -82,8 +85,9 @@ ENTITIES = {
     "client.admin": {"mon": "allow *", "osd": "allow *", "mgr": "allow *", "mds": "allow *"},
     "mgr.x": {"mon": "allow profile mgr", "osd": "allow *", "mds": "allow *"},
     "osd.0": {"mon": "allow profile osd", "mgr": "allow profile osd", "osd": "allow *"},
-    # What the tests give the modules: enough to manage pools, not client.admin.
-    CLIENT_NAME: {"mon": "allow rw", "osd": "allow rwx", "mgr": "allow rw"},
+    # What the tests and the demo give the modules: enough to manage pools, CRUSH rules and cephx users (auth
+    # commands need mon 'x'), not client.admin.
+    CLIENT_NAME: {"mon": "allow rwx", "osd": "allow rwx", "mgr": "allow rw"},
 }
 
 
@@ -229,6 +233,19 @@ class CephCluster:
             if pool["pool_name"] == name:
                 return pool
         return None
+
+    def user(self, name):
+        """The 'auth get' entry ({entity, key, caps}) of a cephx user, or None."""
+        try:
+            return json.loads(self.mon_command("auth get", entity=name, format="json"))[0]
+        except ClusterError as exc:
+            if "failed to find" in str(exc):
+                return None
+            raise
+
+    def users(self):
+        """Every cephx user's 'auth ls' entry, by name."""
+        return {entry["entity"]: entry for entry in json.loads(self.mon_command("auth ls", format="json"))["auth_dump"]}
 
     def log_tail(self, name, lines=20):
         path = os.path.join(self.dir, "log", "%s.log" % name)

@@ -34,8 +34,10 @@ options:
   client_name:
     description:
       - The cephx identity to connect as, such as C(client.ansible). A name without a type (C(ansible)) means C(client.ansible).
-      - The identity needs C(mon 'allow rw') and C(osd 'allow rwx') caps to manage pools; C(mon 'allow r') is enough
-        for M(bigdata.platform.rados_pool_info).
+      - The identity needs C(mon 'allow rw') and C(osd 'allow rwx') caps to manage pools, erasure code profiles and CRUSH
+        rules, C(mon 'allow rwx') to manage cephx users (M(bigdata.platform.rados_key)); C(mon 'allow r') is enough for
+        M(bigdata.platform.rados_pool_info) and M(bigdata.platform.rados_cluster_info), C(mon 'allow rx') for
+        M(bigdata.platform.rados_key_info).
       - If not set, the environment variable E(CEPH_CLIENT_NAME) is used, then C(client.admin).
     type: str
     default: client.admin
@@ -43,6 +45,8 @@ options:
   conf:
     description:
       - "Ceph configuration options that override O(conf_file), for example C({mon_host: 10.0.0.1,10.0.0.2})."
+      - With C(mon_host) here, no C(ceph.conf) is needed. It can hold C(key), so it is C(no_log); the values of settings
+        whose name does not hold C(key), C(secret), C(pass) or C(token) stay readable in the task's output.
     type: dict
     default: {}
   connect_timeout:
@@ -50,6 +54,7 @@ options:
       - Seconds to wait for the monitors, both to connect and for each monitor command
         (librados' C(client_mount_timeout) and C(rados_mon_op_timeout)).
       - A cluster whose monitors do not answer fails the task after this time instead of hanging it.
+      - Must be more than 0 (librados takes 0 as "wait forever").
     type: int
     default: 10
 requirements:

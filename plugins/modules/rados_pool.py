@@ -247,8 +247,8 @@ diff:
   type: dict
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephClient, CephCommandError,
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, run_state,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
@@ -266,6 +266,8 @@ QUOTAS = (("quota_max_objects", "max_objects"), ("quota_max_bytes", "max_bytes")
 CREATE_ERROR_WORDS = (("pgp_num", "pgp_num"), ("pg_num", "pg_num"), ("rule", "rule"), ("erasure", "erasure_profile"),
                       ("size", "size"), ("autoscale", "pg_autoscale_mode"))
 RATIO_TOLERANCE = 1e-6
+# Ceph creates a pool with size 0 or pg_num 0 and refuses the value only in the next command.
+LEAST_VALUES = (("size", 1), ("min_size", 1), ("pg_num", 1), ("pgp_num", 1), ("quota_max_objects", 0))
 # 'osd pool set' variables that have an option of their own.
 OWN_OPTION = {"size": "size", "min_size": "min_size", "pg_num": "pg_num", "pgp_num": "pgp_num", "crush_rule": "rule",
               "pg_autoscale_mode": "pg_autoscale_mode", "target_size_ratio": "target_size_ratio"}
@@ -355,8 +357,11 @@ def with_settings(client, pool, wanted):
 
 
 def check_request(client, params, desired, current):
-    """Refuse, before sending anything, what Ceph would silently ignore or undo."""
+    """Refuse, before sending anything, what Ceph would silently ignore, undo, or refuse only after creating the pool."""
     name = params["name"]
+    for option, least in LEAST_VALUES:
+        if params[option] is not None and params[option] < least:
+            raise OptionError(option, params[option], "must be %d or more" % least)
     for var, value in (desired["settings"] or {}).items():
         if var in OWN_OPTION:
             raise OptionError("settings.%s" % var, value, "has an option of its own: use %s" % OWN_OPTION[var])
@@ -483,8 +488,8 @@ def ensure_absent(module, client, current):
     name = current["name"]
     if not module.params["force"]:
         refuse_if_not_empty(client, name)
-    if "nodelete" in current["flags"] and module.check_mode:
-        raise PlatformError("pool '%s' cannot be deleted: its nodelete flag is set" % name)
+    if module.check_mode:
+        refuse_what_ceph_would(client, current)
     if not module.check_mode:
         try:
             client.delete_pool(name)
@@ -492,6 +497,15 @@ def ensure_absent(module, client, current):
             raise PlatformError("%s (deletion is blocked by %s)" % (exc, blocking_setting(current, exc)),
                                 **exc.details) from None
     return dict(changed=True, pool=None, diff=make_diff(current, None))
+
+
+def refuse_what_ceph_would(client, pool):
+    """Check mode: fail as the deletion would, from what the monitors say, instead of promising it."""
+    if "nodelete" in pool["flags"]:
+        raise PlatformError("pool '%s' cannot be deleted: its nodelete flag is set" % pool["name"])
+    if client.monitor_setting("mon_allow_pool_delete") != "true":
+        raise PlatformError("pool '%s' cannot be deleted: the monitors' mon_allow_pool_delete setting is false "
+                            "(Ceph would refuse with EPERM)" % pool["name"])
 
 
 def refuse_if_not_empty(client, name):
@@ -513,19 +527,7 @@ def blocking_setting(pool, error):
 
 
 def run(module):
-    client = CephClient.from_params(module.params, read_only=module.check_mode)
-    try:
-        current = client.pool(module.params["name"])
-        if module.params["state"] == "absent":
-            return ensure_absent(module, client, current)
-        return ensure_present(module, client, current)
-    except PlatformError as exc:
-        # A later command failed after earlier ones changed the pool: the task did change something.
-        if client.changes_made:
-            exc.details["changed"] = True
-        raise
-    finally:
-        client.close()
+    return run_state(module, lambda client, name: client.pool(name), ensure_present, ensure_absent)
 
 
 def main():

@@ -123,8 +123,8 @@ pools:
       flags: [hashpspool]
 """
 
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephClient,
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
+    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, client_for,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs, run_module
 
@@ -134,11 +134,8 @@ def argument_spec():
 
 
 def run(module):
-    client = CephClient.from_params(module.params, read_only=True)
-    try:
+    with client_for(module, read_only=True) as client:
         return dict(changed=False, pools=sorted(client.pools(module.params["name"]), key=lambda pool: pool["id"]))
-    finally:
-        client.close()
 
 
 def main():

@@ -4,6 +4,7 @@ Tests that use it carry @pytest.mark.ceph and xdist_group("ceph"), so `pytest -n
 runs them all on one worker and starts a single cluster.
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -64,3 +65,62 @@ def wait_until_created(ceph_cluster, name, timeout=30):
     while "creating" in ceph_cluster.pool(name)["flags_names"].split(","):
         assert time.monotonic() < deadline, "pool %s still creating after %d s" % (name, timeout)
         time.sleep(0.2)
+
+
+@pytest.fixture
+def make_user(ceph_cluster, tmp_path):
+    """make_user(name, caps) creates a cephx user as client.admin and returns the connection options of the
+    Ceph modules for it (its keyring in tmp_path); make_user(name, create=False) only names a user a test
+    creates. Every user named is deleted afterwards."""
+    names = []
+
+    def make(name, caps=None, create=True):
+        names.append(name)
+        if not create:
+            return name
+        flat = [word for service, cap in sorted((caps or {}).items()) for word in (service, cap)]
+        found = json.loads(ceph_cluster.mon_command("auth get-or-create", entity=name, caps=flat, format="json"))
+        keyring = tmp_path / ("ceph.%s.keyring" % name)
+        keyring.write_text("[%s]\n\tkey = %s\n" % (name, found[0]["key"]))
+        return {"conf_file": ceph_cluster.conf_file, "keyring": str(keyring), "client_name": name}
+
+    yield make
+    for name in names:
+        ceph_cluster.mon_command("auth del", entity=name)
+
+
+@pytest.fixture
+def key_manager(make_user):
+    """Connection options of a user that may manage cephx users (mon 'allow rwx'), not client.admin."""
+    return make_user("client.it-keymgr", {"mon": "allow rwx", "osd": "allow rwx", "mgr": "allow rw"})
+
+
+@pytest.fixture
+def read_only(make_user):
+    """Connection options of a user that can read users, pools and health but change nothing (mon 'allow rx'):
+    a task run as it in check mode proves that no mutating mon command is sent (Ceph would refuse it, EACCES)."""
+    return make_user("client.it-readonly", {"mon": "allow rx"})
+
+
+@pytest.fixture
+def forget_crush(ceph_cluster):
+    """forget_crush(rule_names=(...), profile_names=(...)) names CRUSH rules and erasure code profiles a test makes;
+    after the test, the pools that use them are deleted, then they are."""
+    rules, profiles = [], []
+
+    def forget(rule_names=(), profile_names=()):
+        rules.extend(rule_names)
+        profiles.extend(profile_names)
+
+    yield forget
+    ids = {rule["rule_id"] for rule in json.loads(ceph_cluster.mon_command("osd crush rule dump", format="json"))
+           if rule["rule_name"] in rules}
+    ceph_cluster.set_option("mon_allow_pool_delete", "true")
+    for pool in json.loads(ceph_cluster.mon_command("osd pool ls", detail="detail", format="json")):
+        if pool["crush_rule"] in ids or pool.get("erasure_code_profile") in profiles:
+            ceph_cluster.mon_command("osd pool delete", pool=pool["pool_name"], pool2=pool["pool_name"],
+                                     yes_i_really_really_mean_it=True)
+    for name in rules:
+        ceph_cluster.mon_command("osd crush rule rm", name=name)
+    for name in profiles:
+        ceph_cluster.mon_command("osd erasure-code-profile rm", name=name)

@@ -342,3 +342,58 @@ def at_test_cluster(task, ceph_args):
     if "block" in task:
         task["block"] = [at_test_cluster(inner, ceph_args) for inner in task["block"]]
     return task
+
+
+def test_zero_size_or_pg_num_is_refused_before_the_pool_is_created(ansible, ceph_cluster, ceph_args, make_pool):
+    """Issue 12 item 8: Ceph creates the pool and refuses the value only in the next command."""
+    name = make_pool("it-zero", create=False)
+    run = ansible.run_tasks([
+        pool_task(ceph_args, name=name, size=0),
+        pool_task(ceph_args, name=name, pg_autoscale_mode="off", pg_num=0),
+        pool_task(ceph_args, name=name, pg_autoscale_mode="off", pg_num=8, pgp_num=0),
+        pool_task(ceph_args, name=name, min_size=-1),
+        pool_task(ceph_args, name=name, quota_max_objects=-5),
+    ])
+    size, pg_num, pgp_num, min_size, quota = run.results
+    assert_clean_failure(size, "option 'size': 0 must be 1 or more")
+    assert_clean_failure(pg_num, "option 'pg_num': 0 must be 1 or more")
+    assert_clean_failure(pgp_num, "option 'pgp_num': 0 must be 1 or more")
+    assert_clean_failure(min_size, "option 'min_size': -1 must be 1 or more")
+    assert_clean_failure(quota, "option 'quota_max_objects': -5 must be 0 or more")
+    assert not any(result["changed"] for result in run.results)
+    assert ceph_cluster.pool(name) is None, "nothing is left behind"
+
+
+def test_check_mode_of_absent_predicts_the_refusal_of_the_monitors(ansible, ceph_cluster, ceph_args, make_pool):
+    """Issue 12 item 12: mon_allow_pool_delete=false is readable from the mons, so check mode does not promise a delete."""
+    name = make_pool("it-delete-predicted")
+    ceph_cluster.set_option("mon_allow_pool_delete", "false")
+    try:
+        run = ansible.run_tasks([
+            {"bigdata.platform.rados_pool": dict(ceph_args, name=name, state="absent"), "check_mode": True},
+            pool_task(ceph_args, name=name, state="absent"),
+        ])
+    finally:
+        ceph_cluster.set_option("mon_allow_pool_delete", "true")
+    predicted, applied = run.results
+    assert_clean_failure(predicted, "pool 'it-delete-predicted' cannot be deleted", "mon_allow_pool_delete setting is false")
+    assert_clean_failure(applied, "mon_allow_pool_delete")
+    allowed = ansible.run_module("rados_pool", dict(ceph_args, name=name, state="absent"), check=True)
+    assert allowed["changed"] and not allowed.get("failed"), allowed
+    assert ceph_cluster.pool(name) is not None
+
+
+@pytest.mark.parametrize("timeout", [0, -1])
+def test_connect_timeout_librados_takes_as_forever_is_refused_at_once(ansible, ceph_args, tmp_path, timeout):
+    """Issue 12 item 4: 0 means 'wait forever' to librados (a task hung 406 s), -1 gave an unclear EINVAL."""
+    conf = tmp_path / "dead.conf"
+    with unused_port() as port:
+        conf.write_text("[global]\nmon host = [v2:127.0.0.1:%d]\n" % port)
+        started = time.monotonic()
+        run = ansible.run_tasks([pool_task(ceph_args, name="any", conf_file=str(conf), connect_timeout=timeout),
+                                 {"bigdata.platform.rados_pool_info": dict(ceph_args, conf_file=str(conf),
+                                                                           connect_timeout=timeout)}])
+        elapsed = time.monotonic() - started
+    for result in run.results:
+        assert_clean_failure(result, "option 'connect_timeout': %d must be more than 0" % timeout)
+    assert elapsed < 60, elapsed

@@ -11,12 +11,15 @@ from collection import REPO_ROOT
 from integration.playbook import BIN_DIR, assert_clean_failure
 
 CDH_7_1_7 = "7.1.7-1.cdh7.1.7.p0.15945976"
-ROLES = ["rhev_vms", "ceph_pools", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps", "yarn_queues"]
+ROLES = ["rhev_vms", "ceph_pools", "ceph_clients", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps",
+         "yarn_queues"]
 
 # role -> (variables with one wrong type, words the message must contain)
 WRONG_TYPES = {
     "rhev_vms": ({"rhev_vms_list": [{"name": "vm1", "cpu_sockets": "many"}]}, ["cpu_sockets", "int"]),
     "ceph_pools": ({"ceph_pools_list": [{"name": "rbd", "size": "three"}]}, ["size", "int"]),
+    "ceph_clients": ({"ceph_clients_list": [{"name": "client.spark", "path": "/tmp/spark", "caps": "allow r"}]},
+                     ["caps", "dict"]),
     "cm_parcel_rollout": ({"cm_parcel_rollout_cluster": "Cluster 1", "cm_parcel_rollout_version": "7.1.8",
                            "cm_parcel_rollout_health_timeout": "soon"}, ["cm_parcel_rollout_health_timeout", "int"]),
     "cm_services": ({"cm_services_cluster": "Cluster 1", "cm_services_restart_on_config_change": "maybe"},

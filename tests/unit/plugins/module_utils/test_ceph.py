@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils import ceph
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph import client as ceph
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 
 RAW_POOL = {
@@ -80,7 +80,7 @@ def test_an_empty_ceph_message_falls_back_to_the_errno_text():
     assert ceph.CephCommandError("osd pool create", -2, "").ceph_message == "No such file or directory"
 
 
-@pytest.mark.parametrize("number,words", [(110, "connect_timeout=4"), (2, "conf_file"), (13, "keyring"), (5, "")])
+@pytest.mark.parametrize("number,words", [(110, "connect_timeout=4"), (2, "conf_file"), (13, "no mon caps"), (5, "")])
 def test_connect_hint(number, words):
     assert words in ceph.connect_hint(number, 4)
 
@@ -99,3 +99,29 @@ def test_a_read_only_client_sends_no_changing_command():
         with pytest.raises(PlatformError, match="in check mode; nothing was sent"):
             change()
     assert len(client._handle.commands) == 1  # pylint: disable=protected-access
+
+
+def test_access_denied_names_the_command_and_the_caps_it_needs():
+    client = client_with((-13, b"", "access denied"))
+    with pytest.raises(PlatformError, match="the caps of client.ansible do not allow 'auth caps'; it needs mon 'allow rwx'"):
+        client.change({"prefix": "auth caps", "entity": "client.x", "caps": []})
+
+
+class FakeModule:
+    """What client_for reads of an AnsibleModule."""
+
+    def __init__(self, **params):
+        self.argument_spec = dict(ceph.CEPH_ARGS, secret={"type": "str", "no_log": True})
+        self.params = dict({"cluster": "ceph", "conf_file": None, "keyring": None, "key": None,
+                            "client_name": "client.admin", "conf": {}, "connect_timeout": 10, "secret": None}, **params)
+        self.check_mode = False
+        self.no_log_values = {str(value) for value in self.params["conf"].values()} | {
+            value for value in (self.params["key"], self.params["secret"]) if value}
+
+
+def test_client_for_unmasks_only_conf_values_that_are_not_secrets():
+    module = FakeModule(conf={"mon_host": "10.0.0.1", "key": "AQkey", "keyring": "/etc/ceph/k", "debug_ms": "AQsecret"},
+                        secret="AQsecret")
+    client = ceph.client_for(module)
+    assert module.no_log_values == {"AQkey", "/etc/ceph/k", "AQsecret"}
+    assert client.settings["mon_host"] == "10.0.0.1" and not client.read_only

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph import CephCommandError
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CephCommandError
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import differences
 from ansible_collections.bigdata.platform.plugins.modules import rados_pool

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: bigdata.platform contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Ceph through librados: the connection, mon commands, and the pool normaliser of rados_pool(_info).
+"""Ceph through librados: the connection, mon commands, pools and the pool normaliser of rados_pool(_info).
 
 Modules only talk librados (the rados Python binding): no ceph CLI, no daemon is started here.
 CephClient raises the collection's errors (CephCommandError for a refused mon command) and never
@@ -39,9 +39,12 @@ CEPH_ARGS = dict(
     keyring=dict(type="path", fallback=(env_fallback, ["CEPH_KEYRING"])),
     key=dict(type="str", no_log=True),
     client_name=dict(type="str", default="client.admin", aliases=["user"], fallback=(env_fallback, ["CEPH_CLIENT_NAME"])),
-    conf=dict(type="dict", default={}),
+    # no_log: conf can hold 'key'. client_for() unmasks the values of its settings that are not secret.
+    conf=dict(type="dict", default={}, no_log=True),
     connect_timeout=dict(type="int", default=10),
 )
+# conf settings whose value is (or names) a secret, kept hidden from every output.
+SECRET_SETTING_WORDS = ("key", "secret", "pass", "token")
 
 POOL_TYPES = {1: "replicated", 3: "erasure"}
 
@@ -62,8 +65,36 @@ class CephCommandError(PlatformError):
         return error
 
 
+def client_for(module, read_only=None):
+    """The CephClient of a module (read_only defaults to check mode); the non-secret conf values (mon_host...) show
+    in results instead of as ********. (run_module refuses connect_timeout <= 0, which librados takes as forever.)"""
+    # Never a value that is also the value of another no_log option (key, secret).
+    secrets = {str(value) for option, value in module.params.items()
+               if value and option != "conf" and module.argument_spec.get(option, {}).get("no_log")}
+    for name, value in module.params["conf"].items():
+        if str(value) not in secrets and not any(word in str(name).lower() for word in SECRET_SETTING_WORDS):
+            module.no_log_values.discard(str(value))
+    return CephClient.from_params(module.params, module.check_mode if read_only is None else read_only)
+
+
+def run_state(module, read_current, ensure_present, ensure_absent):
+    """The run() of a module that manages one named resource: read it, then ensure_<state>(module, client, current).
+    A failure after a change was sent says changed: true."""
+    client = client_for(module)
+    try:
+        current = read_current(client, module.params["name"])
+        ensure = ensure_absent if module.params["state"] == "absent" else ensure_present
+        return ensure(module, client, current)
+    except PlatformError as exc:
+        if client.changes_made:
+            exc.details["changed"] = True
+        raise
+    finally:
+        client.close()
+
+
 class CephClient:
-    """One librados connection, made on first use (never in the constructor)."""
+    """One librados connection, made on first use (never in the constructor); a context manager that closes it."""
 
     def __init__(self, cluster="ceph", conf_file=None, keyring=None, key=None, client_name="client.admin",
                  conf=None, connect_timeout=10, read_only=False):
@@ -99,13 +130,16 @@ class CephClient:
         return self._handle
 
     def _connect(self):
-        # conffile '' makes librados search its defaults ($CEPH_CONF, /etc/ceph/$cluster.conf, ...); None reads none.
-        handle = rados.Rados(clustername=self.cluster, name=self.client_name, conffile=self.conf_file or "",
-                             conf=self.settings)
+        # conffile '' makes librados search its defaults ($CEPH_CONF, /etc/ceph/$cluster.conf, ...) and fail when
+        # there is none; None reads none, enough when conf names the monitors.
+        conffile = self.conf_file or (None if "mon_host" in self.settings else "")
+        handle = None
         try:
+            handle = rados.Rados(clustername=self.cluster, name=self.client_name, conffile=conffile, conf=self.settings)
             handle.connect(timeout=self.connect_timeout)
         except rados.Error as exc:
-            handle.shutdown()
+            if handle is not None:
+                handle.shutdown()
             raise PlatformError("cannot connect to Ceph cluster '%s' as %s (conf_file %s): %s. %s"
                                 % (self.cluster, self.client_name, self.conf_file or "from librados' defaults", exc,
                                    connect_hint(getattr(exc, "errno", None), self.connect_timeout)),
@@ -117,12 +151,22 @@ class CephClient:
             self._handle.shutdown()
             self._handle = None
 
-    def mon_command(self, command, inbuf=b""):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def mon_command(self, command, inbuf=b"", writes=False):
         """Send one mon command (a dict); (ret, outbuf, outs), a non-zero ret raised as CephCommandError."""
+        handle = self.handle
         try:
-            ret, outbuf, outs = self.handle.mon_command(json.dumps(command), inbuf, timeout=self.connect_timeout)
+            ret, outbuf, outs = handle.mon_command(json.dumps(command), inbuf, timeout=self.connect_timeout)
         except rados.Error as exc:
-            raise CephCommandError(describe(command), -(getattr(exc, "errno", None) or errno.EIO), str(exc)) from None
+            ret, outs = -(getattr(exc, "errno", None) or errno.EIO), str(exc)
+        if ret == -errno.EACCES:
+            outs = "%s: the caps of %s do not allow '%s'; it needs %s" % (
+                (outs or "access denied").strip(), self.client_name, command["prefix"], caps_needed(command["prefix"], writes))
         if ret != 0:
             raise CephCommandError(describe(command), ret, outs)
         return ret, outbuf, outs
@@ -131,6 +175,11 @@ class CephClient:
         """A read-only mon command's JSON answer."""
         dummy, outbuf, dummy = self.mon_command(dict(args, prefix=prefix, format="json"))
         return json.loads(outbuf) if outbuf.strip() else None
+
+    def monitor_setting(self, name):
+        """A setting of the monitors as their configuration database holds it (or its default), as text."""
+        dummy, outbuf, dummy = self.mon_command(dict(prefix="config get", who="mon", key=name))
+        return outbuf.decode().strip()
 
     # -- pools --------------------------------------------------------------------------------------
     def pools(self, name=None):
@@ -171,32 +220,34 @@ class CephClient:
             ioctx.close()
 
     def create_pool(self, **args):
-        self._change(dict(args, prefix="osd pool create"))
+        self.change(dict(args, prefix="osd pool create"))
 
     def set_pool(self, pool, var, value, really=False):
         command = dict(prefix="osd pool set", pool=pool, var=var, val=str(value))
         if really:
             command["yes_i_really_mean_it"] = True
-        self._change(command)
+        self.change(command)
 
     def set_quota(self, pool, field, value):
-        self._change(dict(prefix="osd pool set-quota", pool=pool, field=field, val=str(value)))
+        self.change(dict(prefix="osd pool set-quota", pool=pool, field=field, val=str(value)))
 
     def enable_application(self, pool, app, really=False):
-        self._change(dict(prefix="osd pool application enable", pool=pool, app=app, yes_i_really_mean_it=really))
+        self.change(dict(prefix="osd pool application enable", pool=pool, app=app, yes_i_really_mean_it=really))
 
     def disable_application(self, pool, app):
-        self._change(dict(prefix="osd pool application disable", pool=pool, app=app, yes_i_really_mean_it=True))
+        self.change(dict(prefix="osd pool application disable", pool=pool, app=app, yes_i_really_mean_it=True))
 
     def delete_pool(self, pool):
-        self._change(dict(prefix="osd pool delete", pool=pool, pool2=pool, yes_i_really_really_mean_it=True))
+        self.change(dict(prefix="osd pool delete", pool=pool, pool2=pool, yes_i_really_really_mean_it=True))
 
-    def _change(self, command):
+    def change(self, command, inbuf=b""):
+        """Send a mon command that changes the cluster; (ret, outbuf, outs)."""
         # A safety net under check mode: the modules never get here then, and must never.
         if self.read_only:
             raise PlatformError("internal error: '%s' would change the cluster in check mode; nothing was sent" % describe(command))
-        self.mon_command(command)
+        answer = self.mon_command(command, inbuf, writes=True)
         self.changes_made += 1
+        return answer
 
 
 def describe(command):
@@ -206,17 +257,29 @@ def describe(command):
         words.append(command["var"])
     if "pool" in command:
         words.append("on pool '%s'" % command["pool"])
+    for key in ("entity", "name"):
+        if key in command:
+            words.append("of '%s'" % command[key])
     return " ".join(words)
+
+
+def caps_needed(prefix, writes):
+    """The mon caps a command needs, for the message of a refused one."""
+    if prefix.startswith("auth"):
+        return "mon 'allow rwx' (or 'allow *')" if writes else "mon 'allow rx' at least"
+    return "mon 'allow rw'" if writes else "mon 'allow r'"
 
 
 def connect_hint(error_number, timeout):
     if error_number == errno.ETIMEDOUT:
         return "No monitor answered within connect_timeout=%s s: check mon_host and that the monitors run." % timeout
     if error_number == errno.ENOENT:
-        return ("No monitor address or no keyring was found: give conf_file (or CEPH_CONF) or conf: {mon_host: ...}, "
+        return ("No ceph.conf, no monitor address or no keyring was found: give conf_file (or CEPH_CONF) or conf: {mon_host: ...}, "
                 "and keyring (or CEPH_KEYRING) or key.")
     if error_number in (errno.EACCES, errno.EPERM, errno.EINVAL):
-        return "Authentication failed: check client_name and its keyring or key."
+        # Ceph answers the same to a wrong key, an unknown user and a user without mon caps.
+        return ("Authentication failed or permission denied: the key is not the one of client_name, the user does not "
+                "exist, or it has no mon caps (connecting needs at least mon 'allow r').")
     return ""
 
 
