@@ -13,9 +13,8 @@ options:
   host:
     description:
       - Host name or address of the Cloudera Manager server, without scheme or port.
-      - When not given, the value of the E(CM_HOST) environment variable is used.
+      - Required. When not given, the value of the E(CM_HOST) environment variable is used.
     type: str
-    required: true
   port:
     description:
       - TCP port of the Cloudera Manager API.
@@ -33,15 +32,13 @@ options:
   username:
     description:
       - Cloudera Manager user, sent with HTTP basic authentication.
-      - When not given, the value of the E(CM_USERNAME) environment variable is used.
+      - Required. When not given, the value of the E(CM_USERNAME) environment variable is used.
     type: str
-    required: true
   password:
     description:
       - Password of O(username).
-      - When not given, the value of the E(CM_PASSWORD) environment variable is used.
+      - Required. When not given, the value of the E(CM_PASSWORD) environment variable is used.
     type: str
-    required: true
   api_version:
     description:
       - API version to use, such as V(v41).
@@ -54,4 +51,64 @@ attributes:
     support: full
     membership:
       - bigdata.platform.cloudera_manager
+"""
+
+    # The cluster a cm_* module works on, named the way the user knows it.
+    CLUSTER = r"""
+options:
+  cluster:
+    description:
+      - The cluster, by its name or by its display name (the name Cloudera Manager's UI shows, such as
+        V(Cluster 1), while the cluster's internal name may be V(cluster)).
+      - The module resolves it once, uses the internal name in API paths, and returns both as
+        C(cluster) and C(cluster_display_name).
+    type: str
+    required: true
+"""
+
+    # The connection of the cloudera_manager inventory plugin: the modules' options, read from the
+    # inventory file or the same CM_* environment variables.
+    INVENTORY = r"""
+options:
+  host:
+    description: Host name or address of the Cloudera Manager server, without scheme or port.
+    type: str
+    required: true
+    env:
+      - name: CM_HOST
+  port:
+    description: TCP port of the Cloudera Manager API; V(7180), or V(7183) with O(use_tls=true), when not given.
+    type: int
+    env:
+      - name: CM_PORT
+  use_tls:
+    description: Talk to Cloudera Manager over HTTPS.
+    type: bool
+    default: false
+  username:
+    description: Cloudera Manager user, sent with HTTP basic authentication.
+    type: str
+    required: true
+    env:
+      - name: CM_USERNAME
+  password:
+    description: Password of O(username). Keep it in a vault, or in E(CM_PASSWORD).
+    type: str
+    required: true
+    env:
+      - name: CM_PASSWORD
+  api_version:
+    description: API version to use, such as V(v41); read from the server when not given.
+    type: str
+  validate_certs:
+    description: Verify the server's TLS certificate.
+    type: bool
+    default: true
+  ca_cert:
+    description: Path to a PEM file of the CA certificate(s) that signed the server's certificate.
+    type: path
+  request_timeout:
+    description: Seconds to wait for the server to answer one HTTP request.
+    type: float
+    default: 30
 """

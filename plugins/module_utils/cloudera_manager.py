@@ -18,17 +18,21 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
+from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
+CM_ENVIRONMENT = {"host": "CM_HOST", "username": "CM_USERNAME", "password": "CM_PASSWORD"}
 HTTP_PORT = 7180
 HTTPS_PORT = 7183
 
 # Options documented by doc_fragments/cloudera_manager.py.
 CM_ARGS = dict(
-    host=dict(type="str", required=True, fallback=(env_fallback, ["CM_HOST"])),
+    # host, username and password are required, but checked by the client so that the message can name the
+    # environment variables too (AnsibleModule's 'missing required arguments' cannot).
+    host=dict(type="str", fallback=(env_fallback, ["CM_HOST"])),
     port=dict(type="int", fallback=(env_fallback, ["CM_PORT"])),
     use_tls=dict(type="bool", default=False),
-    username=dict(type="str", required=True, fallback=(env_fallback, ["CM_USERNAME"])),
-    password=dict(type="str", required=True, no_log=True, fallback=(env_fallback, ["CM_PASSWORD"])),
+    username=dict(type="str", fallback=(env_fallback, ["CM_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["CM_PASSWORD"])),
     api_version=dict(type="str"),
 )
 
@@ -78,6 +82,36 @@ def plan_parcel_path(stage, target):
     raise PlatformError("no way from parcel stage %s to %s" % (stage, target))
 
 
+def describe_clusters(clusters):
+    """'clusters: Cluster 1, Cluster 2; internal names: cluster, cluster2' (the names only when they differ)."""
+    if not clusters:
+        return "clusters: none"
+    shown = [c.get("displayName") or c["name"] for c in clusters]
+    names = [c["name"] for c in clusters]
+    text = "clusters: " + ", ".join(shown)
+    return text if names == shown else text + "; internal names: " + ", ".join(names)
+
+
+def with_cluster(client, params, check_mode=False):
+    """The module's params with `cluster` resolved once to CM's internal name (what paths use) and
+    `cluster_display_name` added. In check mode a cluster CM does not have yet is taken as named (an earlier
+    task of the same check-mode run would create it), with `cluster_missing` set, so that a check-mode run
+    on an empty estate predicts instead of failing."""
+    try:
+        cluster = client.resolve_cluster(params["cluster"])
+    except OptionError:
+        if not check_mode:
+            raise
+        return dict(params, cluster_display_name=params["cluster"], cluster_missing=True)
+    return dict(params, cluster=cluster["name"], cluster_display_name=cluster["display_name"], cluster_missing=False)
+
+
+def cluster_names(ref):
+    """(cluster, cluster_display_name) of an ApiClusterRef."""
+    ref = ref or {}
+    return ref.get("clusterName"), ref.get("displayName") or ref.get("clusterName")
+
+
 def cm_error_message(response, body):
     if response.status_code == 401:
         return ("authentication failed: Cloudera Manager refused the username and password (%s)"
@@ -105,8 +139,10 @@ def normalize_parcel(raw):
     if raw is None:
         return None
     state = raw.get("state") or {}
+    cluster, display_name = cluster_names(raw.get("clusterRef"))
     return {
-        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "cluster": cluster,
+        "cluster_display_name": display_name,
         "product": raw.get("product"),
         "version": raw.get("version"),
         "stage": raw.get("stage"),
@@ -126,8 +162,10 @@ def normalize_parcel(raw):
 def normalize_service(raw, config=None):
     if raw is None:
         return None
+    cluster, display_name = cluster_names(raw.get("clusterRef"))
     service = {
-        "cluster": (raw.get("clusterRef") or {}).get("clusterName"),
+        "cluster": cluster,
+        "cluster_display_name": display_name,
         "name": raw.get("name"),
         "type": raw.get("type"),
         "display_name": raw.get("displayName"),
@@ -154,16 +192,23 @@ def describe_parcel(parcel):
 
 
 def command_failure(command):
-    """CM's own message for a finished, failed command, with its children's (where the cause
-    usually is); None while it runs or when it succeeded."""
+    """CM's own message for a finished, failed command, with those of its failed children and theirs (a
+    cluster command fails in a service command, which fails in a role's: the cause is deepest); None while
+    it runs or when it succeeded."""
     if command.get("active") or command.get("success") is not False:
         return None
-    messages = [command.get("resultMessage") or "no message"]
+    return " ".join([command.get("resultMessage") or "no message"] + failed_children(command))
+
+
+def failed_children(command):
+    messages = []
     for child in (command.get("children") or {}).get("items") or []:
         if child.get("success") is False and child.get("resultMessage"):
-            where = (child.get("roleRef") or {}).get("roleName") or (child.get("hostRef") or {}).get("hostname")
+            where = ((child.get("roleRef") or {}).get("roleName") or (child.get("hostRef") or {}).get("hostname")
+                     or (child.get("serviceRef") or {}).get("serviceName"))
             messages.append("%s: %s" % (where, child["resultMessage"]) if where else child["resultMessage"])
-    return " ".join(messages)
+        messages.extend(failed_children(child))
+    return messages
 
 
 def command_failed(command, what):
@@ -178,6 +223,26 @@ def check_command(command, what):
     return command
 
 
+class CMTask:
+    """What one cm_* task does: its client and params, check mode, the one Deadline its waits share, whether
+    it changed anything and the steps it took (or, in check mode, would take)."""
+
+    def __init__(self, client, params, check_mode):
+        self.client = client
+        self.params = params
+        self.check_mode = check_mode
+        self.deadline = Deadline(params["timeout"])
+        self.commands = []
+        self.changed = False
+
+    def act(self, label, action, *args):
+        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`."""
+        self.changed = True
+        if label:
+            self.commands.append(label)
+        return None if self.check_mode else action(self.client, *args)
+
+
 class ClouderaManagerClient:
     """No request in the constructor; the API version is read on first use unless pinned."""
 
@@ -190,6 +255,9 @@ class ClouderaManagerClient:
             raise OptionError("host", host, "must be a host name or address, without spaces (set it or CM_HOST)")
         if api_version is not None and not re.match(r"^v\d+$", api_version):
             raise OptionError("api_version", api_version, "is not an API version such as v41")
+        if port is not None and not 1 <= port <= 65535:
+            raise OptionError("port", port, "is not a TCP port: give 1 to 65535, or leave it out for %d (%d with use_tls)"
+                              % (HTTP_PORT, HTTPS_PORT))
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
         base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
         self.http = HttpClient(base, auth=(username, password), validate_certs=validate_certs, ca_cert=ca_cert,
@@ -198,6 +266,11 @@ class ClouderaManagerClient:
 
     @classmethod
     def from_params(cls, params):
+        missing = [name for name in ("host", "username", "password") if params.get(name) is None]
+        if missing:
+            raise PlatformError("missing required arguments: %s; set them on the task, in module_defaults for "
+                                "group/bigdata.platform.cloudera_manager, or in the environment as %s"
+                                % (", ".join(missing), ", ".join(CM_ENVIRONMENT[name] for name in missing)))
         return cls(params["host"], params["username"], params["password"], port=params["port"],
                    use_tls=params["use_tls"], api_version=params["api_version"],
                    validate_certs=params["validate_certs"], ca_cert=params["ca_cert"],
@@ -229,15 +302,19 @@ class ClouderaManagerClient:
         return check_command(command, what)
 
     # -- clusters and Cloudera Manager settings --------------------------------------------------
-    def cluster_names(self):
-        return [item["name"] for item in self.http.get_json(self.path("clusters"))["items"]]
+    def clusters(self):
+        return self.http.get_json(self.path("clusters"))["items"]
 
-    def check_cluster(self, cluster):
-        """OptionError naming the clusters CM has, when `cluster` is not one of them."""
-        names = self.cluster_names()
-        if cluster not in names:
-            raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (clusters: %s)"
-                              % (", ".join(names) or "none"))
+    def resolve_cluster(self, cluster):
+        """{"name", "display_name"} of the cluster `cluster` names by its internal name or its displayName
+        (the name CM's UI shows); OptionError naming the clusters CM has when it names none."""
+        clusters = self.clusters()
+        found = [c for c in clusters if c["name"] == cluster] or [c for c in clusters if c.get("displayName") == cluster]
+        if len(found) != 1:
+            raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (%s)" % describe_clusters(clusters))
+        return {"name": found[0]["name"], "display_name": found[0].get("displayName") or found[0]["name"]}
+
+    check_cluster = resolve_cluster
 
     def cm_config(self):
         """Every Cloudera Manager setting, with defaults: {name: ApiConfig}."""
@@ -296,9 +373,13 @@ class ClouderaManagerClient:
     def read_service(self, cluster, name):
         return self.http.get_or_none(self.service_path(cluster, name))
 
-    def create_service(self, cluster, name, service_type):
-        body = {"items": [{"name": name, "type": service_type}]}
-        return self.http.post_json(self.path("clusters", cluster, "services"), body)["items"][0]
+    def create_service(self, cluster, name, service_type, display_name=None):
+        item = dict({"name": name, "type": service_type}, **({"displayName": display_name} if display_name else {}))
+        return self.http.post_json(self.path("clusters", cluster, "services"), {"items": [item]})["items"][0]
+
+    def update_service(self, cluster, name, display_name):
+        """ApiService's only writable field is its display name."""
+        return self.http.put_json(self.service_path(cluster, name), {"displayName": display_name})
 
     def delete_service(self, cluster, name):
         return self.http.delete(self.service_path(cluster, name))

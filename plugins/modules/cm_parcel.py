@@ -25,14 +25,11 @@ description:
   - A download is shared by every cluster of a Cloudera Manager; distribution and activation are per cluster.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
+  - bigdata.platform.cloudera_manager.CLUSTER
   - bigdata.platform.wait
   - bigdata.platform.tls
   - bigdata.platform.attributes
 options:
-  cluster:
-    description: Name of the cluster, as Cloudera Manager shows it (for example V(Cluster 1)).
-    type: str
-    required: true
   product:
     description: Parcel product name.
     type: str
@@ -102,9 +99,14 @@ parcel:
   type: dict
   contains:
     cluster:
-      description: Cluster name.
+      description: The cluster's internal name (what Cloudera Manager's API paths use).
+      type: str
+      sample: cluster
+    cluster_display_name:
+      description: The cluster's display name, as Cloudera Manager's UI shows it.
       type: str
       sample: Cluster 1
+      version_added: 0.2.0
     product:
       description: Product name.
       type: str
@@ -143,7 +145,7 @@ repositories:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    PARCEL_STATES, ClouderaManagerClient, cm_argument_spec, normalize_parcel, plan_parcel_path,
+    PARCEL_STATES, ClouderaManagerClient, cm_argument_spec, normalize_parcel, plan_parcel_path, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -164,10 +166,7 @@ def argument_spec():
 
 
 def read_current(client, params):
-    parcel = normalize_parcel(client.read_parcel(params["cluster"], params["product"], params["version"]))
-    if parcel is None:
-        client.check_cluster(params["cluster"])
-    return parcel
+    return normalize_parcel(client.read_parcel(params["cluster"], params["product"], params["version"]))
 
 
 def unknown_version(client, params):
@@ -252,10 +251,34 @@ def locate(client, params, check_mode, deadline):
     if parcel is None and repositories and check_mode:
         # The run adds the repository or, when it is there already, refreshes: the parcel would appear, available.
         parcel = dict(product=params["product"], version=params["version"], cluster=params["cluster"],
-                      stage="AVAILABLE_REMOTELY")
+                      cluster_display_name=params["cluster_display_name"], stage="AVAILABLE_REMOTELY")
     if parcel is None and params["state"] != "absent":
         raise unknown_version(client, params)
     return before, parcel, repositories
+
+
+# Stages in which a cluster holds a parcel on its hosts: Cloudera Manager then refuses to remove the download.
+HELD_STAGES = ("DISTRIBUTING", "DISTRIBUTED", "ACTIVATING", "ACTIVATED", "UNDISTRIBUTING")
+
+
+def refuse_removal_held_elsewhere(client, params, path):
+    """Before a walk that ends in removeDownload: fail (check mode too) when another cluster still has the parcel on
+    its hosts, since CM refuses removeDownload then and each re-run would send the refused command again."""
+    if "removeDownload" not in [command for command, dummy in path]:
+        return
+    held = []
+    for cluster in client.clusters():
+        if cluster["name"] == params["cluster"]:
+            continue
+        other = normalize_parcel(client.read_parcel(cluster["name"], params["product"], params["version"]))
+        if other and other["stage"] in HELD_STAGES:
+            held.append("%s (%s)" % (cluster.get("displayName") or cluster["name"], other["stage"]))
+    if held:
+        raise OptionError("state", params["state"], "cannot remove parcel %s %s from Cloudera Manager: it is still on the hosts "
+                                                    "of cluster %s, and Cloudera Manager keeps a download while a cluster "
+                                                    "has it distributed; remove it there first, or use state: downloaded "
+                                                    "to take it off this cluster's hosts only"
+                          % (params["product"], params["version"], ", ".join(held)))
 
 
 def planned(stage, target, wait):
@@ -266,11 +289,13 @@ def planned(stage, target, wait):
 
 
 def run(module):
-    params = module.params
-    client = ClouderaManagerClient.from_params(params)
+    client = ClouderaManagerClient.from_params(module.params)
+    params = with_cluster(client, module.params)
     deadline = Deadline(params["timeout"])
     target = PARCEL_STATES[params["state"]]
     before, parcel, repositories = locate(client, params, module.check_mode, deadline)
+    if parcel:
+        refuse_removal_held_elsewhere(client, params, plan_parcel_path(parcel["stage"], target))
     path = planned(parcel["stage"], target, params["wait"]) if parcel else []
     commands = [command for command, dummy in path if command]
     if parcel and not module.check_mode:

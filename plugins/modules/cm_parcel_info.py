@@ -16,13 +16,10 @@ description:
   - Returns each parcel in the same shape as M(bigdata.platform.cm_parcel) does.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
+  - bigdata.platform.cloudera_manager.CLUSTER
   - bigdata.platform.tls
   - bigdata.platform.attributes.INFO_MODULE
 options:
-  cluster:
-    description: Name of the cluster.
-    type: str
-    required: true
   product:
     description: Only parcels of this product, such as V(CDH).
     type: str
@@ -64,8 +61,13 @@ parcels:
   elements: dict
   contains:
     cluster:
-      description: Cluster name.
+      description: The cluster's internal name (what Cloudera Manager's API paths use).
       type: str
+    cluster_display_name:
+      description: The cluster's display name, as Cloudera Manager's UI shows it.
+      type: str
+      sample: Cluster 1
+      version_added: 0.2.0
     product:
       description: Product name.
       type: str
@@ -87,9 +89,9 @@ parcels:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    PARCEL_MOVES, ClouderaManagerClient, cm_argument_spec, normalize_parcel,
+    PARCEL_MOVES, ClouderaManagerClient, cm_argument_spec, normalize_parcel, with_cluster,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
 
@@ -122,11 +124,8 @@ def run(module):
     params = module.params
     stages = wanted_stages(params)
     client = ClouderaManagerClient.from_params(params)
-    try:
-        parcels = [normalize_parcel(raw) for raw in client.parcels(params["cluster"])]
-    except NotFound:
-        client.check_cluster(params["cluster"])
-        raise
+    params = with_cluster(client, params)
+    parcels = [normalize_parcel(raw) for raw in client.parcels(params["cluster"])]
     parcels = sorted((p for p in parcels if wanted(p, params, stages)), key=lambda p: (p["product"], p["version"]))
     return dict(changed=False, parcels=parcels)
 

@@ -16,20 +16,24 @@ description:
     in the same shape as M(bigdata.platform.cm_service) does; optionally with their configuration.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
+  - bigdata.platform.cloudera_manager.CLUSTER
   - bigdata.platform.tls
   - bigdata.platform.attributes.INFO_MODULE
 options:
-  cluster:
-    description: Name of the cluster.
-    type: str
-    required: true
   name:
     description: Only this service. When the cluster has no such service, RV(services) is empty.
     type: str
   config:
-    description: Also return every configuration setting of each service, with the value in effect (defaults included).
+    description:
+      - Also return every configuration setting of each service, with the value in effect (defaults included).
+      - Settings Cloudera Manager flags as sensitive (passwords) are masked.
     type: bool
     default: false
+  roles:
+    description: Also return the roles of each service (their hosts, states and role config groups).
+    type: bool
+    default: false
+    version_added: 0.2.0
 seealso:
   - module: bigdata.platform.cm_service
 """
@@ -62,8 +66,13 @@ services:
   elements: dict
   contains:
     cluster:
-      description: Cluster name.
+      description: The cluster's internal name (what Cloudera Manager's API paths use).
       type: str
+    cluster_display_name:
+      description: The cluster's display name, as Cloudera Manager's UI shows it.
+      type: str
+      sample: Cluster 1
+      version_added: 0.2.0
     name:
       description: Service name.
       type: str
@@ -92,14 +101,21 @@ services:
       description: Version of the software the service runs.
       type: str
     config:
-      description: Every setting with the value in effect; only with O(config=true).
+      description: Every setting with the value in effect, sensitive ones masked; only with O(config=true).
       type: dict
+    roles:
+      description:
+        - The service's roles, sorted by type and host name, as M(bigdata.platform.cm_role) returns them; only with
+          O(roles=true).
+      type: list
+      elements: dict
+      version_added: 0.2.0
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    ClouderaManagerClient, cm_argument_spec, config_value, normalize_service,
+    ClouderaManagerClient, cm_argument_spec, config_value, normalize_service, with_cluster,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound
+from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import read_roles, shown_settings
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
 
@@ -109,39 +125,35 @@ def argument_spec():
         cluster=dict(type="str", required=True),
         name=dict(type="str"),
         config=dict(type="bool", default=False),
+        roles=dict(type="bool", default=False),
     ))
 
 
 def read_services(client, params):
-    cluster = params["cluster"]
-    try:
-        if params["name"]:
-            raw = client.read_service(cluster, params["name"])
-            if raw is None:
-                client.check_cluster(cluster)
-            return [raw] if raw else []
-        return client.services(cluster)
-    except NotFound:
-        client.check_cluster(cluster)
-        raise
+    if params["name"]:
+        raw = client.read_service(params["cluster"], params["name"])
+        return [raw] if raw else []
+    return client.services(params["cluster"])
 
 
 def run(module):
-    params = module.params
-    client = ClouderaManagerClient.from_params(params)
+    client = ClouderaManagerClient.from_params(module.params)
+    params = with_cluster(client, module.params)
     services = []
     for raw in sorted(read_services(client, params), key=lambda s: s["name"]):
         config = None
         if params["config"]:
             items = client.service_config(params["cluster"], raw["name"])
-            config = {key: config_value(item) for key, item in items.items()}
-        services.append(normalize_service(raw, config))
+            config = shown_settings({key: config_value(item) for key, item in items.items()}, items)
+        service = normalize_service(raw, config)
+        if params["roles"]:
+            service["roles"] = read_roles(client, params["cluster"], raw["name"])
+        services.append(service)
     return dict(changed=False, services=services)
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)],
-               identity=("cluster", "name"))
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)], identity=("cluster", "name"))
 
 
 if __name__ == "__main__":

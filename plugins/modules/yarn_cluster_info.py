@@ -246,7 +246,7 @@ def run(module):
 
 
 def main():
-    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)])
+    run_module(argument_spec(), run, required_libs=[("requests", HAS_REQUESTS, REQUESTS_IMPORT_ERROR)], identity=())
 
 
 if __name__ == "__main__":

@@ -23,3 +23,8 @@ class InProcessModule:
         assert not result.error_messages, result.error_messages
         self.params = result.validated_parameters
         self.check_mode = check_mode
+        self.no_log_values = set()
+        self.warnings = []
+
+    def warn(self, warning):
+        self.warnings.append(warning)

@@ -10,7 +10,7 @@ from integration.cm_common import CLUSTER, InProcessModule, connection, task
 from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_7, CDH_7_1_8, CDH_7_1_9, REPO_7_1_7, REPO_7_1_8, REPO_7_1_9
 
-PARCEL_KEYS = {"cluster", "product", "version", "stage", "display_name", "description", "state"}
+PARCEL_KEYS = {"cluster", "cluster_display_name", "product", "version", "stage", "display_name", "description", "state"}
 STATE_KEYS = {"progress", "total_progress", "count", "total_count", "errors", "warnings"}
 TARGETS = {"available": "AVAILABLE_REMOTELY", "downloaded": "DOWNLOADED", "distributed": "DISTRIBUTED",
            "activated": "ACTIVATED", "absent": "AVAILABLE_REMOTELY"}
@@ -49,8 +49,9 @@ def test_check_apply_again_and_info(sim, ansible):
                              # cleanup
                              dict(parcel_task(sim, state="absent"), check_mode=True),
                              parcel_task(sim, state="absent"), parcel_task(sim, state="absent"),
+                             dict(parcel_task(sim, version=CDH_7_1_7, state="absent"), check_mode=True),
                              parcel_task(sim, version=CDH_7_1_7, state="absent")], diff=True)
-    applied, again, listed, active, predicted, removed, removed_again, shared = run.results
+    applied, again, listed, active, predicted, removed, removed_again, shared_check, shared = run.results
     assert applied["changed"] and not applied.get("failed"), applied
     assert set(applied) >= {"parcel", "commands", "diff"}
     assert set(applied["parcel"]) == PARCEL_KEYS and set(applied["parcel"]["state"]) == STATE_KEYS
@@ -67,10 +68,14 @@ def test_check_apply_again_and_info(sim, ansible):
     assert predicted["changed"] and predicted["commands"] == ["deactivate", "startRemovalOfDistribution", "removeDownload"]
     assert removed["commands"] == predicted["commands"] and removed["parcel"]["stage"] == "AVAILABLE_REMOTELY"
     assert not removed_again["changed"]
-    # The download of 7.1.7 is shared with Cluster 2, which still runs it: CM refuses, the task says why.
-    assert_clean_failure(shared, "HTTP 400", "still distributed in cluster 'Cluster 2'")
+    # The download of 7.1.7 is shared with Cluster 2, which still runs it: CM would refuse removeDownload, so check
+    # mode and the run fail before sending anything, saying why and what to do instead (issue 12 item 12).
+    for result in (shared_check, shared):
+        assert_clean_failure(result, "option 'state'", "still on the hosts of cluster Cluster 2 (ACTIVATED)",
+                             "use state: downloaded")
+        assert result["changed"] is False
     assert posted_commands(sim) == applied["commands"] + predicted["commands"]
-    assert posted_commands(sim, CDH_7_1_7) == ["startRemovalOfDistribution", "removeDownload"]
+    assert posted_commands(sim, CDH_7_1_7) == []
 
 
 def test_every_starting_stage_reaches_every_target(sim):
@@ -122,7 +127,7 @@ def test_a_download_another_cluster_starts_meanwhile_is_joined_not_failed(sim, m
     assert raced
     assert result["parcel"]["stage"] == "DOWNLOADED"
     assert [(e.path.split("/")[4], e.status) for e in sim.log.entries("POST", path="startDownload")] == [
-        ("Cluster%202", 200), ("Cluster%201", 400)]
+        ("Cluster%202", 200), ("cluster", 400)]
 
 
 def test_an_illegal_command_refused_without_a_stage_change_still_fails(sim, monkeypatch):
@@ -179,8 +184,21 @@ def test_bad_input_is_named(sim, ansible):
         {"bigdata.platform.cm_parcel_info": dict(connection(sim), cluster="Cluster 9")},
         info_task(sim, api_version="41"),
         info_task(sim, stage=["actived"]),
+        parcel_task(sim, product=""),
+        parcel_task(sim, port=0),
+        {"bigdata.platform.cm_parcel": {"cluster": CLUSTER, "version": CDH_7_1_8}},
+        {"bigdata.platform.cm_service": {"cluster": CLUSTER, "name": "hdfs", "host": "127.0.0.1"}},
     ])
-    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster, bad_version, bad_stage = run.results
+    unknown, no_cluster, bad_repo, bad_host, absent_unknown, info_no_cluster, bad_version, bad_stage = run.results[:8]
+    empty_product, port_zero, no_connection, no_credentials = run.results[8:]
+    # issue 12 item 13: the empty product is blamed, not version; port 0 is not silently 7180
+    assert_clean_failure(empty_product, "option 'product'")
+    assert "version" not in empty_product["msg"]
+    assert_clean_failure(port_zero, "option 'port'", "0", "1 to 65535")
+    # issue 20: the message names the environment variables that stand in for the options
+    assert_clean_failure(no_connection, "missing required arguments: host, username, password",
+                         "CM_HOST, CM_USERNAME, CM_PASSWORD", "module_defaults")
+    assert_clean_failure(no_credentials, "missing required arguments: username, password", "CM_USERNAME, CM_PASSWORD")
     assert_clean_failure(unknown, "option 'version'", "7.9.9-1", CDH_7_1_7, CDH_7_1_8)
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1, Cluster 2")
     assert_clean_failure(bad_repo, "option 'repo_url'", "archive.cloudera.com/cdh7")
@@ -205,16 +223,17 @@ def test_failed_download_and_distribution_fail_with_cms_errors(sim, ansible):
     assert_clean_failure(distribution, "No space left on device on c1-node-2")
     assert distribution["last_state"]["state"]["errors"] == ["No space left on device on c1-node-2"]
     # Errors CM still lists from the failed attempt do not fail a later walk that arrives.
-    assert back["commands"] == ["removeDownload"] and not back.get("failed"), back
-    assert retried["changed"] and retried["parcel"]["stage"] == "DISTRIBUTED", retried
+    assert back.get("commands") == ["removeDownload"] and not back.get("failed"), back
+    assert retried["changed"] and retried.get("parcel", {}).get("stage") == "DISTRIBUTED", retried
 
 
 def test_refused_command_wait_false_and_timeout(sim, ansible):
-    """One playbook at speed 1: a 400 CM gives while parcel work settles fails the task and is never retried;
-    wait: false sends the next command and returns; a timeout names the task's timeout and the last stage."""
-    sim.clock.set_speed(1)
+    """One playbook: a 400 CM gives while parcel work settles fails the task and is never retried; wait: false sends
+    the next command and returns; a timeout names the task's timeout and the last stage. Simulated time all but
+    stands still, so the distribution still runs when the last task waits on it however loaded the machine is."""
+    sim.clock.set_speed(0.001)
     sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, "DISTRIBUTED")
-    sim.faults.add(method="POST", path="Cluster%201/.*/commands/activate$", status=400,
+    sim.faults.add(method="POST", path="clusters/cluster/.*/commands/activate$", status=400,
                    body={"message": "Parcel CDH-7.1.8 is being distributed; try again later."})
     run = ansible.run_tasks([parcel_task(sim, state="activated"),
                              parcel_task(sim, cluster="Cluster 2", state="distributed", wait=False),
@@ -222,7 +241,7 @@ def test_refused_command_wait_false_and_timeout(sim, ansible):
     refused, no_wait, timed_out = run.results
     assert_clean_failure(refused, "HTTP 400", "try again later")
     assert refused["changed"] is False and refused["commands"] == []
-    assert sim.log.count("POST", "Cluster%201/.*/commands/") == 1
+    assert sim.log.count("POST", "clusters/cluster/.*/commands/") == 1
     assert no_wait["changed"] and no_wait["commands"] == ["startDistribution"], no_wait
     assert no_wait["parcel"]["stage"] == "DISTRIBUTING"
     assert_clean_failure(timed_out, "the task's timeout of 1s ran out", "last state seen: stage DISTRIBUTING")

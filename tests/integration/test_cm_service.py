@@ -13,7 +13,7 @@ from integration.playbook import assert_clean_failure
 from simulators.cloudera_manager import CDH_7_1_8
 
 SERVICE_KEYS = {"cluster", "name", "type", "display_name", "service_state", "health_summary", "config_staleness_status",
-                "client_config_staleness_status", "maintenance_mode", "service_version"}
+                "client_config_staleness_status", "maintenance_mode", "service_version", "cluster_display_name"}
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def test_config_check_apply_again_and_info(sim, ansible):
     applied, again, hdfs, every, reset, reset_again = run.results
     assert applied["changed"] and applied["commands"] == ["rollingRestart", "deployClientConfig"], applied
     assert set(applied) >= {"service", "commands", "diff"}
-    assert set(applied["service"]) == SERVICE_KEYS | {"config"}
+    assert set(applied["service"]) == SERVICE_KEYS | {"config", "roles"}
     assert applied["service"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
     assert applied["service"]["config_staleness_status"] == applied["service"]["client_config_staleness_status"] == "FRESH"
     assert applied["diff"]["after"]["config"] == {"dfs_replication": "2", "dfs_permissions": "true"}
@@ -64,7 +64,9 @@ def test_config_check_apply_again_and_info(sim, ansible):
     assert set(hdfs["services"][0]) == SERVICE_KEYS | {"config"}
     assert [s["name"] for s in every["services"]] == ["hdfs", "yarn", "zookeeper"]
     assert set(every["services"][0]) == SERVICE_KEYS
-    assert {k: v for k, v in applied["service"].items() if k != "config"} == every["services"][0]
+    assert {k: v for k, v in applied["service"].items() if k not in ("config", "roles")} == every["services"][0]
+    assert [(r["type"], r["role_state"]) for r in applied["service"]["roles"]] == \
+        [("DATANODE", "STARTED")] * 3 + [("NAMENODE", "STARTED"), ("SECONDARYNAMENODE", "STARTED")]
     # null: back to the default (a change only while a value is set); the running service is now stale.
     assert reset["changed"] and reset["service"]["config"] == {"dfs_replication": "3"}, reset
     assert reset["diff"]["before"]["config"] == {"dfs_replication": "2"}
@@ -245,3 +247,27 @@ def test_check_mode_with_a_command_in_progress_predicts_what_the_run_does(sim, s
             client.service_command(CLUSTER, "kafka", "stop", Deadline(60))
         client.delete_service(CLUSTER, "kafka")
         sim.clock.set_speed(0.01)
+
+
+def test_a_delete_whose_retry_finds_the_service_gone_and_a_refused_start(sim, ansible):
+    """Issue 12 items 3 and 9. The first DELETE is answered only after the client gave up (request_timeout 1 s) but
+    CM deleted the service; the retry that finds it gone (404) means success, changed. A start CM refuses (503 on the
+    POST itself) changed nothing; a command CM accepted and that then failed did."""
+    client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
+    client.create_service(CLUSTER, "kafka", "KAFKA")
+    sim.faults.add(method="DELETE", path="/services/kafka$", delay=1.2)
+    sim.faults.add(method="DELETE", path="/services/kafka$", delay=2.5)
+    sim.faults.add(method="POST", path="/services/zookeeper/commands/stop$", status=503, count=1)
+    sim.control_fail_next_command("yarn", message="NodeManager did not stop")
+    run = ansible.run_tasks([service_task(sim, name="kafka", state="absent", request_timeout=1),
+                             service_task(sim, name="zookeeper", state="stopped"),
+                             service_task(sim, name="yarn", state="stopped")])
+    deleted, refused, failed = run.results
+    assert deleted["changed"] is True and not deleted.get("failed") and deleted["service"] is None, deleted
+    assert 404 in [entry.status for entry in sim.log.entries("DELETE", "/services/kafka$")]
+    assert "kafka" not in sim.clusters["cluster"]["services"]
+    assert_clean_failure(refused, "HTTP 503")
+    assert refused["changed"] is False and refused["commands"] == []
+    assert sim.log.count("POST", "/services/zookeeper/commands/stop$") == 1  # a POST is never sent twice
+    assert_clean_failure(failed, "NodeManager did not stop")
+    assert failed["changed"] is True and failed["commands"] == ["stop"]

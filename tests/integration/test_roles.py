@@ -11,8 +11,7 @@ from collection import REPO_ROOT
 from integration.playbook import BIN_DIR, assert_clean_failure
 
 CDH_7_1_7 = "7.1.7-1.cdh7.1.7.p0.15945976"
-ROLES = ["rhev_vms", "ceph_pools", "ceph_clients", "cm_parcel_rollout", "cm_services", "sahara_cluster", "yarn_apps",
-         "yarn_queues"]
+ROLES = sorted(os.listdir(os.path.join(REPO_ROOT, "roles")))
 
 # role -> (variables with one wrong type, words the message must contain)
 WRONG_TYPES = {
@@ -22,6 +21,9 @@ WRONG_TYPES = {
                      ["caps", "dict"]),
     "cm_parcel_rollout": ({"cm_parcel_rollout_cluster": "Cluster 1", "cm_parcel_rollout_version": "7.1.8",
                            "cm_parcel_rollout_health_timeout": "soon"}, ["cm_parcel_rollout_health_timeout", "int"]),
+    "cm_cluster": ({"cm_cluster_name": "cluster", "cm_cluster_timeout": "soon"}, ["cm_cluster_timeout", "int"]),
+    "cm_hosts": ({"cm_hosts_list": [{"hostname": "node1.example.com"}], "cm_hosts_timeout": "soon"},
+                 ["cm_hosts_timeout", "int"]),
     "cm_services": ({"cm_services_cluster": "Cluster 1", "cm_services_restart_on_config_change": "maybe"},
                     ["cm_services_restart_on_config_change", "bool"]),
     "sahara_cluster": ({"sahara_cluster_name": "c1", "sahara_cluster_node_groups": ["worker"]},
@@ -44,6 +46,7 @@ def validation_results(run):
 
 
 def test_every_role_has_the_files_the_issue_asks_for():
+    assert sorted(WRONG_TYPES) == ROLES, "every role needs a WRONG_TYPES case"
     for role in ROLES:
         root = os.path.join(REPO_ROOT, "roles", role)
         for name in ("meta/argument_specs.yml", "defaults/main.yml", "tasks/main.yml", "README.md"):
@@ -119,20 +122,20 @@ def test_parcel_rollout_restarts_stale_services_one_at_a_time_and_resumes_after_
     failures = [result for result in failed.results if result.get("failed")]
     assert len(failures) == 1, failed.output
     assert_clean_failure(failures[0], message)
-    # hdfs went first and passed its health gate; yarn failed; zookeeper was not touched.
-    assert restarts(cm) == ["hdfs", "yarn"]
-    assert staleness(cm) == {"hdfs": "FRESH", "yarn": "STALE", "zookeeper": "STALE"}
+    # Dependency order, not name order: zookeeper, then hdfs, passed their health gates; yarn failed.
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn"]
+    assert staleness(cm) == {"hdfs": "FRESH", "yarn": "STALE", "zookeeper": "FRESH"}
 
     resumed = run_rollout(ansible, cm)
     assert not any(result.get("failed") for result in resumed.results), resumed.output
-    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn", "yarn"]
     assert set(staleness(cm).values()) == {"FRESH"}
     gates = [result for result in resumed.results if "services" in result and result.get("attempts")]
     assert gates and all(service["health_summary"] == "GOOD" for gate in gates for service in gate["services"])
 
     again = run_rollout(ansible, cm)
     assert not any(result.get("changed") or result.get("failed") for result in again.results), again.output
-    assert restarts(cm) == ["hdfs", "yarn", "yarn", "zookeeper"]
+    assert restarts(cm) == ["zookeeper", "hdfs", "yarn", "yarn"]
 
 
 def test_health_gate_stops_the_rollout_when_a_service_stays_unhealthy(ansible, start_simulator):

@@ -81,7 +81,7 @@ def test_unknown_api_version_is_404(sim):
 
 def test_clusters_and_cm_config(client):
     clusters = cm_client.ClustersResourceApi(client).read_clusters().items
-    assert [c.name for c in clusters] == ["Cluster 1", "Cluster 2"]
+    assert [(c.name, c.display_name) for c in clusters] == [("cluster", "Cluster 1"), ("cluster2", "Cluster 2")]
     assert cm_client.ClustersResourceApi(client).read_cluster(CLUSTER).full_version == "7.1.7"
     manager = cm_client.ClouderaManagerResourceApi(client)
     full = {item.name: item for item in manager.get_config(view="full").items}
@@ -125,7 +125,7 @@ def test_parcel_walks_every_stage_forward_and_back(client):
     parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
     seen = read_stage(client, CDH_7_1_8)
     assert seen.stage == "DOWNLOADING" and seen.state.total_progress > 0
-    assert seen.cluster_ref.cluster_name == CLUSTER
+    assert (seen.cluster_ref.cluster_name, seen.cluster_ref.display_name) == ("cluster", CLUSTER)
     assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
     # The download is CM-wide: the other cluster sees it too.
     assert read_stage(client, CDH_7_1_8, "Cluster 2").stage == "DOWNLOADED"
@@ -252,3 +252,158 @@ def test_test_hooks_answer_over_http(sim, client):
     assert read_stage(client, CDH_7_1_8).stage == "DISTRIBUTED"
     assert control("fail_next_download", {"product": "CDH", "version": CDH_7_1_9})["armed"] == "download"
     assert control("set_service", {"cluster": CLUSTER, "service": "hdfs", "stale": "STALE"})["configStalenessStatus"] == "STALE"
+
+
+# -- clusters, hosts, host templates, cluster commands (an empty Cloudera Manager) ----------------------
+@pytest.fixture
+def empty(start_simulator):
+    return start_simulator("cm", speed=20, clusters=())
+
+
+NODES = [("node%d.example.com" % index, "10.1.0.%d" % index) for index in (1, 2, 3)]
+
+
+def test_an_empty_cm_knows_a_host_only_once_its_agent_heartbeats(empty):
+    client = client_for(empty)
+    hosts = cm_client.HostsResourceApi(client)
+    assert cm_client.ClustersResourceApi(client).read_clusters().items == []
+    assert hosts.read_hosts().items == []
+    empty.control_agent_heartbeat(hosts=[{"hostname": name, "ip_address": ip} for name, ip in NODES])
+    known = hosts.read_hosts().items
+    assert [(h.hostname, h.ip_address, h.health_summary) for h in known] == [(n, ip, "GOOD") for n, ip in NODES]
+    assert known[0].host_id != known[0].hostname and known[0].last_heartbeat
+    # POST /hosts registers a host by hostname and address; its hostId is the hostname; no heartbeat yet.
+    node9 = cm_client.ApiHostList(items=[cm_client.ApiHost(hostname="node9.example.com", ip_address="10.1.0.9")])
+    created = hosts.create_hosts(body=node9)
+    assert (created.items[0].host_id, created.items[0].health_summary, created.items[0].last_heartbeat) == \
+        ("node9.example.com", "BAD", None)
+    with pytest.raises(ApiException) as twice:
+        hosts.create_hosts(body=node9)
+    assert twice.value.status == 400
+    with pytest.raises(ApiException) as by_name:
+        hosts.read_host(NODES[0][0])
+    assert by_name.value.status == 404  # /hosts/{hostId} takes the hostId
+    updated = hosts.update_host(known[0].host_id, body=cm_client.ApiHost(rack_id="/rack1"))
+    assert updated.rack_id == "/rack1"
+    assert hosts.enter_maintenance_mode(known[0].host_id).success is True
+    assert hosts.read_host(known[0].host_id).maintenance_mode is True
+    assert hosts.delete_host("node9.example.com").hostname == "node9.example.com"
+
+
+def test_cluster_by_display_name_hosts_templates_and_commands(empty):
+    client = client_for(empty)
+    clusters = cm_client.ClustersResourceApi(client)
+    empty.control_agent_heartbeat(hosts=[{"hostname": name, "ip_address": ip} for name, ip in NODES])
+    created = clusters.create_clusters(body=cm_client.ApiClusterList(items=[
+        cm_client.ApiCluster(name="cluster", display_name="Cluster 1", full_version="7.1.7")]))
+    assert (created.items[0].name, created.items[0].display_name, created.items[0].version) == ("cluster", "Cluster 1", "CDH7")
+    with pytest.raises(ApiException) as taken:
+        other = cm_client.ApiCluster(name="other", display_name="Cluster 1", version="CDH7")
+        clusters.create_clusters(body=cm_client.ApiClusterList(items=[other]))
+    assert taken.value.status == 400
+    # Either name in paths; answers carry the internal name and the display name.
+    assert clusters.read_cluster("Cluster 1").name == clusters.read_cluster("cluster").name == "cluster"
+    assert "HDFS" in clusters.list_service_types("Cluster 1").items
+    ids = [h.host_id for h in cm_client.HostsResourceApi(client).read_hosts().items]
+    added = clusters.add_hosts("Cluster 1", body=cm_client.ApiHostRefList(items=[cm_client.ApiHostRef(host_id=i) for i in ids]))
+    assert [ref.host_id for ref in added.items] == ids
+    assert [h.cluster_ref.display_name for h in clusters.list_hosts("cluster").items] == ["Cluster 1"] * 3
+
+    services = cm_client.ServicesResourceApi(client)
+    services.create_services("Cluster 1", body=cm_client.ApiServiceList(items=[
+        cm_client.ApiService(name="zookeeper", type="ZOOKEEPER"), cm_client.ApiService(name="hdfs", type="HDFS")]))
+    services.update_service_config("Cluster 1", "hdfs", body=cm_client.ApiServiceConfig(
+        items=[cm_client.ApiConfig(name="zookeeper_service", value="zookeeper")]))
+    templates = cm_client.HostTemplatesResourceApi(client)
+    made = templates.create_host_templates("Cluster 1", body=cm_client.ApiHostTemplateList(items=[cm_client.ApiHostTemplate(
+        name="workers", role_config_group_refs=[cm_client.ApiRoleConfigGroupRef(role_config_group_name="hdfs-DATANODE-BASE"),
+                                                cm_client.ApiRoleConfigGroupRef(role_config_group_name="zookeeper-SERVER-BASE")])]))
+    assert made.items[0].cluster_ref.cluster_name == "cluster"
+    assert [t.name for t in templates.read_host_templates("cluster").items] == ["workers"]
+    applied = templates.apply_host_template("Cluster 1", "workers", start_roles=False,
+                                            body=cm_client.ApiHostRefList(items=[cm_client.ApiHostRef(host_id=i) for i in ids]))
+    assert (applied.active, applied.success) == (False, True)
+    with pytest.raises(ApiException) as again:
+        templates.apply_host_template("Cluster 1", "workers", body=cm_client.ApiHostRefList(items=[cm_client.ApiHostRef(host_id=ids[0])]))
+    assert again.value.status == 400 and "already has roles" in again.value.body
+    assert len(cm_client.RolesResourceApi(client).read_roles("Cluster 1", "hdfs").items) == 3
+    assert len(cm_client.HostsResourceApi(client).read_host(ids[0]).role_refs) == 2
+
+    start = clusters.start_command("Cluster 1")
+    assert start.active is True
+    done = wait_command(client, start)
+    assert done.success is True and [c.service_ref.service_name for c in done.children.items] == ["zookeeper", "hdfs"]
+    assert clusters.read_cluster("cluster").entity_status == "GOOD_HEALTH"
+    rolling = clusters.rolling_restart("Cluster 1", body=cm_client.ApiRollingRestartClusterArgs(slave_batch_size=1))
+    assert wait_command(client, rolling).success is True
+    assert [entry["where"] for entry in empty.restart_log] == [[name] for name, ip in NODES]
+    restart = clusters.restart_command("Cluster 1", body=cm_client.ApiRestartClusterArgs(restart_only_stale_services=False))
+    assert wait_command(client, restart).success is True
+    assert wait_command(client, clusters.deploy_client_config("Cluster 1")).success is True
+
+    with pytest.raises(ApiException) as carrying:
+        clusters.remove_host("Cluster 1", ids[0])
+    assert carrying.value.status == 400 and "still has roles" in carrying.value.body
+    removal = cm_client.HostsResourceApi(client).remove_hosts_from_cluster(
+        body=cm_client.ApiHostsToRemoveArgs(hosts_to_remove=[NODES[0][0]]))
+    assert wait_command(client, removal).success is True
+    assert [h.hostname for h in clusters.list_hosts("cluster").items] == [NODES[1][0], NODES[2][0]]
+    with pytest.raises(ApiException) as running:
+        clusters.delete_cluster("Cluster 1")
+    assert running.value.status == 400
+    assert wait_command(client, clusters.stop_command("Cluster 1")).success is True
+    templates.delete_host_template("Cluster 1", "workers")
+    assert clusters.delete_cluster("Cluster 1").name == "cluster"
+    assert clusters.read_clusters().items == []
+
+
+def test_agents_heartbeat_through_the_control_api(empty):
+    """How the demo and the platform playbooks play the agents: POST /_sim/control/agent_heartbeat."""
+    body = json.dumps({"hosts": [{"hostname": name, "ip_address": ip} for name, ip in NODES]}).encode()
+    request = urllib.request.Request(empty.url + "/_sim/control/agent_heartbeat", data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        answered = json.loads(response.read())
+    assert [h["hostname"] for h in answered["items"]] == [name for name, ip in NODES]
+    hosts = cm_client.HostsResourceApi(client_for(empty)).read_hosts().items
+    assert {(h.hostname, h.health_summary) for h in hosts} == {(name, "GOOD") for name, ip in NODES}
+    request = urllib.request.Request(empty.url + "/_sim/control/agent_stop", method="POST",
+                                     data=json.dumps({"hostname": NODES[0][0]}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert json.loads(response.read())["healthSummary"] == "BAD"
+
+
+def test_display_name_template_update_and_membership_reset(sim):
+    client = client_for(sim)
+    clusters = cm_client.ClustersResourceApi(client)
+    renamed = clusters.update_cluster("Cluster 2", body=cm_client.ApiCluster(name="cluster2", display_name="Platform B"))
+    assert (renamed.name, renamed.display_name) == ("cluster2", "Platform B")
+    assert clusters.read_cluster("Platform B").name == "cluster2"
+    with pytest.raises(ApiException) as gone:
+        clusters.read_cluster("Cluster 2")
+    assert gone.value.status == 404
+    templates = cm_client.HostTemplatesResourceApi(client)
+    ref = cm_client.ApiRoleConfigGroupRef
+    templates.create_host_templates("Platform B", body=cm_client.ApiHostTemplateList(items=[cm_client.ApiHostTemplate(
+        name="edge", role_config_group_refs=[ref(role_config_group_name="hdfs-GATEWAY-BASE")])]))
+    updated = templates.update_host_template("Platform B", "edge", body=cm_client.ApiHostTemplate(
+        name="edge", role_config_group_refs=[ref(role_config_group_name="hdfs-GATEWAY-BASE"),
+                                             ref(role_config_group_name="yarn-GATEWAY-BASE")]))
+    assert [r.role_config_group_name for r in templates.read_host_template("cluster2", "edge").role_config_group_refs] == \
+        [r.role_config_group_name for r in updated.role_config_group_refs] == ["hdfs-GATEWAY-BASE", "yarn-GATEWAY-BASE"]
+    with pytest.raises(ApiException) as two_of_a_type:
+        templates.update_host_template("cluster2", "edge", body=cm_client.ApiHostTemplate(name="edge", role_config_group_refs=[
+            ref(role_config_group_name="hdfs-GATEWAY-BASE"), ref(role_config_group_name="hdfs-GATEWAY-BASE")]))
+    assert two_of_a_type.value.status == 400
+    with pytest.raises(ApiException) as unique:
+        templates.create_host_templates("Cluster 1", body=cm_client.ApiHostTemplateList(items=[cm_client.ApiHostTemplate(
+            name="edge", role_config_group_refs=[])]))
+    assert unique.value.status == 400  # host template names are unique across clusters
+    with pytest.raises(ApiException) as carrying:
+        clusters.remove_all_hosts("Platform B")
+    assert carrying.value.status == 400
+    host = cm_client.HostsResourceApi(client)
+    first = clusters.list_hosts("Platform B").items[0]
+    assert host.enter_maintenance_mode(first.host_id).success and host.exit_maintenance_mode(first.host_id).success
+    assert host.read_host(first.host_id).maintenance_mode is False
