@@ -575,8 +575,9 @@ def scale_ceph(playbooks, ceph, sizes):
         run = playbooks.run(tasks, play)
         items = item_times(run["entries"], "Ensure each pool is as described")
         rows.append(scale_row("ceph_pools role, no-op (real Ceph)", size, run, items, None, None))
-        for pool in pools:
-            ceph.mon_command("osd pool rm", pool=pool["name"], pool2=pool["name"], yes_i_really_really_mean_it=True)
+        if size != sizes[-1]:  # the last size's pools go with the throwaway cluster
+            for pool in pools:
+                ceph.mon_command("osd pool rm", pool=pool["name"], pool2=pool["name"], yes_i_really_really_mean_it=True)
     return rows
 
 
