@@ -1,5 +1,5 @@
 # The two commands the README gives: `make demo` and `make test`. Both install what they need.
-.PHONY: demo test sanity bootstrap stress-timing matrix units galaxy-importer
+.PHONY: demo test sanity bootstrap stress-timing matrix units galaxy-importer bench
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -27,3 +27,8 @@ galaxy-importer: bootstrap
 # The waiting/timeout tests with three CPU burners beside them on two cores (scripts/stress-timing.sh).
 stress-timing:
 	bash scripts/stress-timing.sh
+
+# Benchmarks (not part of CI; ~15-20 min on a loaded 2-core machine): regenerates tests/benchmarks/RESULTS.md.
+bench: bootstrap
+	bash scripts/install-peers.sh
+	.venv/bin/python tests/benchmarks/run.py

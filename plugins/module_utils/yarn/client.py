@@ -114,6 +114,7 @@ class YarnClient:
         self.deadline = deadline
         self.active_url = None
         self._clients = {}
+        self._probed = {}  # url -> its /info answer read while finding the active RM, reused once (issue 13)
         self._auth_object = kerberos_auth() if auth == "kerberos" else None
 
     @classmethod
@@ -138,12 +139,15 @@ class YarnClient:
         return self._clients[url]
 
     # -- finding the active RM ----------------------------------------------------------------------
-    def _ha_states(self, every=False):
-        """{url: haState or the reason it could not be read}, stopping at the first ACTIVE one unless `every`."""
+    def _ha_states(self, every=False, reuse=False):
+        """{url: haState or the reason it could not be read}, stopping at the first ACTIVE one unless `every`.
+        reuse: an RM whose /info this task read while finding the active one is not asked again."""
         states = {}
         for url in self.rm_urls:
             try:
-                info = self._client(url).get_json(API + "/info", params=self._auth_params()) or {}
+                info = self._probed.get(url) if reuse else None
+                if info is None:
+                    info = self._probed[url] = self._client(url).get_json(API + "/info", params=self._auth_params()) or {}
                 states[url] = (info.get("clusterInfo") or {}).get("haState") or "ACTIVE"
             except ApiError as exc:
                 states[url] = str(exc)
@@ -153,7 +157,7 @@ class YarnClient:
 
     def ha_states(self):
         """{url: haState} of every RM of rm_urls (or why it could not be read)."""
-        return self._ha_states(every=True)
+        return self._ha_states(every=True, reuse=True)
 
     def find_active(self):
         """The active RM's URL. While some RM says STANDBY (a failover under way) wait for one to take over."""
@@ -221,6 +225,12 @@ class YarnClient:
 
     # -- the API --------------------------------------------------------------------------------------
     def cluster_info(self):
+        """The active RM's /info: the answer read a moment ago to find it, else a new read."""
+        if self.active_url is None:
+            self.find_active()
+        probed = self._probed.get(self.active_url)
+        if probed and "clusterInfo" in probed:
+            return probed["clusterInfo"]
         return self.get_json("/info")["clusterInfo"]
 
     def list_apps(self, states=None, user=None, queue=None, tags=None, types=None, name=None, limit=None):
