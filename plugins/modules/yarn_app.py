@@ -330,6 +330,8 @@ from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import 
     ACTIVE_STATES, FINAL_STATES, check_app_id, expiry_time, find_apps, lifetime_of, normalize_app, queue_leaf, wait_for_app)
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
 
+# Seconds: an expiry beyond this is past what the RM's ISO 8601 dates (and the platform's time_t) hold.
+MAX_LIFETIME = 100 * 365 * 24 * 3600
 DIFF_KEYS = ("id", "name", "queue", "state", "tags", "priority", "lifetime")
 # States in which the RM changes an app's priority or timeout (ClientRMService refuses NEW, NEW_SAVING and the end).
 CHANGEABLE = ("SUBMITTED", "ACCEPTED", "RUNNING")
@@ -580,8 +582,8 @@ def check_numbers(params):
     that make no sense, refused before anything is sent."""
     if params["max_app_attempts"] is not None and params["max_app_attempts"] < 1:
         raise OptionError("max_app_attempts", params["max_app_attempts"], "must be at least 1")
-    if params["lifetime"] is not None and params["lifetime"] < 1:
-        raise OptionError("lifetime", params["lifetime"], "must be at least 1 second")
+    if params["lifetime"] is not None and not 1 <= params["lifetime"] <= MAX_LIFETIME:
+        raise OptionError("lifetime", params["lifetime"], "must be from 1 second to %d (100 years)" % MAX_LIFETIME)
     if params["priority"] is not None and params["priority"] < 0:
         raise OptionError("priority", params["priority"], "must be 0 or more (a higher number is a higher priority)")
     for item in params["local_resources"] or []:

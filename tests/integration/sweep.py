@@ -43,14 +43,19 @@ def module_spec(name):
         captured.update(spec=argument_spec, kwargs=kwargs)
         raise _SpecCaptured()
 
-    original = module.run_module
-    module.run_module = capture
+    # A module calls run_module itself or through its system's wrapper (sahara's main_for): patch it where either is.
+    wrapper = importlib.import_module("ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources")
+    owners = [owner for owner in (module, wrapper) if hasattr(owner, "run_module")]
+    originals = [owner.run_module for owner in owners]
+    for owner in owners:
+        owner.run_module = capture
     try:
         module.main()
     except _SpecCaptured:
         pass
     finally:
-        module.run_module = original
+        for owner, original in zip(owners, originals):
+            owner.run_module = original
     return captured["spec"], captured["kwargs"]
 
 

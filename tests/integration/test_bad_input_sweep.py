@@ -38,7 +38,6 @@ KNOWN_PROBLEMS = {
     ("sahara_node_group_template", "node_processes"): SERVER_REFUSES + " (an empty list)",
     ("sahara_node_group_template", "plugin"): SERVER_REFUSES + " (an unknown plugin on update: PATCH)",
     ("sahara_node_group_template", "plugin_version"): SERVER_REFUSES + " (an unknown version on update: PATCH)",
-    ("rhev_vm", "memory_guaranteed"): SERVER_REFUSES + " (memory_guaranteed above memory)",
     ("yarn_app", "queue"): SERVER_REFUSES + " (a move to a queue the scheduler does not have)",
     ("rados_pool", "target_size_ratio"): ("crash: nan is accepted and set; Ceph then lists the pool with a bare "
                                           "nan, which is not JSON, and the module's read of the pools fails"),
