@@ -25,12 +25,8 @@ from integration.sweep_baselines import BASELINES, HARMLESS, NOT_YET_SWEPT, SIMU
 # Problems the sweep found in system modules, for their owners to fix: {(module, option): why}. A case of
 # that option may break the rules; at least one still must (strict): once fixed, the sweep fails until the
 # entry is removed.
-OPENSTACKSDK_FORMAT = ("crash: openstacksdk's config loader str.format()s auth_url and other values, so a '{' "
-                       "in them raises KeyError (sahara module_utils: validate, or skip openstacksdk without cloud)")
 SERVER_REFUSES = "sent a change the server refuses (HTTP 400): validate before sending (issue 12 item 13)"
 KNOWN_PROBLEMS = {
-    ("sahara_cluster", "auth.auth_url"): OPENSTACKSDK_FORMAT,
-    ("sahara_cluster", "region_name"): OPENSTACKSDK_FORMAT,
     ("sahara_cluster_template", "neutron_management_network"): SERVER_REFUSES,
     ("sahara_cluster_template", "node_groups.0.count"): SERVER_REFUSES + " (a negative count)",
     ("sahara_cluster_template", "plugin"): SERVER_REFUSES + " (an unknown plugin on update: PATCH)",
