@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from collection import REPO_ROOT
+from simulators.__main__ import EMPTY_ESTATE
 from integration.playbook import BIN_DIR, PLAYBOOK_TIMEOUT, PlaybookRun, read_results
 
 PLAYBOOKS = os.path.join(REPO_ROOT, "playbooks")
@@ -56,12 +57,14 @@ def changes_sent(simulator):
 def cm_stage(cm, cluster, version, product="CDH"):
     with cm.lock:
         cm.settle()
-        return cm.parcel_view(cluster, product, version)["stage"]
+        return cm.parcel_view(cm.resolve_cluster(cluster), product, version)["stage"]
 
 
 def start_demo_simulators(start_simulator, state_dir, ceph=None):
-    """Every simulator of the demo, in this process; their URLs where the demo inventory reads them."""
-    simulators = {name: start_simulator(name, speed=SPEED) for name in ("cm", "yarn", "sahara", "rhev")}
+    """Every simulator of the demo, in this process and from the empty estate as the demo starts them; their URLs
+    where the demo inventory reads them."""
+    simulators = {name: start_simulator(name, speed=SPEED, **EMPTY_ESTATE.get(name, {}))
+                  for name in ("cm", "yarn", "sahara", "rhev")}
     (state_dir / "simulators.json").write_text(json.dumps({name: sim.url for name, sim in simulators.items()}))
     if ceph is not None:
         (state_dir / "ceph.json").write_text(json.dumps(
@@ -89,8 +92,11 @@ def write_cluster_inventory(path, cm):
 
 
 def commands_sent(cm, cluster):
+    """The commands sent to a cluster, named by its display name (the modules' paths carry its internal name)."""
+    with cm.lock:
+        internal = cm.resolve_cluster(cluster)
     return [entry.path.rsplit("/", 1)[-1] for entry in cm.log.mutating()
-            if re.search("/clusters/%s/" % cluster.replace(" ", "(%20| )"), entry.path)]
+            if re.search("/clusters/%s/" % re.escape(internal), entry.path)]
 
 
 def test_rolling_parcel_upgrade_stops_at_the_first_failed_cluster_then_resumes(ansible, start_simulator, tmp_path):
@@ -122,8 +128,9 @@ def test_rolling_parcel_upgrade_stops_at_the_first_failed_cluster_then_resumes(a
         assert "activate" in sent and "rollingRestart" in sent, sent
     # serial: 1 -- every command for Cluster 1 came before the first one for Cluster 2.
     paths = [entry.path for entry in cm.log.mutating() if "/clusters/" in entry.path]
-    last_first = max(i for i, path in enumerate(paths) if re.search("Cluster(%20| )1", path))
-    first_second = min(i for i, path in enumerate(paths) if re.search("Cluster(%20| )2", path))
+    # The modules' paths carry the internal names: "cluster" is Cluster 1's, "cluster2" Cluster 2's.
+    last_first = max(i for i, path in enumerate(paths) if "/clusters/cluster/" in path)
+    first_second = min(i for i, path in enumerate(paths) if "/clusters/cluster2/" in path)
     assert last_first < first_second
 
     again = run_playbook(ansible, "parcel_upgrade.yml", inventory, extra_vars=upgrade, name="again")
