@@ -801,7 +801,8 @@ class VmTask:
 
     def check_placement(self, vm):
         cluster = self.params["cluster"]
-        if cluster and cluster != vm["cluster"]:
+        # A VM the engine still creates (the answer to its POST lost) may not show its cluster yet: nothing to compare.
+        if cluster and vm["cluster"] is not None and cluster != vm["cluster"]:
             raise OptionError("cluster", cluster, "is not the cluster of the existing VM %s (%s); this module does "
                                                   "not move VMs between clusters" % (self.name, vm["cluster"]))
         template = self.params["template"]
