@@ -105,7 +105,7 @@ def changed_items(run):
 
 
 def platform_vms(rhev, prefix):
-    """{vm name: (fqdn, [addresses], memory MiB)} of the platform's VMs, as the engine and their guests report them."""
+    """{vm name: {fqdn, addresses, memory (MiB)}} of the platform's VMs, as the engine and their guests report them."""
     vms = {}
     with rhev.lock:
         names = [vm["name"] for vm in rhev.vms.values() if vm["name"].startswith(prefix)]
@@ -113,7 +113,8 @@ def platform_vms(rhev, prefix):
             guest = rhev.guest_of(name)
             assert guest and guest["fqdn"], (name, guest)
             addresses = [ip["address"] for device in guest["devices"] for ip in device.get("ips", {}).get("ip", [])]
-            vms[name] = (guest["fqdn"], addresses, int(rhev.vm_by_name(name)["memory"]) // 2 ** 20)
+            vms[name] = {"fqdn": guest["fqdn"], "addresses": addresses,
+                         "memory": int(rhev.vm_by_name(name)["memory"]) // 2 ** 20}
     return vms
 
 
@@ -126,11 +127,11 @@ def assert_cm_cluster_is_built_from_the_vms(cm, rhev, platform):
         cluster = cm.clusters[internal]
         hosts = {cm.hosts[host_id]["hostname"]: cm.hosts[host_id] for host_id in cluster["hosts"]}
         # Every VM is a host of the cluster, by its FQDN and one of its guest's addresses.
-        assert sorted(hosts) == sorted(fqdn for fqdn, _, _ in vms.values())
-        for name, (fqdn, addresses, _) in vms.items():
-            assert hosts[fqdn]["ipAddress"] in addresses, (name, hosts[fqdn]["ipAddress"], addresses)
-        group_of = {fqdn: ("master" if name.endswith("-master") else "worker") for name, (fqdn, _, _) in vms.items()}
-        memory_of = {fqdn: memory for fqdn, _, memory in vms.values()}
+        assert sorted(hosts) == sorted(vm["fqdn"] for vm in vms.values())
+        for name, vm in vms.items():
+            assert hosts[vm["fqdn"]]["ipAddress"] in vm["addresses"], (name, hosts[vm["fqdn"]]["ipAddress"], vm)
+        group_of = {vm["fqdn"]: ("master" if name.endswith("-master") else "worker") for name, vm in vms.items()}
+        memory_of = {vm["fqdn"]: vm["memory"] for vm in vms.values()}
         services = cluster["services"]
         assert {name: service["type"] for name, service in services.items()} == {
             "zookeeper": "ZOOKEEPER", "hdfs": "HDFS", "yarn": "YARN"}

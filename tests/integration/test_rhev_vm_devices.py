@@ -160,8 +160,8 @@ def test_cloud_init_change_on_a_running_vm_is_pending_until_the_next_start(sim, 
     assert not ansible.run_module("rhev_vm", connection(sim, **args))["failed"]
     renamed = amended(args, cloud_init=dict(args["cloud_init"], host_name="worker-one.example.com"))
     run = ansible.run_tasks([vm_task(sim, **renamed), vm_task(sim, **renamed),
-                             vm_task(sim, **dict(renamed, state="stopped")),
-                             vm_task(sim, **dict(renamed, wait_for_ip=True))], diff=True)
+                             vm_task(sim, **amended(renamed, state="stopped")),
+                             vm_task(sim, **amended(renamed, wait_for_ip=True))], diff=True)
     changed, settled, stopped, restarted = run.results
     assert changed["changed"] and changed["changes"] == [
         {"kind": "initialization", "name": "cloud_init", "action": "update", "fields": ["host_name"]}], changed

@@ -6,6 +6,10 @@
 Modules only talk librados (the rados Python binding): no ceph CLI, no daemon is started here.
 CephClient raises the collection's errors (CephCommandError for a refused mon command) and never
 calls fail_json.
+
+The package: Ceph through librados: client.py (connection, mon commands, pools), auth.py (cephx users and
+keyrings), crush.py (erasure code profiles, CRUSH rules), cluster.py (cluster facts, health, client
+ceph.conf).
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@
 Authentication is the engine's SSO: one bearer token per task, requested with the user's password,
 renewed once when it expires during a long wait, and revoked at the end (a token the user supplied is
 neither renewed nor revoked). Faults raise ApiError with the engine's own reason and detail.
+
+The package: oVirt / RHV engine support: client.py (SSO, requests, reads and writes), vm.py (the normalised
+VM, power planning, prediction), devices.py (disks, NICs, cloud-init/sysprep, placement: desired state and
+plans), sizes.py (binary units in, the user's units out).
 """
 
 from __future__ import annotations

@@ -9,6 +9,9 @@ redirects: when a standby answers instead (Hadoop 3: 307 + Location; Hadoop 2: 2
 "This is standby RM"), it finds the new active RM and sends the request again there, which is safe
 because a standby applies nothing. Each RM has its own session, so a cookie one RM set is never
 sent to another one.
+
+The package: The Hadoop YARN ResourceManager client (client.py), its applications (apps.py) and its scheduler
+(scheduler.py).
 """
 
 from __future__ import annotations
