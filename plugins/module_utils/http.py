@@ -33,7 +33,7 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
     UNSENDABLE = (requests.exceptions.InvalidURL, requests.exceptions.InvalidHeader,
-                  requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema)
+                  requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema, ValueError)
 
 from urllib.parse import quote
 
@@ -289,7 +289,7 @@ class _Attempts:
                                                    verify=self.client.verify, **self.kwargs)
         except requests.exceptions.SSLError as exc:
             raise ApiError(None, tls_failure_message(exc), url=redact_userinfo(self.url), method=self.method)
-        except UNSENDABLE + (ValueError,) as exc:
+        except UNSENDABLE as exc:
             # A URL, header or credential HTTP cannot carry (a 10 000-character host, a non-Latin-1 password in
             # basic auth): requests, http.client and urllib3 raise their own errors before anything is sent.
             raise ApiError(None, "cannot send the request: %s" % redact_userinfo(str(exc))[:MAX_ERROR_TEXT],
