@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import client, connection, resources
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.modules.sahara_cluster import wanted_counts
@@ -173,6 +173,46 @@ def test_the_endpoint_is_of_the_api_version_asked_for_or_nothing():
     with pytest.raises(PlatformError) as missing:
         connection.versioned_endpoint(FakeHttp({"versions": VERSIONS["versions"][:1]}), "http://s:8386/v1.1/p", "2", "p")
     assert "offers API versions v1.1, not 2" in str(missing.value)
+
+
+def test_the_endpoint_where_sahara_mounts_the_version_needs_no_request():
+    assert connection.mounted_endpoint("http://s:8386/v1.1/p", "2", "p") == "http://s:8386/v2"
+    assert connection.mounted_endpoint("http://s:8386/v2", "2", "p") == "http://s:8386/v2"
+    assert connection.mounted_endpoint("http://s:8386/", "1.1", "p") == "http://s:8386/v1.1/p"
+    assert connection.mounted_endpoint("http://s:8386/v2/", "1.1", "p") == "http://s:8386/v1.1/p"
+
+
+class FakeSahara:
+    """A v2 that is not where it is mounted by default (its version document says where), or is not there at all."""
+
+    def __init__(self, versions):
+        self.base_url, self.versions, self.asked = "http://s:8386/v2", versions, []
+
+    def get_json(self, path, params=None, expected=None):
+        url = path if path.startswith("http") else self.base_url + "/" + path
+        self.asked.append(url)
+        if url == "http://s:8386/":
+            return self.versions
+        if url.startswith("http://s:8386/v2/"):
+            raise NotFound(404, "The requested URL was not found on the server.", url=url, method="GET")
+        return {"clusters": [{"id": "c", "name": "a"}]}
+
+
+def test_a_404_on_the_first_read_asks_the_version_document_once_and_never_falls_back():
+    moved = {"versions": [dict(VERSIONS["versions"][1], links=[{"rel": "self", "href": "http://s:8386/dp/v2/"}])]}
+    sahara = client.SaharaClient(params())
+    sahara._http, sahara._unconfirmed = FakeSahara(moved), ("http://s:8386/v1.1/p", "p")
+    assert sahara.list("cluster") == [{"id": "c", "name": "a"}]
+    assert sahara._http.asked == ["http://s:8386/v2/clusters", "http://s:8386/", "http://s:8386/dp/v2/clusters"]
+    with pytest.raises(NotFound):
+        sahara._http.base_url = "http://s:8386/v2"
+        sahara.list("cluster")  # confirmed once: a later 404 is the server's answer, not a question of versions
+    sahara = client.SaharaClient(params())
+    sahara._http, sahara._unconfirmed = FakeSahara({"versions": VERSIONS["versions"][:1]}), ("http://s:8386/v1.1/p", "p")
+    with pytest.raises(PlatformError) as missing:
+        sahara.list_images()
+    assert "offers API versions v1.1, not 2" in str(missing.value)
+    assert not [url for url in sahara._http.asked if "/v1.1/" in url], "no request to another API version"
 
 
 def test_url_credentials_are_redacted():
