@@ -207,11 +207,14 @@ def test_a_sahara_without_v2_is_told_by_its_version_document_never_by_a_fall_bac
     sim.log.clear()
     run = ansible.run_tasks([task(sim, "sahara_cluster", name="x", cluster_template="small"),
                              task(sim, "sahara_auth"),
-                             task(sim, "sahara_cluster_info", api_version="1.1")])
-    no_v2, login, v11 = run.results
+                             task(sim, "sahara_cluster_info", api_version="1.1"),
+                             task(sim, "sahara_auth", auth_type="token", sahara_url=sim.url + "/v1.1/x", api_version="1.1",
+                                  auth={"auth_url": sim.url + "/v3", "token": "given"})])
+    no_v2, login, v11, token_given = run.results
     assert_clean_failure(no_v2, "offers API versions v1.0, v1.1, not 2", "api_version")
     assert_clean_failure(login, "offers API versions v1.0, v1.1, not 2")
     assert v11.get("failed") is not True and v11["clusters"] == [], v11
+    assert_clean_failure(token_given, "auth_type", "what sahara_auth returns already")
     assert sim.mutations() == [] and sim.log.count("GET", "^/$") == 2, "the document only after a 404, and for sahara_auth"
 
 
