@@ -341,5 +341,3 @@ def test_a_post_whose_answer_is_lost_may_have_made_the_change(sim):
         client_for(sim, retries=3).post_json("/things", {"name": "lost"})
     assert error.value.maybe_applied and "the server may have made the change" in error.value.message
     assert "lost" in sim.things and sim.log.count("POST") == 1
-
-

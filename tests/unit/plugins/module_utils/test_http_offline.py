@@ -59,4 +59,3 @@ def test_a_request_that_never_reached_the_server_made_no_change():
     with pytest.raises(ApiError) as error:
         http.HttpClient("http://127.0.0.1:%d" % port, retries=0).post_json("/things", {})
     assert not error.value.maybe_applied
-
