@@ -4,18 +4,11 @@
 # where ansible-test wants it (ansible_collections/bigdata/platform), with the current venv's Python
 # (--local: the modules need requests, keystoneauth1 and the rados binding of .venv). The pytest suite
 # (tests/integration/*.py) stays the main one; these targets are for contributors used to ansible-test.
-# Extra arguments go to ansible-test, e.g. bash scripts/integration.sh cm_cluster -v
+# Extra arguments go to ansible-test, e.g. bash scripts/integration.sh cm_lifecycle -v
 # Without Ceph installed, the ceph_lifecycle target is left out (and said so), as pytest skips the Ceph tests.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
-venv=$(cd "${BIGDATA_VENV:-$root/.venv}" && pwd)
-export PATH="$venv/bin:$PATH"
-work=$(mktemp -d "${TMPDIR:-/tmp}/bigdata-platform-integration.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-collection="$work/ansible_collections/bigdata/platform"
-mkdir -p "$collection"
-tar --exclude=./.build --exclude=./.venv --exclude=./.git --exclude=./tests/output -cf - . | tar -xf - -C "$collection"
+# shellcheck source=scripts/collection_copy.sh
+source "$(dirname "$0")/collection_copy.sh" integration
 exclude=()
 if ! python -c "import sys; sys.path.insert(0, 'tests'); import ceph_cluster; sys.exit(bool(ceph_cluster.missing_binaries()))" 2>/dev/null; then
   echo "integration: Ceph is not installed here; leaving out the ceph_lifecycle target"
