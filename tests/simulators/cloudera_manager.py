@@ -36,7 +36,10 @@ State shape (mixins such as cloudera_manager_roles.py extend it; keys are intern
   host_by_name(hostname), roles_on_host(hostId), cluster_ref(name), schedule(...) for timed commands.
 
 Behaviour, as Cloudera Manager does it (API reference: docs.huihoo.com/cloudera/cm-api/apidocs/vNN/):
-  - clusters are addressed in paths by name or by displayName (what CM 7's own UI links use);
+  - clusters are addressed in paths by name or by displayName (what CM 7's own UI links use; the API
+    reference documents only the name, "clusterName: Name of cluster to look up" in apidocs
+    resource_ClustersResource, so display_names_in_paths=False answers 404 for a display name, and
+    test_cm_requests.py shows the modules then find it in the list);
     every answer names them by their internal name in clusterRef.clusterName, with displayName
     beside it. POST /clusters takes an ApiClusterList ("Creates a collection of clusters", apidocs
     v10 path__clusters; name required, displayName defaults to the name, version CDH7 or
