@@ -29,9 +29,7 @@ def read_cluster(client, name):
 
 def find_cluster(client, name):
     """The ApiCluster whose name, else displayName, is `name`; None when no cluster has it."""
-    clusters = client.clusters()
-    return next((c for c in clusters if c["name"] == name), None) or \
-        next((c for c in clusters if c.get("displayName") == name), None)
+    return client.find_cluster(name)[0]
 
 
 def parse_version(value):

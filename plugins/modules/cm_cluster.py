@@ -250,7 +250,15 @@ class Cluster(CMTask):
         self.raw = find_cluster(client, params["name"])
         self.name = self.raw["name"] if self.raw else params["name"]
         self.services = client.services(self.name) if self.raw else []
-        self.members = cluster_hosts(client, self.name) if self.raw else []
+        # hosts and purge_hosts need every host CM knows; each one's clusterRef shows the members too.
+        manages_hosts = params["state"] != "absent" and (params["hosts"] is not None or params["purge_hosts"])
+        self.known = all_hosts(client) if manages_hosts else None
+        self.members = self.read_members() if self.raw else []
+
+    def read_members(self):
+        if self.known is None:
+            return cluster_hosts(self.client, self.name)
+        return [host for host in self.known if (host.get("clusterRef") or {}).get("clusterName") == self.name]
 
     def view(self):
         return normalize_cluster(self.raw, self.members, self.services) if self.raw else None
@@ -287,7 +295,7 @@ def ensure_hosts(cluster):
     params = cluster.params
     if params["hosts"] is None and not params["purge_hosts"]:
         return
-    known = all_hosts(cluster.client)
+    known = cluster.known
     wanted = []
     for hostname in params["hosts"] or []:
         host = find_host(cluster.client, hostname, hostname, known=known)

@@ -593,7 +593,11 @@ def ensure_present(service, current):
     client_stale = exists and current["client_config_staleness_status"] in STALE
     if params["restart_on_config_change"] and (bool(changes) or groups_changed or client_stale):
         service.run("deployClientConfig")
-    result = predicted(settled, params, kind, command, current) if service.check_mode else service.read()
+    if service.check_mode:
+        result = predicted(settled, params, kind, command, current)
+    else:
+        # Nothing sent: the service is as read (and settled); a second read would show the same.
+        result = service.read() if service.changed else dict(settled)
     if not service.check_mode and params["wait"] and (command or roles_changed):
         roles = read_roles(service.client, service.cluster, service.name)
     elif service.check_mode:

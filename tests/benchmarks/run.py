@@ -204,6 +204,7 @@ def estate(workdir, ceph):
         ("cm_service_info", dict(cm_args, cluster="Cluster 1"), None),
         ("cm_cluster", dict(cm_args, name="cluster", display_name="Cluster 1", hosts=CM_HOSTS), None),
         ("cm_cluster_info", dict(cm_args), None),
+        ("cm_cluster_info#name: Cluster 1", dict(cm_args, name="Cluster 1"), None),
         ("cm_host", dict(cm_args, hostname=CM_HOSTS[0], cluster="Cluster 1"), None),
         ("cm_host_info", dict(cm_args, cluster="Cluster 1"), None),
         ("cm_host_template", dict(cm_args, cluster="Cluster 1", name="workers",
@@ -700,15 +701,11 @@ def spread(rows):
 # Why the over-budget rows are over (found from the request paths above; not a start-up or shared-code cost).
 OVER_BUDGET_NOTE = "\n".join([
     "Why, from the paths above:",
-    "- CM (no login round trip, basic auth): every cm_* module pays `GET /api/version` (API version discovery; "
-    "`api_version` set saves it) and `GET /api/v51/clusters` (cluster display-name resolution, also when the "
-    "internal name is given), so two of the three requests go before the module's own read. `cm_service` then "
-    "reads the service a second time at the end although it sent nothing (cm_service.py, `result = ... "
-    "service.read()` after ensure_present: the no-op could return what it read first). `cm_cluster_info` reads "
-    "hosts and services per cluster (two clusters: 2 x 2). `cm_cluster`, `cm_host_template` and `cm_role` read "
-    "the cluster's services/hosts/role config groups they compare against. These are the CM owner's to fix in "
-    "the modules (reuse the first read, resolve the cluster name only when it is not an internal name); they are "
-    "not a start-up or shared-code cost.",
+    "- CM (no login round trip, basic auth): `cm_cluster_info` without `name` is an inventory of every cluster: "
+    "the list, every host once (`/hosts`, whose clusterRef gives each cluster's members) and each cluster's "
+    "services (CM has no endpoint for the services of all clusters), 2 + N requests. Given a name it is 3. "
+    "(Before issue 13's CM work every cm_* module also paid `GET /api/version` and a list of the clusters; now "
+    "the modules use v51 unless CM refuses it, and read the cluster by the name given, listing only on 404.)",
     "- `yarn_cluster_info`: the RM's `/info` three times (finding the active RM, the cluster info, the HA state "
     "of every rm_url) plus one request per `gather` part (metrics, scheduler, nodes, app statistics: the RM has "
     "no combined endpoint). Fixed after this run in the shared YARN client (module_utils/yarn/client.py): the "

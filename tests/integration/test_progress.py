@@ -1,7 +1,7 @@
 """Progress at -v while a task waits (plugins/action/, plugins/plugin_utils/progress.py), with cm_parcel.
 
 The simulator's clock is driven, not raced: it stands still (speed 0) and moves 20 simulated seconds each
-time a module run starts (every run asks GET /api/version once). Each slice of the wait therefore sees the
+time a module run starts (every run looks its cluster up once, GET /api/vNN/clusters/{name}). Each slice of the wait therefore sees the
 parcel stand still and ends in its timeout, whatever the machine's load, and the next slice sees it 20 s on.
 """
 
@@ -17,10 +17,10 @@ PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBU
 
 
 class ClockPerModuleRun(ClouderaManagerSimulator):
-    """The API version is discovered once per module run (no api_version given): a run starts."""
+    """Every module run looks the cluster up once, first: a run starts."""
 
     def dispatch(self, request):
-        if request.method == "GET" and request.path == "/api/version":
+        if request.method == "GET" and re.match(r"^/api/v\d+/clusters/[^/]+$", request.path):
             self.clock.advance(20)
         return super().dispatch(request)
 
