@@ -15,7 +15,13 @@ from collections import deque
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+try:
+    from requests import Request
+    from requests.exceptions import InvalidURL
+except ImportError:
+    pass  # the modules declare requests in required_libs: they fail saying so before any client is made
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
@@ -260,6 +266,10 @@ class ClouderaManagerClient:
                               % (HTTP_PORT, HTTPS_PORT))
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
         base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
+        try:
+            Request("GET", base).prepare()
+        except InvalidURL as exc:  # an empty label ('.'), a name IDNA refuses
+            raise OptionError("host", host, "is not a host name or address (%s)" % exc) from None
         self.http = HttpClient(base, auth=(username, password), validate_certs=validate_certs, ca_cert=ca_cert,
                                timeout=request_timeout, error_message=cm_error_message)
         self.api_version = api_version
@@ -288,6 +298,14 @@ class ClouderaManagerClient:
 
     def path(self, *segments):
         return "%s/%s" % (self.version, quote_path(*segments))
+
+    def delete(self, path):
+        """DELETE path; a 404 means it is gone, also when the DELETE, retried after a lost answer, finds that
+        the first one worked (the task reports the change it made, not a failure)."""
+        try:
+            return self.http.delete(path)
+        except NotFound:
+            return None
 
     # -- commands --------------------------------------------------------------------------------
     def read_command(self, command_id):
