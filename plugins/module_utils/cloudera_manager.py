@@ -21,7 +21,9 @@ try:
 except ImportError:
     pass  # the modules declare requests in required_libs: they fail saying so before any client is made
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OperationFailed, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import (
+    ApiError, NotFound, OperationFailed, OptionError, PlatformError,
+)
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
@@ -242,11 +244,27 @@ class CMTask:
         self.changed = False
 
     def act(self, label, action, *args):
-        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`."""
+        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`.
+        An action is one change (and maybe a wait): when CM refused its request (an HTTP error status on it), it
+        changed nothing; one without an answer may have reached CM, and a command that failed after CM accepted
+        it did change."""
+        if self.check_mode:
+            answer = None
+        else:
+            try:
+                answer = action(self.client, *args)
+            except PlatformError as exc:
+                refused = isinstance(exc, ApiError) and exc.status is not None and exc.method != "GET"
+                if not refused:
+                    self.accepted(label)
+                raise
+        self.accepted(label)
+        return answer
+
+    def accepted(self, label):
         self.changed = True
         if label:
             self.commands.append(label)
-        return None if self.check_mode else action(self.client, *args)
 
 
 class ClouderaManagerClient:

@@ -218,11 +218,8 @@ class Roles(CMTask):
         targets = [role for role in roles if role["role_state"] in needs and role["role_state"] not in NOT_RUNNABLE]
         if not targets:
             return []
-        self.commands.append(command)
-        if not self.check_mode:
-            self.changed = True
-            role_command(self.client, self.params["cluster"], self.params["service"], command,
-                         [role["name"] for role in targets], self.deadline, wait=self.params["wait"])
+        self.act(command, role_command, self.params["cluster"], self.params["service"], command,
+                 [role["name"] for role in targets], self.deadline, self.params["wait"])
         return targets
 
     def run_maintenance(self, roles):
@@ -230,11 +227,8 @@ class Roles(CMTask):
         targets = [role for role in roles if wanted is not None and role["maintenance_mode"] != wanted]
         command = "enterMaintenanceMode" if wanted else "exitMaintenanceMode"
         for role in targets:
-            self.commands.append(command)
-            if not self.check_mode:
-                self.changed = True
-                path = self.client.service_path(self.params["cluster"], self.params["service"], "roles", role["name"], "commands", command)
-                synchronous_command(self.client, path, "%s of role %s" % (command, role["name"]))
+            path = self.client.service_path(self.params["cluster"], self.params["service"], "roles", role["name"], "commands", command)
+            self.act(command, synchronous_command, path, "%s of role %s" % (command, role["name"]))
         return targets
 
 

@@ -194,6 +194,10 @@ class Flow:
         if outcome.failed and re.match(r"DELETE \S+ returned HTTP 404", outcome.message):
             return "a DELETE found the resource gone (its retry after a lost answer?) and failed the task: %s" % (
                 outcome.message[:300])
+        sent = sweep.mutating(sim.log, self.harmless)
+        if outcome.failed and outcome.changed and sent and all(entry.status >= 400 for entry in sent):
+            return "the server refused every change sent (%s), yet changed: true: %s" % (
+                ", ".join("%s %s %d" % (e.method, e.path, e.status) for e in sent), outcome.message[:300])
         if outcome.failed and self.name in SESSIONS:
             return "a session step failed on one transient fault, yet its requests are safe to repeat: %s" % outcome.message[:300]
         duplicates = self.duplicated_posts(sim)
