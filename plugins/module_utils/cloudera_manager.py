@@ -15,7 +15,15 @@ from collections import deque
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OperationFailed, OptionError, PlatformError
+try:
+    from requests import Request
+    from requests.exceptions import InvalidURL
+except ImportError:
+    pass  # the modules declare requests in required_libs: they fail saying so before any client is made
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import (
+    ApiError, NotFound, OperationFailed, OptionError, PlatformError,
+)
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
@@ -241,11 +249,27 @@ class CMTask:
         self.changed = False
 
     def act(self, label, action, *args):
-        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`."""
+        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`.
+        An action is one change (and maybe a wait): when CM refused its request (an HTTP error status on it), it
+        changed nothing; one without an answer may have reached CM, and a command that failed after CM accepted
+        it did change."""
+        if self.check_mode:
+            answer = None
+        else:
+            try:
+                answer = action(self.client, *args)
+            except PlatformError as exc:
+                refused = isinstance(exc, ApiError) and exc.status is not None and exc.method != "GET"
+                if not refused:
+                    self.accepted(label)
+                raise
+        self.accepted(label)
+        return answer
+
+    def accepted(self, label):
         self.changed = True
         if label:
             self.commands.append(label)
-        return None if self.check_mode else action(self.client, *args)
 
 
 class CMHttpClient(HttpClient):
@@ -304,6 +328,10 @@ class ClouderaManagerClient:
                               % (HTTP_PORT, HTTPS_PORT))
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
         base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
+        try:
+            Request("GET", base).prepare()
+        except InvalidURL as exc:  # an empty label ('.'), a name IDNA refuses
+            raise OptionError("host", host, "is not a host name or address (%s)" % exc) from None
         self.http = CMHttpClient(base, api_version=api_version, auth=(username, password), validate_certs=validate_certs,
                                  ca_cert=ca_cert, timeout=request_timeout, error_message=cm_error_message)
 
@@ -325,6 +353,14 @@ class ClouderaManagerClient:
 
     def path(self, *segments):
         return "%s/%s" % (self.version, quote_path(*segments))
+
+    def delete(self, path):
+        """DELETE path; a 404 means it is gone, also when the DELETE, retried after a lost answer, finds that
+        the first one worked (the task reports the change it made, not a failure)."""
+        try:
+            return self.http.delete(path)
+        except NotFound:
+            return None
 
     # -- commands --------------------------------------------------------------------------------
     def read_command(self, command_id):

@@ -58,7 +58,7 @@ def set_display_name(client, name, display_name):
 
 
 def delete_cluster(client, name):
-    return client.http.delete(cluster_path(client, name))
+    return client.delete(cluster_path(client, name))
 
 
 def cluster_hosts(client, name):
@@ -71,7 +71,7 @@ def add_cluster_hosts(client, name, hosts):
 
 
 def remove_cluster_host(client, name, host):
-    return client.http.delete(cluster_path(client, name, "hosts", host["hostId"]))
+    return client.delete(cluster_path(client, name, "hosts", host["hostId"]))
 
 
 def cluster_services(client, name):

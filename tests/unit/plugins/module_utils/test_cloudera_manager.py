@@ -91,6 +91,9 @@ def test_client_options_are_checked_without_a_request():
     for blank in ("", " ", "cm host"):
         with pytest.raises(OptionError, match="option 'host'.*without spaces"):
             ClouderaManagerClient(blank, "admin", "x")
+    for unusable in (".", "..", "cm-\U0001f680"):  # an empty label, a name IDNA refuses: named, not sent
+        with pytest.raises(OptionError, match="option 'host'.*is not a host name or address"):
+            ClouderaManagerClient(unusable, "admin", "x")
     with pytest.raises(OptionError, match="option 'api_version'"):
         ClouderaManagerClient("cm.example.com", "admin", "x", api_version="41")
     assert ClouderaManagerClient("cm", "a", "b").http.base_url == "http://cm:7180/api"
