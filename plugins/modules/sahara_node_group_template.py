@@ -184,6 +184,7 @@ diff:
   type: dict
 """
 
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
@@ -235,8 +236,14 @@ def desired_from(client, params):
     return desired
 
 
+def check_processes(params):
+    if params["node_processes"] == []:
+        raise OptionError("node_processes", [], "must name at least one process (Sahara's schema has minItems 1 for it)")
+
+
 def run(module):
     check_volumes(module.params)
+    check_processes(module.params)
     client = SaharaClient.from_module(module)
     desired = desired_from(client, module.params)
     return ensure_template(module, client, "node_group_template", desired, normalize_node_group_template,
