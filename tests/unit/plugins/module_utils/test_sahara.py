@@ -255,3 +255,53 @@ def test_a_tag_glance_cannot_keep_is_refused_before_sending():
     with pytest.raises(OptionError) as error:
         sahara_image.check_tags(["vanilla", "x" * 244])
     assert str(error.value).startswith("option 'tags': '%s' is longer than 243 characters" % ("x" * 244))
+
+
+class PluginsClient:
+    def __init__(self):
+        self.plugins = [{"name": "vanilla", "versions": ["2.7.1"]}, {"name": "spark", "versions": ["2.3"]}]
+
+    def connect(self):
+        return self
+
+    def get_json(self, path):
+        assert path == "plugins"
+        return {"plugins": self.plugins}
+
+
+@pytest.mark.parametrize("plugin,version,words", [
+    ("nosuch", "1", "option 'plugin': 'nosuch' is not a plugin of this Sahara (it has spark, vanilla)"),
+    ("vanilla", "0", "option 'plugin_version': '0' is not a version of plugin vanilla (it has 2.7.1)"),
+])
+def test_a_plugin_or_version_sahara_lacks_is_refused_before_the_template_is_sent(plugin, version, words):
+    """Before: the template was POSTed (PATCHed on update) and Sahara refused it with 400 (the bad-input sweep)."""
+    with pytest.raises(OptionError) as error:
+        client.SaharaClient.check_plugin(PluginsClient(), plugin, version)
+    assert str(error.value) == words
+    client.SaharaClient.check_plugin(PluginsClient(), "spark", "2.3")
+
+
+@pytest.mark.parametrize("given,words", [
+    (dict(neutron_management_network="private"), "option 'neutron_management_network': 'private' is not a Neutron network id"),
+    (dict(node_groups=[{"name": "worker", "count": -1}]), "option 'node_groups.count': -1 of node group 'worker' must be 0"),
+])
+def test_a_cluster_template_refuses_what_sahara_schema_does(given, words):
+    """Before: sent, and Sahara refused it with 400 (the bad-input sweep of sahara_cluster_template)."""
+    from ansible_collections.bigdata.platform.plugins.modules import sahara_cluster_template
+
+    options = dict(dict(neutron_management_network=None, node_groups=None), **given)
+    with pytest.raises(OptionError) as error:
+        sahara_cluster_template.check_options(options)
+    assert str(error.value).startswith(words)
+    sahara_cluster_template.check_options(dict(neutron_management_network="5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10",
+                                               node_groups=[{"name": "worker", "count": 0}]))
+
+
+def test_a_node_group_template_needs_a_process():
+    """Before: node_processes [] was sent, and Sahara refused it ('[] is too short')."""
+    from ansible_collections.bigdata.platform.plugins.modules import sahara_node_group_template
+
+    with pytest.raises(OptionError) as error:
+        sahara_node_group_template.check_processes({"node_processes": []})
+    assert str(error.value).startswith("option 'node_processes': [] must name at least one process")
+    sahara_node_group_template.check_processes({"node_processes": None})
