@@ -205,8 +205,9 @@ def problem_of(outcome, check_mode, changes):
         return outcome.crash.splitlines()[-1][:300] if "Traceback" in outcome.crash else outcome.crash[:300]
     if check_mode and changes:
         return "check mode changed something: %s" % ", ".join(changes)
-    if outcome.failed and not outcome.changed and changes:
-        return "failed with changed: false after %s (msg: %s)" % (", ".join(changes), outcome.message[:200])
+    if outcome.failed and changes:
+        return "failed with changed: %s after %s (msg: %s)" % (str(outcome.changed).lower(), ", ".join(changes),
+                                                               outcome.message[:200])
     return None
 
 
