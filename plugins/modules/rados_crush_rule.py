@@ -113,12 +113,10 @@ diff:
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import crush
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, run_state,
-)
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CEPH_ARGS
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
-    apply_changes, differences, make_diff, merge_specs, run_module,
+    apply_changes, differences, make_diff, merge_specs,
 )
 
 PLACEMENT = ("root", "failure_domain", "device_class")
@@ -139,6 +137,7 @@ def argument_spec():
 
 def desired_from(client, params, exists):
     """The rule the options describe: an erasure rule's placement is its profile's."""
+    crush.refuse_empty(params, PLACEMENT + ("erasure_profile",))
     if params["rule_type"] == "replicated":
         if params["erasure_profile"]:
             raise OptionError("erasure_profile", params["erasure_profile"], "needs rule_type: erasure")
@@ -186,14 +185,8 @@ def ensure_present(module, client, current):
     return dict(changed=True, rule=after, diff=make_diff(current, after))
 
 
-def run(module):
-    return run_state(module, crush.get_rule, ensure_present,
-                     lambda module, client, current: crush.ensure_absent(module, client, current, crush.RULE))
-
-
 def main():
-    run_module(argument_spec(), run, required_libs=[(RADOS_LIBRARY, HAS_RADOS, RADOS_IMPORT_ERROR)],
-               identity=("cluster", "name"))
+    crush.main_for(crush.RULE, argument_spec(), ensure_present)
 
 
 if __name__ == "__main__":

@@ -143,13 +143,13 @@ diff:
   type: dict
 """
 
+import re
+
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import crush
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
-    CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, run_state,
-)
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CEPH_ARGS, CephCommandError
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import (
-    apply_changes, differences, make_diff, merge_specs, parse_size, run_module,
+    apply_changes, differences, make_diff, merge_specs, parse_size,
 )
 
 OPTIONS = tuple(option for option, dummy in crush.PROFILE_KEYS)
@@ -172,12 +172,24 @@ def argument_spec():
 
 
 def desired_from(params):
+    crush.refuse_empty(params, [option for option in OPTIONS if option not in ("k", "m")])
     for option in ("k", "m"):
         if params[option] is not None and params[option] < 1:
             raise OptionError(option, params[option], "must be 1 or more")
     desired = {option: params[option] for option in OPTIONS}
     desired["stripe_unit"] = parse_size(params["stripe_unit"], "stripe_unit")
     return desired
+
+
+def refusal(name, params, exc):
+    """Ceph's refusal of a profile, naming the option it is about where Ceph's message tells (such as
+    'technique=x is not a valid coding technique', 'load dlopen(.../libec_x.so)', 'could not convert k=...')."""
+    for option, key in crush.PROFILE_KEYS:
+        pattern = re.escape("libec_%s.so" % params[option]) if option == "plugin" else r"(?<![\w-])%s=" % re.escape(key)
+        if params[option] is not None and re.search(pattern, exc.ceph_message):
+            return exc.for_option(option, params[option], "was refused by Ceph for erasure code profile '%s'" % name)
+    return PlatformError("erasure code profile '%s' was refused by Ceph: %s: %s" % (name, exc.errno_name, exc.ceph_message),
+                         **exc.details)
 
 
 def ensure_present(module, client, current):
@@ -197,20 +209,13 @@ def ensure_present(module, client, current):
     try:
         crush.set_profile(client, name, desired, force=current is not None)
     except CephCommandError as exc:
-        raise PlatformError("erasure code profile '%s' was refused by Ceph: %s: %s" % (name, exc.errno_name, exc.ceph_message),
-                            **exc.details) from None
+        raise refusal(name, params, exc) from None
     after = crush.verify_applied(crush.PROFILE, name, crush.get_profile(client, name), desired)
     return dict(changed=True, profile=after, diff=make_diff(current, after))
 
 
-def run(module):
-    return run_state(module, crush.get_profile, ensure_present,
-                     lambda module, client, current: crush.ensure_absent(module, client, current, crush.PROFILE))
-
-
 def main():
-    run_module(argument_spec(), run, required_libs=[(RADOS_LIBRARY, HAS_RADOS, RADOS_IMPORT_ERROR)],
-               identity=("cluster", "name"))
+    crush.main_for(crush.PROFILE, argument_spec(), ensure_present)
 
 
 if __name__ == "__main__":

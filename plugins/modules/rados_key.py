@@ -149,7 +149,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.ceph import auth
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
     CEPH_ARGS, HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, run_state,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import make_diff, merge_specs, run_module
 
 
@@ -171,7 +171,11 @@ def check_options(params):
     auth.check_entity("name", params["name"])
     if params["secret"] is not None:
         auth.check_secret("secret", params["secret"])
+    if params["dest"] and os.path.isdir(params["dest"]):
+        raise OptionError("dest", params["dest"], "is a directory: give the path of the keyring file")
     for service, cap in (params["caps"] or {}).items():
+        if not str(service).strip():
+            raise OptionError("caps", params["caps"], "has an empty service name: the services are mon, osd, mgr and mds")
         if not isinstance(cap, str) or not cap.strip():
             raise PlatformError("option 'caps.%s': %r is not a caps string such as 'allow r' or 'profile rbd'"
                                 % (service, cap), option="caps.%s" % service)

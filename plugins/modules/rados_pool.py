@@ -266,6 +266,9 @@ QUOTAS = (("quota_max_objects", "max_objects"), ("quota_max_bytes", "max_bytes")
 CREATE_ERROR_WORDS = (("pgp_num", "pgp_num"), ("pg_num", "pg_num"), ("rule", "rule"), ("erasure", "erasure_profile"),
                       ("size", "size"), ("autoscale", "pg_autoscale_mode"))
 RATIO_TOLERANCE = 1e-6
+# Ceph keeps target_size_ratio as a 32-bit float: nan, inf and anything above this would be set, and then listed as a
+# bare nan or inf that no JSON parser reads.
+MAX_RATIO = 3.4e38
 # Ceph creates a pool with size 0 or pg_num 0 and refuses the value only in the next command.
 LEAST_VALUES = (("size", 1), ("min_size", 1), ("pg_num", 1), ("pgp_num", 1), ("quota_max_objects", 0))
 # 'osd pool set' variables that have an option of their own.
@@ -362,6 +365,10 @@ def check_request(client, params, desired, current):
     for option, least in LEAST_VALUES:
         if params[option] is not None and params[option] < least:
             raise OptionError(option, params[option], "must be %d or more" % least)
+    ratio = params["target_size_ratio"]
+    if ratio is not None and not ratio <= MAX_RATIO:  # nan compares false to everything
+        raise OptionError("target_size_ratio", ratio, "is not a ratio Ceph can keep: it holds a 32-bit float, so a finite "
+                          "number up to %g" % MAX_RATIO)
     for var, value in (desired["settings"] or {}).items():
         if var in OWN_OPTION:
             raise OptionError("settings.%s" % var, value, "has an option of its own: use %s" % OWN_OPTION[var])

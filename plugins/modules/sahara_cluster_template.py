@@ -140,8 +140,9 @@ diff:
   type: dict
 """
 
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
-from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
+from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import UUID, SaharaClient
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources import (
     ensure_template, main_for, normalize_cluster_template, template_node_groups,
@@ -173,6 +174,18 @@ def argument_spec():
     ))
 
 
+def check_options(params):
+    """What Sahara's schema refuses (sahara/service/validations/cluster_template_schema.py): a network that is not a
+    UUID (format uuid: the module takes no network name); and a negative node count."""
+    network = params["neutron_management_network"]
+    if network and not UUID.match(network):
+        raise OptionError("neutron_management_network", network, "is not a Neutron network id (a UUID such as "
+                                                                 "5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10)")
+    for group in params["node_groups"] or []:
+        if group["count"] < 0:
+            raise OptionError("node_groups.count", group["count"], "of node group %r must be 0 or more" % group["name"])
+
+
 def desired_from(client, params, current):
     """The template wanted; names of the image and node group templates are resolved unless `current` holds them
     as ids already."""
@@ -193,6 +206,7 @@ def desired_from(client, params, current):
 
 
 def run(module):
+    check_options(module.params)
     client = SaharaClient.from_module(module)
     return ensure_template(module, client, "cluster_template", lambda current: desired_from(client, module.params, current),
                            normalize_cluster_template, required=("plugin", "plugin_version", "node_groups"))

@@ -135,6 +135,11 @@ from ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources 
 
 # Sahara's valid_tag format (sahara/utils/api_validator.py): labels of letters, digits, - and _, joined by dots.
 VALID_TAG = re.compile(r"^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-_]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-_]*[A-Za-z0-9])$")
+# Sahara keeps a tag as the Glance image property _sahara_tag_<tag>, and Glance's property names are at most 255
+# characters (glance/db/sqlalchemy/models.py ImageProperty.name String(255); glance/api/v2/images.py refuses a longer
+# custom property name).
+TAG_PROPERTY = "_sahara_tag_"
+MAX_TAG_LENGTH = 255 - len(TAG_PROPERTY)
 # What uses an image: kind -> key holding the image id.
 IMAGE_USERS = {"cluster": "default_image_id", "cluster_template": "default_image_id", "node_group_template": "image_id"}
 
@@ -155,6 +160,9 @@ def check_tags(tags):
         if not VALID_TAG.match(tag):
             raise OptionError("tags", tag, "is not a tag Sahara accepts (letters, digits, '-' and '_', in labels "
                                            "joined by dots)")
+        if len(tag) > MAX_TAG_LENGTH:
+            raise OptionError("tags", tag, "is longer than %d characters: Sahara keeps it in Glance as image property %s<tag>, "
+                                           "whose name can have 255 at most" % (MAX_TAG_LENGTH, TAG_PROPERTY))
 
 
 def read_image(client, value):

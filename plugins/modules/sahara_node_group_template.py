@@ -184,6 +184,7 @@ diff:
   type: dict
 """
 
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.module_utils.module import merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.client import SaharaClient
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import SAHARA_ARGS
@@ -237,8 +238,14 @@ def desired_from(client, params, current):
     return desired
 
 
+def check_processes(params):
+    if params["node_processes"] == []:
+        raise OptionError("node_processes", [], "must name at least one process (Sahara's schema has minItems 1 for it)")
+
+
 def run(module):
     check_volumes(module.params)
+    check_processes(module.params)
     client = SaharaClient.from_module(module)
     return ensure_template(module, client, "node_group_template", lambda current: desired_from(client, module.params, current),
                            normalize_node_group_template, required=("plugin", "plugin_version", "flavor_id", "node_processes"))

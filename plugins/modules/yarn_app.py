@@ -577,6 +577,10 @@ def ensure_killed(module, client):
     return dict(changed=True, app=after, diff=make_diff(summary(before), summary(after)))
 
 
+# YARN's Priority record holds an int32; the ResourceManager then caps it at yarn.cluster.max-application-priority.
+MAX_PRIORITY = 2 ** 31 - 1
+
+
 def check_numbers(params):
     """Values the ResourceManager would take silently (it replaces a max-app-attempts <= 0 with the cluster's) or
     that make no sense, refused before anything is sent."""
@@ -584,8 +588,9 @@ def check_numbers(params):
         raise OptionError("max_app_attempts", params["max_app_attempts"], "must be at least 1")
     if params["lifetime"] is not None and not 1 <= params["lifetime"] <= MAX_LIFETIME:
         raise OptionError("lifetime", params["lifetime"], "must be from 1 second to %d (100 years)" % MAX_LIFETIME)
-    if params["priority"] is not None and params["priority"] < 0:
-        raise OptionError("priority", params["priority"], "must be 0 or more (a higher number is a higher priority)")
+    if params["priority"] is not None and not 0 <= params["priority"] <= MAX_PRIORITY:
+        raise OptionError("priority", params["priority"], "must be from 0 to %d (a higher number is a higher priority; "
+                                                          "YARN keeps it as a 32-bit integer)" % MAX_PRIORITY)
     for item in params["local_resources"] or []:
         for key in ("size", "timestamp"):
             if item[key] < 0:

@@ -43,9 +43,11 @@ def module_spec(name):
         captured.update(spec=argument_spec, kwargs=kwargs)
         raise _SpecCaptured()
 
-    # A module calls run_module itself or through its system's wrapper (sahara's main_for): patch it where either is.
-    wrapper = importlib.import_module("ansible_collections.bigdata.platform.plugins.module_utils.sahara.resources")
-    owners = [owner for owner in (module, wrapper) if hasattr(owner, "run_module")]
+    # A module calls run_module itself or through its system's wrapper (sahara's and crush's main_for): patch it
+    # where any is.
+    wrappers = [importlib.import_module("ansible_collections.bigdata.platform.plugins.module_utils." + name)
+                for name in ("sahara.resources", "ceph.crush")]
+    owners = [owner for owner in [module] + wrappers if hasattr(owner, "run_module")]
     originals = [owner.run_module for owner in owners]
     for owner in owners:
         owner.run_module = capture

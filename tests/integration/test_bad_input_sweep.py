@@ -27,16 +27,7 @@ from integration.sweep_baselines import BASELINES, HARMLESS, NOT_YET_SWEPT, SIMU
 # entry is removed.
 SERVER_REFUSES = "sent a change the server refuses (HTTP 400): validate before sending (issue 12 item 13)"
 KNOWN_PROBLEMS = {
-    ("sahara_cluster_template", "neutron_management_network"): SERVER_REFUSES,
-    ("sahara_cluster_template", "node_groups.0.count"): SERVER_REFUSES + " (a negative count)",
-    ("sahara_cluster_template", "plugin"): SERVER_REFUSES + " (an unknown plugin on update: PATCH)",
-    ("sahara_cluster_template", "plugin_version"): SERVER_REFUSES + " (an unknown version on update: PATCH)",
-    ("sahara_node_group_template", "node_processes"): SERVER_REFUSES + " (an empty list)",
-    ("sahara_node_group_template", "plugin"): SERVER_REFUSES + " (an unknown plugin on update: PATCH)",
-    ("sahara_node_group_template", "plugin_version"): SERVER_REFUSES + " (an unknown version on update: PATCH)",
     ("yarn_app", "queue"): SERVER_REFUSES + " (a move to a queue the scheduler does not have)",
-    ("rados_pool", "target_size_ratio"): ("crash: nan is accepted and set; Ceph then lists the pool with a bare "
-                                          "nan, which is not JSON, and the module's read of the pools fails"),
 }
 
 
@@ -83,64 +74,123 @@ class SimulatedSystem:
 
 
 class CephSystem:
-    """The real cluster: a case's changes are the differences of 'osd pool ls detail' before and after; after
-    a case, pools it created are deleted and the baseline's pool is made again if the case changed it, so each
-    case starts from the same cluster (and the session's other Ceph tests find it sane)."""
+    """The real cluster: a case's changes are the differences of its pools, CRUSH rules, erasure code profiles and
+    cephx users (and of the files in the case's working directory, where rados_key writes keyrings) before and
+    after; after a case, what it created is deleted and the baseline's resources are made again if the case
+    changed them, so each case starts from the same cluster (and the session's other Ceph tests find it sane)."""
 
     POOL = "sweep-pool"
+    KINDS = ("pools", "rules", "profiles", "users", "files")
 
     def __init__(self, request, make_pool):
         self.cluster = request.getfixturevalue("ceph_cluster")
         self.target = request.getfixturevalue("ceph_args")
+        self.workdir = request.getfixturevalue("tmp_path") / "cwd"
+        self.workdir.mkdir()
+        request.getfixturevalue("monkeypatch").chdir(self.workdir)  # a relative dest: ".", "0"
         self.make_pool = make_pool
         make_pool(self.POOL)
-        self.pristine = self.pools()
-        self.original = set(self.pristine)
+        self.session_state = self.state()
+        request.addfinalizer(self.remove_created)
+        self.pristine = self.original = self.session_state
         self.before = None
         self.restore = None
 
     unicode = sweep.BMP_UNICODE
 
-    def pools(self):
-        ret, outbuf, outs = self.cluster.admin().mon_command(
-            json.dumps({"prefix": "osd pool ls", "detail": "detail", "format": "json"}), b"", timeout=30)
+    def state(self):
+        return {"pools": self.pools(), "rules": self.rules(), "profiles": self.profiles(), "users": self.users(),
+                "files": self.files()}
+
+    def mon_json(self, prefix, **args):
+        ret, outbuf, outs = self.cluster.admin().mon_command(json.dumps(dict(args, prefix=prefix, format="json")), b"",
+                                                             timeout=30)
         assert ret == 0, outs
+        return outbuf.decode("utf-8", "replace")
+
+    def pools(self):
         # A target_size_ratio of nan or inf comes back as a bare nan/inf, which is not JSON (reported).
-        text = re.sub(r'(?<=[:\[,])(-?(?:nan|inf))(?=[,}\]])', r'"\1"', outbuf.decode("utf-8", "replace"))
+        text = re.sub(r'(?<=[:\[,])(-?(?:nan|inf))(?=[,}\]])', r'"\1"', self.mon_json("osd pool ls", detail="detail"))
         return {pool["pool_name"]: pool for pool in json.loads(text)}
+
+    def rules(self):
+        return {rule["rule_name"]: rule for rule in json.loads(self.mon_json("osd crush rule dump"))}
+
+    def profiles(self):
+        return {name: json.loads(self.mon_json("osd erasure-code-profile get", name=name))
+                for name in json.loads(self.mon_json("osd erasure-code-profile ls"))}
+
+    def users(self):
+        return {user["entity"]: user for user in json.loads(self.mon_json("auth ls"))["auth_dump"]}
+
+    def files(self):
+        return {str(path.relative_to(self.workdir)): path.read_bytes() if path.is_file() else None
+                for path in sorted(self.workdir.rglob("*"))}
 
     def pool_names(self):
         return list(self.pools())
 
     def before_case(self):
-        self.before = self.pools()
+        self.before = self.state()
 
     def changes(self):
-        """The baseline's pool and pools the case created (Ceph's own, .mgr and device_health_metrics, change
-        on their own while the cluster runs)."""
-        after = self.pools()
-        touched = {self.POOL} | (set(after) - self.original)
-        return ["pool %s changed" % name for name in sorted(touched) if self.before.get(name) != after.get(name)]
+        """What the case changed: the baseline's pool and pools the case created (Ceph's own, .mgr and
+        device_health_metrics, change on their own while the cluster runs), and any rule, profile, user or file."""
+        after = self.state()
+        found = []
+        for kind in self.KINDS:
+            names = set(self.before[kind]) | set(after[kind])
+            if kind == "pools":
+                names = {self.POOL} | (set(after["pools"]) - set(self.original["pools"]))
+            found += ["%s %s changed" % (kind[:-1], name) for name in sorted(names)
+                      if self.before[kind].get(name) != after[kind].get(name)]
+        return found
 
     def baseline_applied(self, restore=None):
-        self.pristine = self.pools()
+        self.pristine = self.original = self.state()
         self.restore = restore
 
     def after_case(self, outcome):
-        pools = self.pools()
-        if self.restore and pools.get(self.POOL) != self.pristine[self.POOL]:
+        if self.restore and self.differs(self.state()):
             self.restore()  # the baseline applied again puts most settings back, quicker than a new pool
-            pools = self.pools()
-        created = set(pools) - self.original
-        remake = pools.get(self.POOL) != self.pristine[self.POOL]
-        for name in sorted(created) + ([self.POOL] if remake else []):
-            self.cluster.set_option("mon_allow_pool_delete", "true")
-            self.cluster.mon_command("osd pool set", pool=name, var="nodelete", val="false")
-            self.cluster.mon_command("osd pool delete", pool=name, pool2=name, yes_i_really_really_mean_it=True)
-        if remake:
+        self.remove(self.state(), self.original)
+        if self.pools().get(self.POOL) != self.pristine["pools"][self.POOL]:
+            self.remove_pool(self.POOL)
             self.make_pool(self.POOL)
             self.cluster.mon_command("osd pool application enable", pool=self.POOL, app="rbd")
-            self.pristine = self.pools()
+        # A rule or profile the baseline recreated has a new id: the next case starts from that.
+        self.pristine = self.state()
+
+    def differs(self, state):
+        """Whether the baseline's pool, or any rule, profile, user or file, is not as the baseline left it."""
+        return state["pools"].get(self.POOL) != self.pristine["pools"][self.POOL] or any(
+            state[kind] != self.pristine[kind] for kind in self.KINDS if kind != "pools")
+
+    def remove(self, state, keep):
+        """Delete what `state` has and `keep` has not: pools first (they use rules and profiles), then the rest."""
+        for name in sorted(set(state["pools"]) - set(keep["pools"])):
+            self.remove_pool(name)
+        for name in sorted(set(state["rules"]) - set(keep["rules"])):
+            self.cluster.mon_command("osd crush rule rm", name=name)
+        for name in sorted(set(state["profiles"]) - set(keep["profiles"])):
+            self.cluster.mon_command("osd erasure-code-profile rm", name=name)
+        for name in sorted(set(state["users"]) - set(keep["users"])):
+            self.cluster.mon_command("auth del", entity=name)
+        for name in sorted(set(state["files"]) - set(keep["files"]), reverse=True):
+            path = self.workdir / name
+            if path.is_file():
+                path.unlink()
+            else:
+                path.rmdir()
+
+    def remove_pool(self, name):
+        self.cluster.set_option("mon_allow_pool_delete", "true")
+        self.cluster.mon_command("osd pool set", pool=name, var="nodelete", val="false")
+        self.cluster.mon_command("osd pool delete", pool=name, pool2=name, yes_i_really_really_mean_it=True)
+
+    def remove_created(self):
+        """After the module's sweep: what its baseline and cases made (the baseline's pool goes with make_pool)."""
+        self.remove(self.state(), self.session_state)
 
 
 def system_for(baseline, request, start_simulator):
@@ -155,8 +205,9 @@ def problem_of(outcome, check_mode, changes):
         return outcome.crash.splitlines()[-1][:300] if "Traceback" in outcome.crash else outcome.crash[:300]
     if check_mode and changes:
         return "check mode changed something: %s" % ", ".join(changes)
-    if outcome.failed and not outcome.changed and changes:
-        return "failed with changed: false after %s (msg: %s)" % (", ".join(changes), outcome.message[:200])
+    if outcome.failed and changes:
+        return "failed with changed: %s after %s (msg: %s)" % (str(outcome.changed).lower(), ", ".join(changes),
+                                                               outcome.message[:200])
     return None
 
 

@@ -56,6 +56,10 @@ FLOWS = {
         dict(name="fault-ct", node_groups=NODE_GROUPS, **VANILLA),
         dict(name="fault-ct", node_groups=NODE_GROUPS, description="changed", **VANILLA),
         dict(name="fault-ct", state="absent"))),
+    "sahara_image": ("sahara", sahara, None, flow(
+        dict(image="sahara-vanilla-2.7.1", username="ubuntu", tags=["vanilla", "2.7.1"]),
+        dict(image="sahara-vanilla-2.7.1", description="tagged", tags=["vanilla", "2.7.1", "extra"]),
+        dict(image="sahara-vanilla-2.7.1", state="absent"))),
     "yarn_app": ("yarn", yarn, None, flow(
         dict(name="fault-app", state="running", queue="default", commands=["sleep", "600"],
              environment={"SIM_RUN_SECONDS": "forever"}, am_resource={"memory": "512M", "vcores": 1}),
@@ -120,6 +124,11 @@ FAULTS = {
 # answer to a change is what modules must get right (a retried PUT or DELETE, a POST never resent).
 READS_SPARED = ("slow",)
 STEPS = ("create", "update", "delete")
+# Modules that change something but have no create/update/delete flow, and why.
+WITHOUT_FLOW = {
+    "sahara_auth": "logs in (no change: check mode logs in too) and revokes the token a login returned, which a static "
+                   "flow cannot pass on; its login's retries are tested in test_sahara_auth.py",
+}
 
 
 @pytest.fixture
@@ -226,7 +235,7 @@ def test_faults_on_each_request_end_cleanly_and_a_rerun_converges(name, step, st
 
 def test_every_rest_module_that_changes_something_has_a_flow():
     changing = [name for name in sweep.module_names() if not name.endswith("_info") and not name.startswith("rados_")
-                and name not in NOT_YET_SWEPT]
+                and name not in NOT_YET_SWEPT and name not in WITHOUT_FLOW]
     assert not set(FLOWS) & set(NOT_YET_SWEPT), "a module with a flow is swept: drop it from NOT_YET_SWEPT"
     assert sorted(changing) == sorted(FLOWS), "add the create/update/delete flow of %s to FLOWS" % (
         ", ".join(sorted(set(changing) - set(FLOWS))))

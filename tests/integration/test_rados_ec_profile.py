@@ -106,6 +106,7 @@ def test_bad_input_is_refused_before_anything_is_sent(ansible, ceph_cluster, key
     assert_clean_failure(device_class, "option 'crush_device_class': 'nvme' is not a device class of the CRUSH map", "hdd")
     assert_clean_failure(domain, "option 'crush_failure_domain': 'galaxy' is not a bucket type", "host")
     assert_clean_failure(stripe, "option 'stripe_unit'", "'lots'")
-    assert_clean_failure(plugin, "erasure code profile 'it-bad-profile' was refused by Ceph", "no-such-plugin")
+    assert_clean_failure(plugin, "option 'plugin': 'no-such-plugin' was refused by Ceph for erasure code profile "
+                                 "'it-bad-profile'", "libec_no-such-plugin.so")
     assert not plugin["changed"]
     assert raw_profile(ceph_cluster, "it-bad-profile") is None

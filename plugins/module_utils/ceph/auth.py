@@ -113,7 +113,7 @@ def keyring_content(path):
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise PlatformError("cannot read keyring file %s: %s" % (path, exc)) from None
+        raise OptionError("dest", path, "cannot be read as a keyring file: %s" % (exc.strerror or exc)) from None
 
 
 def write_keyring(path, content):
@@ -122,11 +122,11 @@ def write_keyring(path, content):
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".%s." % os.path.basename(path))
     except OSError as exc:
-        raise PlatformError("cannot write keyring file %s: %s" % (path, exc)) from None
+        raise OptionError("dest", path, "cannot be written as a keyring file: %s" % (exc.strerror or exc)) from None
     try:
         with os.fdopen(handle, "w") as stream:
             stream.write(content)
         os.replace(temporary, path)
     except OSError as exc:
         os.unlink(temporary)
-        raise PlatformError("cannot write keyring file %s: %s" % (path, exc)) from None
+        raise OptionError("dest", path, "cannot be written as a keyring file: %s" % (exc.strerror or exc)) from None

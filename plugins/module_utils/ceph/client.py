@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import traceback
 
 from ansible.module_utils.basic import env_fallback
@@ -51,6 +52,9 @@ CEPH_ARGS = dict(
 SECRET_SETTING_WORDS = ("key", "secret", "pass", "token")
 
 POOL_TYPES = {1: "replicated", 3: "erasure"}
+# Ceph prints a float that is nan or inf (a target_size_ratio set so by the CLI) bare, which is not JSON.
+BARE_NON_FINITE = re.compile(rb"([:\[,]\s*-?)(nan|inf)(?=\s*[,}\]])")
+JSON_NON_FINITE = {b"nan": b"NaN", b"inf": b"Infinity"}
 
 
 class CephCommandError(PlatformError):
@@ -178,7 +182,7 @@ class CephClient:
     def mon_json(self, prefix, **args):
         """A read-only mon command's JSON answer."""
         dummy, outbuf, dummy = self.mon_command(dict(args, prefix=prefix, format="json"))
-        return json.loads(outbuf) if outbuf.strip() else None
+        return parse_json(outbuf) if outbuf.strip() else None
 
     def monitor_setting(self, name):
         """A setting of the monitors as their configuration database holds it (or its default), as text."""
@@ -252,6 +256,14 @@ class CephClient:
         answer = self.mon_command(command, inbuf, writes=True)
         self.changes_made += 1
         return answer
+
+
+def parse_json(outbuf):
+    """A mon command's JSON answer, with the bare nan and inf Ceph may print read as Python reads NaN and Infinity."""
+    try:
+        return json.loads(outbuf)
+    except ValueError:
+        return json.loads(BARE_NON_FINITE.sub(lambda match: match.group(1) + JSON_NON_FINITE[match.group(2)], outbuf))
 
 
 def describe(command):

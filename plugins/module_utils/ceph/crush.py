@@ -10,9 +10,11 @@ success without changing the rule. The modules compare and check the users first
 
 from __future__ import annotations
 
-from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CephCommandError
+from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import (
+    HAS_RADOS, RADOS_IMPORT_ERROR, RADOS_LIBRARY, CephCommandError, run_state,
+)
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
-from ansible_collections.bigdata.platform.plugins.module_utils.module import differences, make_diff, parse_size
+from ansible_collections.bigdata.platform.plugins.module_utils.module import differences, make_diff, parse_size, run_module
 
 # Profile option -> Ceph's key.
 PROFILE_KEYS = (("k", "k"), ("m", "m"), ("plugin", "plugin"), ("technique", "technique"),
@@ -102,14 +104,34 @@ def remove_rule(client, name):
 
 # -- what profiles and rules share: pools use them --------------------------------------------------------------
 class Kind:
-    """A profile or a rule: what pools call it (pool_key), its name in messages, its result key, its removal."""
+    """A profile or a rule: what pools call it (pool_key), its name in messages, its result key, its read by name
+    and its removal."""
 
-    def __init__(self, pool_key, what, result_key, remove):
-        self.pool_key, self.what, self.result_key, self.remove = pool_key, what, result_key, remove
+    def __init__(self, pool_key, what, result_key, read, remove):
+        self.pool_key, self.what, self.result_key, self.read, self.remove = pool_key, what, result_key, read, remove
 
 
-PROFILE = Kind("erasure_profile", "erasure code profile", "profile", remove_profile)
-RULE = Kind("rule", "CRUSH rule", "rule", remove_rule)
+PROFILE = Kind("erasure_profile", "erasure code profile", "profile", get_profile, remove_profile)
+RULE = Kind("rule", "CRUSH rule", "rule", get_rule, remove_rule)
+
+
+def main_for(kind, argument_spec, ensure_present):
+    """The main() of rados_crush_rule and rados_ec_profile: read the rule or profile by name, then
+    ensure_present(module, client, current) or delete it (refused while a pool uses it)."""
+    def run(module):
+        return run_state(module, kind.read, ensure_present,
+                         lambda module, client, current: ensure_absent(module, client, current, kind))
+
+    run_module(argument_spec, run, required_libs=[(RADOS_LIBRARY, HAS_RADOS, RADOS_IMPORT_ERROR)],
+               identity=("cluster", "name"))
+
+
+def refuse_empty(params, options):
+    """An option given as '' is refused: Ceph would take it as a value (a rule without root, a profile key set to
+    nothing), after the rule or profile was removed to be recreated."""
+    for option in options:
+        if params[option] is not None and not str(params[option]).strip():
+            raise OptionError(option, params[option], "is empty: leave it out for the default, or give a value")
 
 
 def refuse_if_used(client, kind, name, action):

@@ -179,6 +179,16 @@ class SaharaClient:
     def scale_cluster(self, cluster_id, body):
         return self.connect().put_json(quote_path("clusters", cluster_id), body)["cluster"]
 
+    def check_plugin(self, plugin, version):
+        """OptionError for a plugin, or a version of it, that this Sahara does not have: it would refuse the template
+        (check_plugin_name_exists, check_plugin_supports_version of sahara/service/validations/base.py)."""
+        versions = {item.get("name"): item.get("versions") or [] for item in self.connect().get_json("plugins")["plugins"]}
+        if plugin not in versions:
+            raise OptionError("plugin", plugin, "is not a plugin of this Sahara (it has %s)" % (", ".join(sorted(versions)) or "none"))
+        if version not in versions[plugin]:
+            raise OptionError("plugin_version", version, "is not a version of plugin %s (it has %s)"
+                              % (plugin, ", ".join(versions[plugin]) or "none"))
+
     def with_plugin(self, body, plugin, version):
         """A request body with the plugin fields named as this API version names them."""
         body = dict(body)

@@ -86,7 +86,8 @@ def redact_url(url):
 
 def guard_urls(module):
     """A password in URL userinfo (sahara_url, auth.auth_url) is masked in every output and refused: Sahara and
-    Keystone take a token or the auth options, never URL credentials."""
+    Keystone take a token or the auth options, never URL credentials. A URL that is not http(s)://host is refused
+    too, naming the option: keystoneauth would only say that it found no endpoint. An empty service_type as well."""
     urls = {"sahara_url": module.params.get("sahara_url"), "auth.auth_url": (module.params.get("auth") or {}).get("auth_url")}
     for option, url in urls.items():
         if url and "@" in urlsplit(url).netloc:
@@ -94,6 +95,23 @@ def guard_urls(module):
             module.no_log_values.update(value for value in (userinfo, userinfo.partition(":")[2]) if value)
             raise OptionError(option, redact_url(url), "must not hold a user name or password (user:password@); "
                                                        "give the credentials in the auth option")
+        if url and not is_http_url(url):
+            raise OptionError(option, url, "is not an http:// or https:// URL with a host, such as %s" % URL_EXAMPLES[option])
+    if not (module.params.get("service_type") or "").strip():
+        raise OptionError("service_type", module.params.get("service_type"), "is empty: it names Sahara in the service "
+                                                                             "catalog (data-processing)")
+
+
+URL_EXAMPLES = {"sahara_url": "https://sahara.example.com:8386/v2", "auth.auth_url": "https://keystone.example.com:5000/v3"}
+
+
+def is_http_url(url):
+    parts = urlsplit(url)
+    try:
+        parts.port  # pylint: disable=pointless-statement
+    except ValueError:  # a port that is no number or out of range
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def auth_type_for(params, environ=None):
@@ -177,7 +195,19 @@ def auth_plugin(params):
         raise PlatformError("incomplete OpenStack credentials: %s (set cloud, the auth option or OS_* variables)" % exc)
     except TypeError as exc:
         # keystoneauth's plugins take only their own keys and refuse one they have no use for.
-        raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type, exc)) from None
+        raise unfit_auth_option(auth_type, auth, exc) from None
+
+
+def unfit_auth_option(auth_type, auth, exc):
+    """The auth option a keystoneauth plugin refused ('__init__() got an unexpected keyword argument 'token''), as an
+    OptionError naming it (its value masked when it is a secret)."""
+    match = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+    if not match:
+        return PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type, exc))
+    key = match.group(1)
+    value = "********" if AUTH_OPTIONS.get(key, {}).get("no_log") else auth.get(key)
+    return OptionError("auth.%s" % key, value, "does not fit auth_type %s, whose keystoneauth1 plugin takes no %s: leave it "
+                                               "out, or set auth_type to the plugin it belongs to" % (auth_type, key))
 
 
 def keystone_requests_session(retries=KEYSTONE_RETRIES, connection_errors=False):
@@ -244,7 +274,7 @@ class Connection:
         except ks_exceptions.ClientException as exc:
             raise keystone_failure(exc, self.auth_url)
         except TypeError as exc:
-            raise PlatformError("the auth options do not fit auth_type %s: %s" % (auth_type_for(self.params) or "password", exc))
+            raise unfit_auth_option(auth_type_for(self.params) or "password", given_auth(self.params), exc) from None
         self.auth_url = region.config.get("auth", {}).get("auth_url") or self.auth_url
         self.region_name = region.region_name or None
         self.verify = region.get_requests_verify_args()[0]
@@ -284,6 +314,11 @@ class Connection:
         try:
             return self.session.get_endpoint(service_type=service_type, interface=self.params["interface"],
                                              region_name=self.region_name, skip_discovery=True)
+        except ks_exceptions.EmptyCatalog:
+            auth = given_auth(self.params)
+            raise PlatformError("Keystone gave a token without a service catalog: it is scoped to no project (auth.project_name "
+                                "%r, auth.project_id %r); give the project by name (with its domain) or id"
+                                % (auth.get("project_name"), auth.get("project_id"))) from None
         except ks_exceptions.ClientException as exc:
             raise PlatformError("cannot find the %s endpoint in the service catalog: %s" % (service_type, exc))
 

@@ -194,10 +194,13 @@ def ensure_template(module, client, kind, desired, normalize, required):
         if missing:
             raise OptionError(missing[0], None, "is required to create %s %r" % (kind.replace("_", " "), name))
         after = apply_changes({"name": name}, changes)
+        client.check_plugin(desired["plugin"], desired["plugin_version"])
         if not module.check_mode:
             after = normalize(client.create(kind, api_body(client, desired)))
     elif changes:
         after = apply_changes(current, changes)
+        if "plugin" in changes or "plugin_version" in changes:
+            client.check_plugin(after["plugin"], after["plugin_version"])
         if not module.check_mode:
             update = {key: wanted for key, (dummy, wanted) in changes.items()}
             after = normalize(client.update(kind, current["id"], api_body(client, update, current)))

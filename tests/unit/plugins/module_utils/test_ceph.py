@@ -63,6 +63,15 @@ def test_mon_command_returns_ceph_answer_and_sends_json():
     assert client._handle.commands == [{"prefix": "osd pool ls", "detail": "detail", "format": "json"}]  # pylint: disable=protected-access
 
 
+def test_a_pool_whose_ratio_is_nan_or_inf_is_still_read():
+    """Ceph lists such a pool with a bare nan or inf, which is not JSON: reading the pools crashed before (issue 12)."""
+    answer = b'[{"pool_name": "a", "options": {"target_size_ratio": nan}}, {"pool_name": "b", "options": {"x": -inf}}]'
+    pools = client_with((0, answer, "")).mon_json("osd pool ls", detail="detail")
+    ratio, other = pools[0]["options"]["target_size_ratio"], pools[1]["options"]["x"]
+    assert ratio != ratio and other == float("-inf")
+    assert client_with((0, b'["nan", "inf"]', "")).mon_json("x") == ["nan", "inf"], "strings stay strings"
+
+
 def test_a_refused_mon_command_carries_the_errno_name_and_ceph_message():
     client = client_with((-1, b"", "configuring pool size as 1 is disabled by default."))
     with pytest.raises(ceph.CephCommandError) as caught:

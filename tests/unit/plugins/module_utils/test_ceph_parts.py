@@ -86,3 +86,69 @@ def test_mon_host_lists_v2_before_v1_for_each_monitor():
     mons = cluster.monitors(mon_map)
     assert mons[1] == {"name": "b", "rank": 1, "v2": None, "v1": "10.0.0.2:6789"}
     assert cluster.mon_host(mons) == "[v2:10.0.0.1:3300,v1:10.0.0.1:6789],[v1:10.0.0.2:6789]"
+
+
+# -- bad input the sweeps found (issue 12) ----------------------------------------------------------------
+
+RULE_PARAMS = dict(name="r", rule_type="replicated", root=None, failure_domain=None, device_class=None,
+                   erasure_profile=None)
+
+
+@pytest.mark.parametrize("option", ["root", "failure_domain", "device_class"])
+def test_an_empty_placement_is_refused_before_a_rule_is_removed_to_be_recreated(option):
+    """Before: with force, rados_crush_rule removed the rule, then Ceph refused root '' (ENOENT) or made a rule
+    other than asked ('failure_domain osd -> '''): the task failed after it had changed the rule."""
+    from ansible_collections.bigdata.platform.plugins.modules import rados_crush_rule
+
+    with pytest.raises(OptionError) as error:
+        rados_crush_rule.desired_from(None, dict(RULE_PARAMS, **{option: ""}), exists=True)
+    assert str(error.value) == "option '%s': '' is empty: leave it out for the default, or give a value" % option
+
+
+@pytest.mark.parametrize("option", ["plugin", "technique", "crush_root", "crush_failure_domain", "crush_device_class"])
+def test_an_empty_profile_key_is_refused_before_the_profile_is_rewritten(option):
+    """Before: 'osd erasure-code-profile set --force' took crush-root= and the profile changed to what Ceph made of it."""
+    from ansible_collections.bigdata.platform.plugins.modules import rados_ec_profile
+
+    params = dict(dict.fromkeys(rados_ec_profile.OPTIONS), **{option: " "})
+    with pytest.raises(OptionError) as error:
+        rados_ec_profile.desired_from(params)
+    assert str(error.value).startswith("option '%s': ' ' is empty" % option)
+
+
+@pytest.mark.parametrize("option,value,message", [
+    ("plugin", "nosuch", "load dlopen(/usr/lib/ceph/erasure-code/libec_nosuch.so): cannot open shared object file"),
+    ("technique", "bogus", "technique=bogus is not a valid coding technique.  Choose one of the following: reed_sol_van"),
+    ("k", 2 ** 40, "could not convert k=1099511627776 to int because The option value seems to be invalid"),
+])
+def test_a_profile_ceph_refuses_names_the_option(option, value, message):
+    """Before: 'erasure code profile 'p' was refused by Ceph: EIO: load dlopen(...)', naming no option."""
+    from ansible_collections.bigdata.platform.plugins.module_utils.ceph.client import CephCommandError
+    from ansible_collections.bigdata.platform.plugins.modules import rados_ec_profile
+
+    params = dict(dict.fromkeys(rados_ec_profile.OPTIONS), m=1, **{option: value})
+    error = rados_ec_profile.refusal("p", params, CephCommandError("osd erasure-code-profile set", -22, message))
+    assert isinstance(error, OptionError) and error.option == option
+    assert str(error).startswith("option '%s': %r was refused by Ceph for erasure code profile 'p': EINVAL: " % (option, value))
+    unknown = rados_ec_profile.refusal("p", params, CephCommandError("osd erasure-code-profile set", -22, "no"))
+    assert not isinstance(unknown, OptionError) and "'p' was refused by Ceph: EINVAL: no" in str(unknown)
+
+
+KEY_PARAMS = dict(name="client.x", secret=None, caps=None, dest=None)
+
+
+def test_a_keyring_dest_that_is_a_directory_or_caps_without_a_service_are_refused_up_front(tmp_path):
+    """Before: dest '.' failed only after the user was made ('cannot read keyring file .'), and state absent crashed
+    removing it (IsADirectoryError); caps {'': 'allow r'} failed as option 'caps.None': None."""
+    from ansible_collections.bigdata.platform.plugins.modules import rados_key
+
+    with pytest.raises(OptionError) as directory:
+        rados_key.check_options(dict(KEY_PARAMS, dest=str(tmp_path)))
+    assert str(directory.value) == "option 'dest': %r is a directory: give the path of the keyring file" % str(tmp_path)
+    with pytest.raises(OptionError) as service:
+        rados_key.check_options(dict(KEY_PARAMS, caps={"": "allow r"}))
+    assert str(service.value).startswith("option 'caps': {'': 'allow r'} has an empty service name")
+    rados_key.check_options(dict(KEY_PARAMS, dest=str(tmp_path / "ceph.client.x.keyring"), caps={"mon": "allow r"}))
+    with pytest.raises(OptionError) as too_long:
+        auth.keyring_content(str(tmp_path / ("x" * 300)))
+    assert str(too_long.value).startswith("option 'dest': ") and "cannot be read as a keyring file: File name too long" in str(too_long.value)

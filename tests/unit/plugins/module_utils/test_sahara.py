@@ -137,9 +137,13 @@ def test_usual_auth_types_load_without_the_plugin_scan(monkeypatch):
     with pytest.raises(OptionError) as no_password:
         connection.auth_plugin(params(auth={"auth_url": "https://k/v3", "username": "u"}))
     assert "auth.password" in str(no_password.value)
-    with pytest.raises(PlatformError) as unfit:
+    with pytest.raises(OptionError) as unfit:
         connection.auth_plugin(params(auth=dict(app, password="p")))
-    assert "do not fit auth_type v3applicationcredential" in str(unfit.value)
+    assert str(unfit.value).startswith("option 'auth.password': '********' does not fit auth_type v3applicationcredential")
+    with pytest.raises(OptionError) as token:
+        connection.auth_plugin(params(auth_type="password", auth=dict(auth, token="t", user_id="u1")))
+    assert str(token.value).startswith("option 'auth.token': '********' does not fit auth_type password"), \
+        "a secret is masked, the option is named"
 
 
 class FakeHttp:
@@ -247,3 +251,111 @@ def test_a_token_given_as_is_needs_no_keystoneauth_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert out.stdout.strip() == "t []", out.stdout + out.stderr
+
+
+class FakeModule:
+    def __init__(self, **given):
+        self.params = dict(dict(sahara_url=None, auth=None, service_type="data-processing"), **given)
+        self.no_log_values = set()
+
+
+@pytest.mark.parametrize("option,given,value", [
+    ("sahara_url", dict(sahara_url="."), "."),
+    ("sahara_url", dict(sahara_url="sahara:8386/v2"), "sahara:8386/v2"),
+    ("sahara_url", dict(sahara_url="ftp://sahara/v2"), "ftp://sahara/v2"),
+    ("sahara_url", dict(sahara_url="http://sahara:99999/v2"), "http://sahara:99999/v2"),
+    ("auth.auth_url", dict(auth={"auth_url": ".."}), ".."),
+    ("auth.auth_url", dict(auth={"auth_url": "{'a': 1}"}), "{'a': 1}"),
+    ("auth.auth_url", dict(auth={"auth_url": "https:///v3"}), "https:///v3"),
+])
+def test_a_url_that_is_not_http_with_a_host_is_refused_naming_the_option(option, given, value):
+    """Before: sahara_auth returned sahara_url '.' as the endpoint, and auth_url '.' failed as 'Could not find requested
+    endpoint in Service Catalog' (the bad-input sweep of sahara_auth)."""
+    with pytest.raises(OptionError) as error:
+        connection.guard_urls(FakeModule(**given))
+    assert str(error.value).startswith("option '%s': %r is not an http:// or https:// URL with a host" % (option, value))
+
+
+def test_http_urls_with_a_host_pass_and_an_empty_service_type_is_refused():
+    connection.guard_urls(FakeModule(sahara_url="https://sahara.example.com:8386/v2",
+                                     auth={"auth_url": "http://[::1]:5000/v3"}))
+    connection.guard_urls(FakeModule(sahara_url="", auth={"auth_url": None}))
+    with pytest.raises(OptionError) as error:
+        connection.guard_urls(FakeModule(service_type=" "))
+    assert str(error.value).startswith("option 'service_type': ' ' is empty")
+
+
+def test_a_token_without_catalog_names_the_project_options():
+    """Before: 'cannot find the data-processing endpoint in the service catalog: The service catalog is empty.'"""
+    from keystoneauth1 import exceptions as ks_exceptions
+
+    class Unscoped:
+        def get_endpoint(self, **kwargs):
+            raise ks_exceptions.EmptyCatalog("The service catalog is empty.")
+    opened = connection.Connection(params(auth={"auth_url": "https://k/v3", "project_name": ""}, region_name=None,
+                                          validate_certs=True, interface="public"))
+    opened.session = Unscoped()
+    with pytest.raises(PlatformError) as error:
+        opened.catalog_url("data-processing")
+    assert "scoped to no project (auth.project_name '', auth.project_id None)" in str(error.value)
+
+
+def test_a_tag_glance_cannot_keep_is_refused_before_sending():
+    """Before: a 10 000-character tag was sent (the bad-input sweep of sahara_image); Glance keeps property names of
+    255 characters at most, and a tag is the property _sahara_tag_<tag>."""
+    from ansible_collections.bigdata.platform.plugins.modules import sahara_image
+
+    sahara_image.check_tags(["vanilla", "x" * 243])
+    with pytest.raises(OptionError) as error:
+        sahara_image.check_tags(["vanilla", "x" * 244])
+    assert str(error.value).startswith("option 'tags': '%s' is longer than 243 characters" % ("x" * 244))
+
+
+class PluginsClient:
+    def __init__(self):
+        self.plugins = [{"name": "vanilla", "versions": ["2.7.1"]}, {"name": "spark", "versions": ["2.3"]}]
+
+    def connect(self):
+        return self
+
+    def get_json(self, path):
+        assert path == "plugins"
+        return {"plugins": self.plugins}
+
+
+@pytest.mark.parametrize("plugin,version,words", [
+    ("nosuch", "1", "option 'plugin': 'nosuch' is not a plugin of this Sahara (it has spark, vanilla)"),
+    ("vanilla", "0", "option 'plugin_version': '0' is not a version of plugin vanilla (it has 2.7.1)"),
+])
+def test_a_plugin_or_version_sahara_lacks_is_refused_before_the_template_is_sent(plugin, version, words):
+    """Before: the template was POSTed (PATCHed on update) and Sahara refused it with 400 (the bad-input sweep)."""
+    with pytest.raises(OptionError) as error:
+        client.SaharaClient.check_plugin(PluginsClient(), plugin, version)
+    assert str(error.value) == words
+    client.SaharaClient.check_plugin(PluginsClient(), "spark", "2.3")
+
+
+@pytest.mark.parametrize("given,words", [
+    (dict(neutron_management_network="private"), "option 'neutron_management_network': 'private' is not a Neutron network id"),
+    (dict(node_groups=[{"name": "worker", "count": -1}]), "option 'node_groups.count': -1 of node group 'worker' must be 0"),
+])
+def test_a_cluster_template_refuses_what_sahara_schema_does(given, words):
+    """Before: sent, and Sahara refused it with 400 (the bad-input sweep of sahara_cluster_template)."""
+    from ansible_collections.bigdata.platform.plugins.modules import sahara_cluster_template
+
+    options = dict(dict(neutron_management_network=None, node_groups=None), **given)
+    with pytest.raises(OptionError) as error:
+        sahara_cluster_template.check_options(options)
+    assert str(error.value).startswith(words)
+    sahara_cluster_template.check_options(dict(neutron_management_network="5b0c1e6e-8d3f-4c55-9a51-0b8e2f3c7d10",
+                                               node_groups=[{"name": "worker", "count": 0}]))
+
+
+def test_a_node_group_template_needs_a_process():
+    """Before: node_processes [] was sent, and Sahara refused it ('[] is too short')."""
+    from ansible_collections.bigdata.platform.plugins.modules import sahara_node_group_template
+
+    with pytest.raises(OptionError) as error:
+        sahara_node_group_template.check_processes({"node_processes": []})
+    assert str(error.value).startswith("option 'node_processes': [] must name at least one process")
+    sahara_node_group_template.check_processes({"node_processes": None})

@@ -130,6 +130,17 @@ def test_memory_and_submission_body():
     assert "priority" not in body and "max-app-attempts" not in body
 
 
+@pytest.mark.parametrize("priority", [-1, 2 ** 31, 2 ** 63])
+def test_a_priority_yarn_cannot_hold_is_refused_before_anything_is_sent(priority):
+    """Before: 2**63 was PUT, the ResourceManager capped it and the task failed after the change (the bad-input sweep
+    of yarn_app, once a failed case must have changed nothing)."""
+    params = dict(max_app_attempts=None, lifetime=None, priority=priority, local_resources=None, am_resource=None)
+    with pytest.raises(OptionError) as error:
+        yarn_app.check_numbers(params)
+    assert str(error.value).startswith("option 'priority': %d must be from 0 to 2147483647" % priority)
+    yarn_app.check_numbers(dict(params, priority=2 ** 31 - 1))
+
+
 def test_no_rm_answering_fails_fast_with_every_reason():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -60,6 +60,10 @@ def test_ratio_compares_with_a_tolerance_and_unmanaged_options_are_skipped():
     ({"pool_type": "erasure"}, CURRENT, "cannot convert"),
     ({"erasure_profile": "k4m2"}, None, "needs pool_type: erasure"),
     ({"settings": {"crush_rule": "fast"}}, None, "option 'settings.crush_rule': 'fast' has an option of its own: use rule"),
+    # Ceph sets these, then lists the pool with a bare nan/inf that breaks every later read of the pools (issue 12).
+    ({"target_size_ratio": float("nan")}, CURRENT, "option 'target_size_ratio': nan is not a ratio Ceph can keep"),
+    ({"target_size_ratio": float("inf")}, None, "option 'target_size_ratio': inf is not a ratio Ceph can keep"),
+    ({"target_size_ratio": 1e308}, None, "a finite number up to 3.4e+38"),
 ])
 def test_requests_refused_before_anything_is_sent(given, current, words):
     request = params(**given)
