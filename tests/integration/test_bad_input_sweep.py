@@ -81,6 +81,7 @@ class CephSystem:
 
     POOL = "sweep-pool"
     KINDS = ("pools", "rules", "profiles", "users", "files")
+    CEPH_OWN_POOLS = {".mgr", "device_health_metrics"}
 
     def __init__(self, request, make_pool):
         self.cluster = request.getfixturevalue("ceph_cluster")
@@ -135,13 +136,14 @@ class CephSystem:
 
     def changes(self):
         """What the case changed: the baseline's pool and pools the case created (Ceph's own, .mgr and
-        device_health_metrics, change on their own while the cluster runs), and any rule, profile, user or file."""
+        device_health_metrics, change on their own while the cluster runs: the mgr may even create one while a case
+        runs), and any rule, profile, user or file."""
         after = self.state()
         found = []
         for kind in self.KINDS:
             names = set(self.before[kind]) | set(after[kind])
             if kind == "pools":
-                names = {self.POOL} | (set(after["pools"]) - set(self.original["pools"]))
+                names = {self.POOL} | (set(after["pools"]) - set(self.original["pools"]) - self.CEPH_OWN_POOLS)
             found += ["%s %s changed" % (kind[:-1], name) for name in sorted(names)
                       if self.before[kind].get(name) != after[kind].get(name)]
         return found
