@@ -101,6 +101,6 @@ def test_a_pinned_version_costs_the_same_and_a_display_name_cm_refused_in_paths_
     assert len(pinned[1]) == BUDGET, pinned[1]
     # A CM that takes only internal names in paths answers 404 to the display name; a 404 at the first request
     # could also mean an older CM, so /api/version is read (v51: the 404 was the name), then the list finds it.
-    assert [r.path for r in display[1][:4]] == ["/api/v51/clusters/Cluster%201", "/api/version", "/api/v51/clusters",
-                                                 "/api/v51/clusters/cluster/services/hdfs"]
+    assert [r.path for r in display[1][:4]] == [
+        "/api/v51/clusters/Cluster%201", "/api/version", "/api/v51/clusters", "/api/v51/clusters/cluster/services/hdfs"]
     assert len(display[1]) == BUDGET + 2, display[1]
