@@ -89,9 +89,9 @@ class ProgressAction(ActionBase):
             state = outcome.get("last_state")
             progress.seen(started, outcome.get("timeline"), self.describe(state) if state is not None else "nothing read yet")
             if progress.elapsed() >= timeout:
-                # The words of waiting.py's WaitTimeout, so a task reads the same with or without this plugin.
-                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out: the task's timeout of %ss "
-                               "ran out; last state seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
+                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT),
+                               msg=task_timeout_message(outcome.get("msg") or "", limit, args.get("timeout", DEFAULT_TIMEOUT),
+                                                        progress.last))
                 return self._combine(slices, progress)
 
     def _combine(self, slices, progress):
@@ -104,6 +104,16 @@ class ProgressAction(ActionBase):
             combined.pop("invocation", None)  # it would show the slice's timeout, not the task's
         combined["timeline"] = progress.timeline
         return combined
+
+
+def task_timeout_message(message, limit, timeout, state):
+    """The last slice's WaitTimeout message (waiting.py's words, so a task reads the same with or without this
+    plugin) with the task's timeout instead of the slice's and the last state as describe() puts it."""
+    head, found, dummy = message.partition("; last state seen: ")
+    ran_out = "the task's timeout of %ss ran out" % limit
+    if not found or ran_out not in head:
+        head = "timed out: %s" % ran_out
+    return "%s; last state seen: %s" % (head.replace(ran_out, "the task's timeout of %ss ran out" % timeout, 1), state)
 
 
 def still_waiting(outcome, limit):
