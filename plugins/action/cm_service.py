@@ -14,9 +14,9 @@ class ActionModule(ProgressAction):
     RESOURCE = "service"
     describe = staticmethod(describe_service_wait)
 
-    def next_args(self, args, sent):
+    def next_args(self, args, slices):
         """Once the restart is sent, the next slices wait for it (and for the service to be started): they never
         restart again, even when the restart ended between two slices."""
-        if args.get("state") == "restarted" and {"restart", "rollingRestart"} & set(sent):
+        if args.get("state") == "restarted" and {"restart", "rollingRestart"} & set(self.sent(slices)):
             return dict(args, state="started")
         return args

@@ -14,8 +14,8 @@ class ActionModule(ProgressAction):
     RESOURCE = "vm"
     describe = staticmethod(describe_vm)
 
-    def next_args(self, args, sent):
+    def next_args(self, args, slices):
         """Once the reboot (or the start of a VM that was down) is sent, the next slices wait for the VM to run."""
-        if args.get("state") == "rebooted" and {"reboot", "start"} & set(sent):
+        if args.get("state") == "rebooted" and {"reboot", "start"} & set(self.sent(slices)):
             return dict(args, state="running")
         return args

@@ -45,12 +45,16 @@ class ProgressAction(ActionBase):
     def describe(state):
         return str(state)
 
-    def next_args(self, args, sent):
-        """The task's args for the next slice, given the ACCUMULATE items every slice so far sent. A module whose
-        state names an action rather than where it leads (restarted, rebooted) asks for where it leads once the
-        action was sent, so that a slice starting after the action finished does not send it again."""
-        del sent
+    def next_args(self, args, slices):
+        """The task's args for the next slice, given the results of the slices so far. A module whose state names
+        an action rather than where it leads (restarted, rebooted) asks for where it leads once the action was
+        sent (see sent()), so that a slice starting after the action finished does not send it again."""
+        del slices
         return args
+
+    def sent(self, slices):
+        """The ACCUMULATE items (the commands or actions sent) of the slices so far."""
+        return [item for outcome in slices for key in self.ACCUMULATE for item in outcome.get(key) or []]
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
@@ -77,9 +81,8 @@ class ProgressAction(ActionBase):
         while True:
             started = progress.elapsed()
             limit = max(0, int(min(INTERVAL, timeout - started) + 0.999))
-            sent = [item for done in slices for key in self.ACCUMULATE for item in done.get(key) or []]
             outcome = self._execute_module(module_name=self._task.action,
-                                           module_args=dict(self.next_args(args, sent), timeout=limit),
+                                           module_args=dict(self.next_args(args, slices), timeout=limit),
                                            task_vars=task_vars)
             slices.append(outcome)
             if not still_waiting(outcome, limit):
