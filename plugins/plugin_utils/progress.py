@@ -45,6 +45,17 @@ class ProgressAction(ActionBase):
     def describe(state):
         return str(state)
 
+    def described(self, state, message=None):
+        """describe(state); for a state it does not know (that of another wait of the module: finding the active
+        server...), what the module's own message says of it, never the state's raw repr."""
+        if state is None:
+            return "nothing read yet"
+        try:
+            return self.describe(state)
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError):
+            dummy, found, seen = (message or "").partition("last state seen: ")
+            return seen if found else "state not shown"
+
     def next_args(self, args, slices):
         """The task's args for the next slice, given the results of the slices so far. A module whose state names
         an action rather than where it leads (restarted, rebooted) asks for where it leads once the action was
@@ -87,10 +98,10 @@ class ProgressAction(ActionBase):
             slices.append(outcome)
             if not still_waiting(outcome, limit):
                 resource = outcome.get(self.RESOURCE) if self.RESOURCE else None
-                progress.add(started, outcome.get("timeline"), self.describe(resource) if resource else None)
+                progress.add(started, outcome.get("timeline"), self.described(resource) if resource else None)
                 return self._combine(slices, progress)
             state = outcome.get("last_state")
-            progress.seen(started, outcome.get("timeline"), self.describe(state) if state is not None else "nothing read yet")
+            progress.seen(started, outcome.get("timeline"), self.described(state, outcome.get("msg")))
             if progress.elapsed() >= timeout:
                 outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT),
                                msg=task_timeout_message(outcome.get("msg") or "", limit, args.get("timeout", DEFAULT_TIMEOUT),
