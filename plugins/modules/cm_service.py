@@ -284,14 +284,14 @@ commands:
   elements: str
 timeline:
   description:
-    - What the task's waits saw, each distinct state once, such as C(command Restart still active (1 of 2 steps done)):
-      C(elapsed) (seconds since the task began), C(what) (the wait) and C(state).
+    - What the task's waits saw, each distinct state once, such as C(command Restart still active (1 of 2 steps done)),
+      with C(elapsed) (seconds since the task began) and C(what) (the wait).
     - At C(-v), a task that waits shows the state it last read every 20 seconds.
   returned: always
   type: list
   elements: dict
   version_added: 0.2.0
-  sample: [{elapsed: 0.1, what: command restart on service hdfs in cluster cluster, state: command Restart still active}]
+  sample: [{elapsed: 0.1, what: "command restart on service hdfs in cluster cluster", state: "command Restart still active"}]
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (

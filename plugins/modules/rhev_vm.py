@@ -557,15 +557,15 @@ actions:
   sample: [start]
 timeline:
   description:
-    - What the task's waits saw, each distinct state once, such as C(status powering_up) or
+    - 'What the task''s waits saw, each distinct state once, such as C(status powering_up) or
       C(status up, guest addresses: none reported yet), with C(elapsed) (seconds since the task began) and
-      C(what) (the wait).
+      C(what) (the wait).'
     - At C(-v), a task that waits shows the VM's state every 20 seconds.
   returned: always
   type: list
   elements: dict
   version_added: 0.2.0
-  sample: [{elapsed: 0.2, what: VM worker-1 to start, state: status wait_for_launch}]
+  sample: [{elapsed: 0.2, what: "VM worker-1 to start", state: "status wait_for_launch"}]
 diff:
   description:
     - Status and configuration before and after (the configuration includes pending next-run values), sizes in

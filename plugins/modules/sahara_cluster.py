@@ -270,14 +270,14 @@ scaling:
   sample: {before: {master: 1, worker: 2}, after: {master: 1, worker: 5}}
 timeline:
   description:
-    - What the task's waits saw, each distinct state once, such as C(Spawning, step 3 in progress: Spawning), with
-      C(elapsed) (seconds since the task began) and C(what) (the wait).
+    - 'What the task''s waits saw, each distinct state once, such as C(Spawning, step 3 in progress: Spawning), with
+      C(elapsed) (seconds since the task began) and C(what) (the wait).'
     - At C(-v), a task that waits shows the cluster's status and provisioning step every 20 seconds.
   returned: always
   type: list
   elements: dict
   version_added: 0.2.0
-  sample: [{elapsed: 0.3, what: Sahara cluster analytics to become Active, state: "Validating, step 1 in progress: Validating"}]
+  sample: [{elapsed: 0.3, what: "Sahara cluster analytics to become Active", state: "Validating, step 1 in progress: Validating"}]
 diff:
   description: The cluster before and after (with C(--diff)).
   returned: always

@@ -327,8 +327,8 @@ timeline:
   type: list
   elements: dict
   version_added: 0.2.0
-  sample: [{elapsed: 0.2, what: application application_1700000000000_0007 to be finished,
-            state: application_1700000000000_0007 ACCEPTED (final status UNDEFINED)}]
+  sample: [{elapsed: 0.2, what: "application application_1700000000000_0007 to be finished",
+            state: "application_1700000000000_0007 ACCEPTED (final status UNDEFINED)"}]
 """
 
 import base64
