@@ -873,7 +873,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
         if kind == "restart" and not failure:  # a stop, then a start: steps CM lists in the command's children
             half = COMMAND_SECONDS / 2
             command.children = [Command(next(self.ids), step, command.start + index * half, half, refs)
-                                 for index, step in enumerate(("Stop", "Start"))]
+                                for index, step in enumerate(("Stop", "Start"))]
         service["command"] = command
         return command
 
