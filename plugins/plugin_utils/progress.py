@@ -154,7 +154,7 @@ class Progress:
         """The slice's own entries, then its last state as the plugin describes it (with progress)."""
         entries = [entry for entry in entries or [] if isinstance(entry, dict) and "state" in entry]
         if state is not None:
-            entries.append(dict(elapsed=round(self.elapsed() - started, 1), what=self.name, state=state))
+            entries.append(dict(elapsed=self.elapsed() - started, what=self.name, state=state))  # rounded once, below
         for entry in entries:
             shifted = dict(entry, elapsed=round(started + float(entry.get("elapsed") or 0), 1))
             if not self.timeline or (self.timeline[-1]["state"], self.timeline[-1].get("what")) != (
