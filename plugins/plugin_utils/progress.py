@@ -71,10 +71,12 @@ class ProgressAction(ActionBase):
         result = super().run(tmp, task_vars)
         del tmp
         args = dict(self._task.args)
-        if self._task.async_val or self._task.check_mode or not boolean(args.get("wait", True), strict=False):
+        timeout = task_timeout(args)
+        if self._task.async_val or self._task.check_mode or not boolean(args.get("wait", True), strict=False) \
+                or timeout is None:
             return merge_hash(result, self._run_as_is(task_vars))
         try:
-            return merge_hash(result, self._run_in_slices(args, task_vars))
+            return merge_hash(result, self._run_in_slices(args, timeout, task_vars))
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
@@ -85,8 +87,7 @@ class ProgressAction(ActionBase):
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return outcome
 
-    def _run_in_slices(self, args, task_vars):
-        timeout = float(args.get("timeout", DEFAULT_TIMEOUT))
+    def _run_in_slices(self, args, timeout, task_vars):
         progress = Progress(self._task.action, task_vars.get("inventory_hostname"))
         slices = []
         while True:
@@ -118,6 +119,15 @@ class ProgressAction(ActionBase):
             combined.pop("invocation", None)  # it would show the slice's timeout, not the task's
         combined["timeline"] = progress.timeline
         return combined
+
+
+def task_timeout(args):
+    """The task's timeout in seconds; None when it is no positive number (the module alone then refuses it)."""
+    try:
+        timeout = float(args.get("timeout", DEFAULT_TIMEOUT))
+    except (TypeError, ValueError):
+        return None
+    return timeout if timeout > 0 else None
 
 
 def task_timeout_message(message, limit, timeout, state):
