@@ -1,5 +1,5 @@
 # The two commands the README gives: `make demo` and `make test`. Both install what they need.
-.PHONY: demo test sanity bootstrap stress-timing matrix units galaxy-importer bench
+.PHONY: demo test sanity bootstrap stress-timing matrix units integration galaxy-importer bench
 
 bootstrap:
 	bash scripts/bootstrap.sh
@@ -20,6 +20,10 @@ matrix: bootstrap
 # ansible-test units on a copy of the tree (pytest in `make test` runs the same tests faster).
 units: bootstrap
 	bash scripts/units.sh
+
+# ansible-test integration: tests/integration/targets (one per system, against the simulators and a real Ceph).
+integration: bootstrap
+	bash scripts/integration.sh
 
 galaxy-importer: bootstrap
 	bash scripts/galaxy_importer.sh

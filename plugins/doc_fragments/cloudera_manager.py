@@ -42,8 +42,10 @@ options:
   api_version:
     description:
       - API version to use, such as V(v41).
-      - When not given, the highest version the server offers is read once from C(/api/version).
-        Pinning it saves that request.
+      - When not given, the modules use V(v51), the newest version they know (Cloudera Manager serves every
+        older version beside its newest), without asking the server. On a Cloudera Manager older than that,
+        the first request answers 404 and the modules read the version the server offers from
+        C(/api/version) once, then use it; pinning it there saves those two requests.
     type: str
 requirements:
   - requests
@@ -100,7 +102,7 @@ options:
     env:
       - name: CM_PASSWORD
   api_version:
-    description: API version to use, such as V(v41); read from the server when not given.
+    description: API version to use, such as V(v41); when not given V(v51), or on an older Cloudera Manager the one it offers.
     type: str
   validate_certs:
     description: Verify the server's TLS certificate.

@@ -92,9 +92,11 @@ options:
     description:
       - Sahara endpoint to use instead of the catalog's, including the version (and for v1.1 the project id),
         for example V(https://sahara.example.com:8386/v2); its version must be O(api_version).
-      - Without it, the catalog's endpoint is used when it is of O(api_version), else the endpoint Sahara's version
-        document gives for O(api_version). When that document cannot be read (after the retries of a safe
-        request), the task fails instead of using another API version.
+      - Without it, the catalog's endpoint is used when it is of O(api_version), else the place where Sahara serves
+        O(api_version), V(/v2) or V(/v1.1/<project id>) of the catalog endpoint's root. When that answers HTTP 404,
+        Sahara's version document says where O(api_version) is, or that it is not offered (M(bigdata.platform.sahara_auth)
+        always checks with the document, since the tasks that reuse its endpoint do not). When that document cannot
+        be read (after the retries of a safe request), the task fails instead of using another API version.
       - Credentials in the URL (V(user:password@)) are refused and never shown.
     type: str
   api_version:

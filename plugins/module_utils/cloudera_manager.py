@@ -15,7 +15,15 @@ from collections import deque
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OperationFailed, OptionError, PlatformError
+try:
+    from requests import Request
+    from requests.exceptions import InvalidURL
+except ImportError:
+    pass  # the modules declare requests in required_libs: they fail saying so before any client is made
+
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import (
+    ApiError, NotFound, OperationFailed, OptionError, PlatformError,
+)
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient, default_error_message, quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.module import TLS_ARGS, merge_specs
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
@@ -23,6 +31,11 @@ from ansible_collections.bigdata.platform.plugins.module_utils.waiting import De
 CM_ENVIRONMENT = {"host": "CM_HOST", "username": "CM_USERNAME", "password": "CM_PASSWORD"}
 HTTP_PORT = 7180
 HTTPS_PORT = 7183
+# The newest API version these modules are written and tested against. Cloudera Manager serves every older
+# version beside its newest (/api/v1 .. /api/vNN), so on a CM that offers it no request goes to /api/version.
+KNOWN_API_VERSION = "v51"
+# What a CM answers a path under an API version it does not have (a JAX-RS resource that does not match).
+NO_SUCH_VERSION = (400, 404)
 
 # Options documented by doc_fragments/cloudera_manager.py.
 CM_ARGS = dict(
@@ -259,15 +272,70 @@ class CMTask:
         self.changed = False
 
     def act(self, label, action, *args):
-        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`."""
+        """Run action(client, *args) unless in check mode (then None); label (when not None) joins `commands`.
+        An action is one change (and maybe a wait): when CM refused its request (an HTTP error status on it), it
+        changed nothing; one without an answer may have reached CM, and a command that failed after CM accepted
+        it did change."""
+        if self.check_mode:
+            answer = None
+        else:
+            try:
+                answer = action(self.client, *args)
+            except PlatformError as exc:
+                refused = isinstance(exc, ApiError) and exc.status is not None and exc.method != "GET"
+                if not refused:
+                    self.accepted(label)
+                raise
+        self.accepted(label)
+        return answer
+
+    def accepted(self, label):
         self.changed = True
         if label:
             self.commands.append(label)
-        return None if self.check_mode else action(self.client, *args)
+
+
+class CMHttpClient(HttpClient):
+    """HttpClient for /api whose vNN/... paths go at `api_version`. Unless the user pinned it, that is
+    KNOWN_API_VERSION until CM answers a request at it; a read CM refuses with 404 or 400 there (what a CM
+    older than that version answers) reads /api/version once and, when CM offers another version, is sent
+    again at it. A change is never sent at an unconfirmed version: the version is read first."""
+
+    def __init__(self, base_url, api_version=None, **kwargs):
+        super().__init__(base_url, **kwargs)
+        self.api_version = api_version or KNOWN_API_VERSION
+        self.version_confirmed = api_version is not None
+
+    def request(self, method, path, *args, **kwargs):
+        if self.version_confirmed or not path.startswith(self.api_version + "/"):
+            return super().request(method, path, *args, **kwargs)
+        if method.upper() != "GET":
+            return super().request(method, self.at_server_version(path), *args, **kwargs)
+        try:
+            response = super().request(method, path, *args, **kwargs)
+        except ApiError as exc:
+            if exc.status not in NO_SUCH_VERSION:
+                raise
+            again = self.at_server_version(path)
+            if again == path:
+                raise
+            return super().request(method, again, *args, **kwargs)
+        self.version_confirmed = True
+        return response
+
+    def at_server_version(self, path):
+        """`path` under the version CM offers (read from /api/version)."""
+        rest = path[len(self.api_version):]
+        answer = super().request("GET", "version").text.strip()
+        if not re.match(r"^v\d+$", answer):
+            raise PlatformError("%s answered %r, not an API version: is this Cloudera Manager's address?"
+                                % (self.url("version"), answer[:80]))
+        self.api_version, self.version_confirmed = answer, True
+        return answer + rest
 
 
 class ClouderaManagerClient:
-    """No request in the constructor; the API version is read on first use unless pinned."""
+    """No request in the constructor; the API version is KNOWN_API_VERSION unless pinned (CMHttpClient)."""
 
     def __init__(self, host, username, password, port=None, use_tls=False, api_version=None,
                  validate_certs=True, ca_cert=None, request_timeout=30):
@@ -283,9 +351,12 @@ class ClouderaManagerClient:
                               % (HTTP_PORT, HTTPS_PORT))
         port = port or (HTTPS_PORT if use_tls else HTTP_PORT)
         base = "%s://%s:%d/api" % ("https" if use_tls else "http", host, port)
-        self.http = HttpClient(base, auth=(username, password), validate_certs=validate_certs, ca_cert=ca_cert,
-                               timeout=request_timeout, error_message=cm_error_message)
-        self.api_version = api_version
+        try:
+            Request("GET", base).prepare()
+        except InvalidURL as exc:  # an empty label ('.'), a name IDNA refuses
+            raise OptionError("host", host, "is not a host name or address (%s)" % exc) from None
+        self.http = CMHttpClient(base, api_version=api_version, auth=(username, password), validate_certs=validate_certs,
+                                 ca_cert=ca_cert, timeout=request_timeout, error_message=cm_error_message)
 
     @classmethod
     def from_params(cls, params):
@@ -301,16 +372,18 @@ class ClouderaManagerClient:
 
     @property
     def version(self):
-        if self.api_version is None:
-            answer = self.http.request("GET", "version").text.strip()
-            if not re.match(r"^v\d+$", answer):
-                raise PlatformError("%s answered %r, not an API version: is this Cloudera Manager's address?"
-                                    % (self.http.url("version"), answer[:80]))
-            self.api_version = answer
-        return self.api_version
+        return self.http.api_version
 
     def path(self, *segments):
         return "%s/%s" % (self.version, quote_path(*segments))
+
+    def delete(self, path):
+        """DELETE path; a 404 means it is gone, also when the DELETE, retried after a lost answer, finds that
+        the first one worked (the task reports the change it made, not a failure)."""
+        try:
+            return self.http.delete(path)
+        except NotFound:
+            return None
 
     # -- commands --------------------------------------------------------------------------------
     def read_command(self, command_id):
@@ -328,14 +401,28 @@ class ClouderaManagerClient:
     def clusters(self):
         return self.http.get_json(self.path("clusters"))["items"]
 
-    def resolve_cluster(self, cluster):
-        """{"name", "display_name"} of the cluster `cluster` names by its internal name or its displayName
-        (the name CM's UI shows); OptionError naming the clusters CM has when it names none."""
+    def find_cluster(self, cluster):
+        """(the ApiCluster `cluster` names by its internal name, else by its displayName (the name CM's UI
+        shows), or None; the clusters CM listed, or None when it did not list them). One GET of the cluster by
+        the name given; only when CM answers 404 to it (no cluster of that name) the list of clusters, to find
+        a display name."""
+        try:
+            raw = self.http.get_or_none(self.path("clusters", cluster))
+        except ValueError:  # a blank name or a dot segment (UnsafePathSegment): no cluster has it in a path
+            raw = None
+        if raw is not None:
+            return raw, None
         clusters = self.clusters()
         found = [c for c in clusters if c["name"] == cluster] or [c for c in clusters if c.get("displayName") == cluster]
-        if len(found) != 1:
+        return (found[0] if len(found) == 1 else None), clusters
+
+    def resolve_cluster(self, cluster):
+        """{"name", "display_name"} of the cluster `cluster` names by its internal name or its displayName;
+        OptionError naming the clusters CM has when it names none."""
+        raw, clusters = self.find_cluster(cluster)
+        if raw is None:
             raise OptionError("cluster", cluster, "is not a cluster of this Cloudera Manager (%s)" % describe_clusters(clusters))
-        return {"name": found[0]["name"], "display_name": found[0].get("displayName") or found[0]["name"]}
+        return {"name": raw["name"], "display_name": raw.get("displayName") or raw["name"]}
 
     check_cluster = resolve_cluster
 

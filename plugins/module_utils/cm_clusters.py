@@ -29,9 +29,7 @@ def read_cluster(client, name):
 
 def find_cluster(client, name):
     """The ApiCluster whose name, else displayName, is `name`; None when no cluster has it."""
-    clusters = client.clusters()
-    return next((c for c in clusters if c["name"] == name), None) or \
-        next((c for c in clusters if c.get("displayName") == name), None)
+    return client.find_cluster(name)[0]
 
 
 def parse_version(value):
@@ -60,7 +58,7 @@ def set_display_name(client, name, display_name):
 
 
 def delete_cluster(client, name):
-    return client.http.delete(cluster_path(client, name))
+    return client.delete(cluster_path(client, name))
 
 
 def cluster_hosts(client, name):
@@ -73,7 +71,7 @@ def add_cluster_hosts(client, name, hosts):
 
 
 def remove_cluster_host(client, name, host):
-    return client.http.delete(cluster_path(client, name, "hosts", host["hostId"]))
+    return client.delete(cluster_path(client, name, "hosts", host["hostId"]))
 
 
 def cluster_services(client, name):

@@ -55,7 +55,7 @@ def set_maintenance(client, host, enabled, deadline):
 
 
 def delete_host(client, host):
-    return client.http.delete(host_path(client, host))
+    return client.delete(host_path(client, host))
 
 
 def decommission_and_remove(client, host, deadline):
@@ -132,7 +132,7 @@ def update_host_template(client, cluster, name, groups):
 
 
 def delete_host_template(client, cluster, name):
-    return client.http.delete(template_path(client, cluster, name))
+    return client.delete(template_path(client, cluster, name))
 
 
 def apply_host_template(client, cluster, name, host, start_roles, deadline):

@@ -96,7 +96,7 @@ def create_roles(client, cluster, service, roles):
 
 
 def delete_role(client, cluster, service, name):
-    return client.http.delete(client.service_path(cluster, service, "roles", name))
+    return client.delete(client.service_path(cluster, service, "roles", name))
 
 
 def read_groups(client, cluster, service):

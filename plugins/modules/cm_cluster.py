@@ -250,7 +250,15 @@ class Cluster(CMTask):
         self.raw = find_cluster(client, params["name"])
         self.name = self.raw["name"] if self.raw else params["name"]
         self.services = client.services(self.name) if self.raw else []
-        self.members = cluster_hosts(client, self.name) if self.raw else []
+        # hosts and purge_hosts need every host CM knows; each one's clusterRef shows the members too.
+        manages_hosts = params["state"] != "absent" and (params["hosts"] is not None or params["purge_hosts"])
+        self.known = all_hosts(client) if manages_hosts else None
+        self.members = self.read_members() if self.raw else []
+
+    def read_members(self):
+        if self.known is None:
+            return cluster_hosts(self.client, self.name)
+        return [host for host in self.known if (host.get("clusterRef") or {}).get("clusterName") == self.name]
 
     def view(self):
         return normalize_cluster(self.raw, self.members, self.services) if self.raw else None
@@ -283,11 +291,13 @@ def ensure_exists(cluster, version):
         cluster.raw = updated or dict(cluster.raw, displayName=params["display_name"])
 
 
-def ensure_hosts(cluster):
+def wanted_hosts(cluster):
+    """The hosts O(hosts) names, checked before anything changes (a host of another cluster, one CM does not
+    know, a purge that would detach hosts carrying roles): None when the task does not manage membership."""
     params = cluster.params
     if params["hosts"] is None and not params["purge_hosts"]:
-        return
-    known = all_hosts(cluster.client)
+        return None
+    known = cluster.known
     wanted = []
     for hostname in params["hosts"] or []:
         host = find_host(cluster.client, hostname, hostname, known=known)
@@ -301,21 +311,44 @@ def ensure_hosts(cluster):
         if owner not in (None, cluster.name):
             raise OptionError("hosts", hostname, "belongs to cluster %s; detach it there first" % owner)
         wanted.append(host)
+    if params["purge_hosts"]:
+        carrying = sorted(host["hostname"] for host in extra_hosts(cluster, wanted) if role_refs(host))
+        if carrying:
+            raise OptionError("purge_hosts", True, "would detach hosts that still carry roles: %s; decommission them "
+                              "first (cm_host with state=detached and decommission=true)" % ", ".join(carrying))
+    return wanted
+
+
+def extra_hosts(cluster, wanted):
+    keep = {host["hostId"] for host in wanted}
+    return [host for host in cluster.members if host["hostId"] not in keep]
+
+
+def ensure_hosts(cluster, wanted):
+    if wanted is None:
+        return
     member_ids = {host["hostId"] for host in cluster.members}
     missing = [host for host in wanted if host["hostId"] not in member_ids]
     if missing:
         cluster.act(None, add_cluster_hosts, cluster.name, missing)
         cluster.members = cluster.members + missing
-    if params["purge_hosts"]:
-        keep = {host["hostId"] for host in wanted}
-        extra = [host for host in cluster.members if host["hostId"] not in keep]
-        carrying = sorted(host["hostname"] for host in extra if role_refs(host))
-        if carrying:
-            raise OptionError("purge_hosts", True, "would detach hosts that still carry roles: %s; decommission them "
-                              "first (cm_host with state=detached and decommission=true)" % ", ".join(carrying))
+    if cluster.params["purge_hosts"]:
+        extra = extra_hosts(cluster, wanted)
         for host in extra:
             cluster.act(None, remove_cluster_host, cluster.name, host)
-        cluster.members = [host for host in cluster.members if host["hostId"] in keep]
+        cluster.members = [host for host in cluster.members if host not in extra]
+
+
+def check_rolling_services(cluster):
+    """rolling.services must name services of the cluster: CM would restart none of a name it does not have."""
+    rolling = cluster.params["rolling"]
+    if not rolling or not rolling["services"] or cluster.raw is None:
+        return
+    names = sorted(service["name"] for service in cluster.services)
+    for name in rolling["services"]:
+        if name not in names:
+            raise OptionError("rolling.services", name, "is not a service of cluster %s (services: %s)"
+                              % (cluster.name, ", ".join(names) or "none"))
 
 
 def ensure_run_state(cluster):
@@ -371,8 +404,10 @@ def run(module):
         if params["state"] == "absent":
             ensure_absent(cluster)
         else:
+            check_rolling_services(cluster)
+            wanted = wanted_hosts(cluster)
             ensure_exists(cluster, version)
-            ensure_hosts(cluster)
+            ensure_hosts(cluster, wanted)
             ensure_run_state(cluster)
         cluster.refresh()
     except PlatformError as exc:

@@ -93,6 +93,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager 
     ClouderaManagerClient, cm_argument_spec,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_clusters import cluster_hosts, find_cluster, normalize_cluster
+from ansible_collections.bigdata.platform.plugins.module_utils.cm_hosts import hosts as all_hosts
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import run_module
 
@@ -106,10 +107,22 @@ def run(module):
     if module.params["name"]:
         found = find_cluster(client, module.params["name"])
         raws = [found] if found else []
+        members = {raw["name"]: cluster_hosts(client, raw["name"]) for raw in raws}
     else:
         raws = client.clusters()
-    clusters = [normalize_cluster(raw, cluster_hosts(client, raw["name"]), client.services(raw["name"])) for raw in raws]
+        members = members_by_cluster(all_hosts(client)) if raws else {}
+    clusters = [normalize_cluster(raw, members.get(raw["name"], []), client.services(raw["name"])) for raw in raws]
     return dict(changed=False, clusters=clusters)
+
+
+def members_by_cluster(hosts):
+    """{cluster's internal name: its hosts} from every host CM knows (one read for all clusters)."""
+    members = {}
+    for host in hosts:
+        cluster = (host.get("clusterRef") or {}).get("clusterName")
+        if cluster:
+            members.setdefault(cluster, []).append(host)
+    return members
 
 
 def main():

@@ -200,6 +200,11 @@ class Host(CMTask):
     def __init__(self, client, params, check_mode):
         super().__init__(client, params, check_mode)
         self.raw = find_host(client, params["hostname"], params["ip_address"])
+        if self.raw and params["hostname"] and self.raw["hostname"] != params["hostname"]:
+            # Found by its address only: another host than the one named (a typo must not detach or delete it).
+            raise OptionError("hostname", params["hostname"], "is not a host Cloudera Manager knows, but ip_address %s "
+                              "is host %s's; name that host, or leave ip_address out to register a new one"
+                              % (params["ip_address"], self.raw["hostname"]))
 
     def reread(self):
         if not self.check_mode:

@@ -151,7 +151,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager 
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     NOT_RUNNABLE, cluster_hosts, find_host, read_roles, role_command, role_key, synchronous_command,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
 
@@ -171,12 +171,20 @@ def argument_spec():
     ))
 
 
+def service_roles(client, params):
+    try:
+        return read_roles(client, params["cluster"], params["service"])
+    except NotFound:
+        names = sorted(service["name"] for service in client.services(params["cluster"]))
+        raise OptionError("service", params["service"], "is not a service of cluster %s (services: %s)"
+                          % (params["cluster_display_name"], ", ".join(names) or "none")) from None
+
+
 def chosen_roles(client, params):
     """The roles of the service on the hosts asked for; OptionError for a host with none."""
     hosts = cluster_hosts(client, params["cluster"])
     wanted_types = {t.upper() for t in params["role_types"] or []}
-    roles = [role for role in read_roles(client, params["cluster"], params["service"])
-             if not wanted_types or role["type"] in wanted_types]
+    roles = [role for role in service_roles(client, params) if not wanted_types or role["type"] in wanted_types]
     chosen = []
     for name in params["hosts"]:
         host = find_host(hosts, name, "hosts", params["cluster_display_name"])
@@ -210,11 +218,8 @@ class Roles(CMTask):
         targets = [role for role in roles if role["role_state"] in needs and role["role_state"] not in NOT_RUNNABLE]
         if not targets:
             return []
-        self.commands.append(command)
-        if not self.check_mode:
-            self.changed = True
-            role_command(self.client, self.params["cluster"], self.params["service"], command,
-                         [role["name"] for role in targets], self.deadline, wait=self.params["wait"])
+        self.act(command, role_command, self.params["cluster"], self.params["service"], command,
+                 [role["name"] for role in targets], self.deadline, self.params["wait"])
         return targets
 
     def run_maintenance(self, roles):
@@ -222,11 +227,8 @@ class Roles(CMTask):
         targets = [role for role in roles if wanted is not None and role["maintenance_mode"] != wanted]
         command = "enterMaintenanceMode" if wanted else "exitMaintenanceMode"
         for role in targets:
-            self.commands.append(command)
-            if not self.check_mode:
-                self.changed = True
-                path = self.client.service_path(self.params["cluster"], self.params["service"], "roles", role["name"], "commands", command)
-                synchronous_command(self.client, path, "%s of role %s" % (command, role["name"]))
+            path = self.client.service_path(self.params["cluster"], self.params["service"], "roles", role["name"], "commands", command)
+            self.act(command, synchronous_command, path, "%s of role %s" % (command, role["name"]))
         return targets
 
 

@@ -302,7 +302,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     group_config, move_roles, read_groups, read_roles, redacted_settings, role_command, role_key, rolling_restart,
     sensitive_names, setting_changes, settings_before_after, shown_settings, synchronous_command, update_group_config,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.bigdata.platform.plugins.module_utils.module import WAIT_ARGS, make_diff, run_module
 
@@ -364,19 +364,7 @@ class Service(CMTask):
         if self.check_mode:
             self.commands.extend([command] if command else [])
             return None
-        try:
-            answer = send()
-        except PlatformError as exc:
-            refused = isinstance(exc, ApiError) and exc.status is not None and exc.method != "GET"
-            if not refused:
-                self.accepted(command)
-            raise
-        self.accepted(command)
-        return answer
-
-    def accepted(self, command):
-        self.changed = True
-        self.commands.extend([command] if command else [])
+        return self.act(command, lambda client: send())
 
     def settle(self, service):
         """Wait out a start or stop someone else began: commands are refused while one runs. Check mode
@@ -637,7 +625,11 @@ def ensure_present(service, current):
     client_stale = exists and current["client_config_staleness_status"] in STALE
     if params["restart_on_config_change"] and (bool(changes) or groups_changed or client_stale):
         service.run("deployClientConfig")
-    result = predicted(settled, params, kind, command, current) if service.check_mode else service.read()
+    if service.check_mode:
+        result = predicted(settled, params, kind, command, current)
+    else:
+        # Nothing sent: the service is as read (and settled); a second read would show the same.
+        result = service.read() if service.changed else dict(settled)
     if not service.check_mode and params["wait"] and (command or roles_changed):
         roles = read_roles(service.client, service.cluster, service.name)
     elif service.check_mode:

@@ -173,27 +173,29 @@ def argument_spec():
     ))
 
 
-def desired_from(client, params):
+def desired_from(client, params, current):
+    """The template wanted; names of the image and node group templates are resolved unless `current` holds them
+    as ids already."""
     desired = {key: params[key] for key in MANAGED}
     desired["name"] = params["name"]
     desired["anti_affinity"] = sorted(params["anti_affinity"]) if params["anti_affinity"] is not None else None
-    if params["state"] == "absent":
-        return desired
+    current = current or {}
     if params["default_image"]:
-        desired["default_image_id"] = client.find_by_name_or_id("image", params["default_image"], "default_image")
+        desired["default_image_id"] = client.find_by_name_or_id("image", params["default_image"], "default_image",
+                                                                held=[current.get("default_image_id")])
     if params["node_groups"] is not None:
+        held = [group["node_group_template_id"] for group in current.get("node_groups") or []]
         desired["node_groups"] = template_node_groups(
             dict(name=group["name"], count=group["count"], node_group_template_id=client.find_by_name_or_id(
-                "node_group_template", group["node_group_template"], "node_groups.node_group_template"))
+                "node_group_template", group["node_group_template"], "node_groups.node_group_template", held=held))
             for group in params["node_groups"])
     return desired
 
 
 def run(module):
     client = SaharaClient.from_module(module)
-    desired = desired_from(client, module.params)
-    return ensure_template(module, client, "cluster_template", desired, normalize_cluster_template,
-                           required=("plugin", "plugin_version", "node_groups"))
+    return ensure_template(module, client, "cluster_template", lambda current: desired_from(client, module.params, current),
+                           normalize_cluster_template, required=("plugin", "plugin_version", "node_groups"))
 
 
 def main():

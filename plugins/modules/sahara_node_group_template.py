@@ -224,23 +224,24 @@ def argument_spec():
     ))
 
 
-def desired_from(client, params):
+def desired_from(client, params, current):
+    """The template wanted; the image's name is resolved unless `current` holds it as its id already."""
     desired = {key: params[key] for key in MANAGED}
     desired["name"] = params["name"]
     for key in ("node_processes", "security_groups"):
         desired[key] = sorted(params[key]) if params[key] is not None else None
     desired["shares"] = normalize_shares(params["shares"]) if params["shares"] is not None else None
-    if params["image"] and params["state"] == "present":
-        desired["image_id"] = client.find_by_name_or_id("image", params["image"], "image")
+    if params["image"]:
+        desired["image_id"] = client.find_by_name_or_id("image", params["image"], "image",
+                                                        held=[(current or {}).get("image_id")])
     return desired
 
 
 def run(module):
     check_volumes(module.params)
     client = SaharaClient.from_module(module)
-    desired = desired_from(client, module.params)
-    return ensure_template(module, client, "node_group_template", desired, normalize_node_group_template,
-                           required=("plugin", "plugin_version", "flavor_id", "node_processes"))
+    return ensure_template(module, client, "node_group_template", lambda current: desired_from(client, module.params, current),
+                           normalize_node_group_template, required=("plugin", "plugin_version", "flavor_id", "node_processes"))
 
 
 def main():

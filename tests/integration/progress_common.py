@@ -11,13 +11,16 @@ import re
 
 # One-second slices: the plugin runs the module again every second of real time instead of every 20.
 FAST_SLICES = {"BIGDATA_PLATFORM_PROGRESS_INTERVAL": "1"}
+# The request each cm_* run sends once, first: it looks its cluster up.
+CM_RUN_STARTS = r"^/api/v\d+/clusters/[^/]+$"
 
 
 def clock_per_run(simulator_class, method, path, seconds=20):
-    """A subclass of simulator_class whose clock moves `seconds` at each (method, path) request."""
+    """A subclass of simulator_class whose clock moves `seconds` at each `method` request whose path matches the
+    regular expression `path`."""
 
     def dispatch(self, request):
-        if request.method == method and request.path == path:
+        if request.method == method and re.match(path, request.path):
             self.clock.advance(seconds)
         return simulator_class.dispatch(self, request)
 

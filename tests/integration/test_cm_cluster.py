@@ -72,7 +72,7 @@ def test_create_by_display_name_check_apply_again_info_delete(empty, ansible):
 
 
 def test_bad_input_fails_naming_the_option_and_sends_nothing(empty, ansible):
-    ansible.run_tasks([cluster_task(empty, name="cluster", display_name="Cluster 1", version="CDH7")])
+    ansible.run_tasks([cluster_task(empty, name="cluster", display_name="Cluster 1", version="CDH7", hosts=[NODES[0][0]])])
     empty.log.clear()
     results = ansible.run_tasks([
         cluster_task(empty, name="other"),
@@ -83,8 +83,12 @@ def test_bad_input_fails_naming_the_option_and_sends_nothing(empty, ansible):
         cluster_task(empty, name="Cluster 1", state="restarted", rolling={"batch_size": 0}),
         cluster_task(empty, name=" "),
         cluster_task(empty, name="Cluster 1", stale_only=True),
+        # Refused before the new cluster is created, not after (which left an empty cluster behind).
+        cluster_task(empty, name="second", version="7.1.7", hosts=[NODES[0][0]]),
+        cluster_task(empty, name="Cluster 1", state="restarted", rolling={"services": ["hbase"]}),
     ]).results
-    no_version, other_version, bad_version, ghost, rolling_present, zero_batch, blank, stale_present = results
+    (no_version, other_version, bad_version, ghost, rolling_present, zero_batch, blank, stale_present, taken_host,
+     unknown_service) = results
     assert_clean_failure(no_version, "option 'version'", "required to create cluster other")
     assert_clean_failure(other_version, "option 'version'", "6.3.4", "parcels")
     assert_clean_failure(bad_version, "option 'version'", "seven")
@@ -93,6 +97,8 @@ def test_bad_input_fails_naming_the_option_and_sends_nothing(empty, ansible):
     assert_clean_failure(zero_batch, "option 'rolling.batch_size'", "1 or more")
     assert_clean_failure(blank, "option 'name'")
     assert_clean_failure(stale_present, "option 'stale_only'", "state=restarted")
+    assert_clean_failure(taken_host, "option 'hosts'", NODES[0][0], "belongs to cluster cluster")
+    assert_clean_failure(unknown_service, "option 'rolling.services'", "'hbase'", "not a service of cluster cluster")
     for result in results:
         assert not result["changed"], result
     assert empty.log.mutating() == []

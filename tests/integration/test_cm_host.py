@@ -143,9 +143,11 @@ def test_bad_input_names_the_option_and_sends_nothing(sim, ansible):
         template_task(sim, role_config_groups=[{"service": "hdfs"}]),
         template_task(sim),
         template_task(sim, cluster="Cluster 9", role_config_groups=WORKERS),
+        # A misspelt hostname with the address of another host: that other host is not deleted.
+        host_task(sim, "node9.example.com", ip_address=NODES[0][1], state="absent"),
     ]).results
     rack, no_cluster, bad_cluster, bad_template, detached_member, blank, bad_type, bad_service, bad_group, neither, \
-        no_groups, template_cluster = results
+        no_groups, template_cluster, misspelt = results
     assert_clean_failure(rack, "option 'rack_id'", "rack1", "start with '/'")
     assert_clean_failure(no_cluster, "option 'host_template'", "needs the cluster option")
     assert_clean_failure(bad_cluster, "option 'cluster'", "Cluster 9", "clusters: Cluster 1; internal names: cluster")
@@ -158,5 +160,6 @@ def test_bad_input_names_the_option_and_sends_nothing(sim, ansible):
     assert_clean_failure(neither, "type", "name")
     assert_clean_failure(no_groups, "option 'role_config_groups'", "required with state=present")
     assert_clean_failure(template_cluster, "option 'cluster'", "Cluster 9")
+    assert_clean_failure(misspelt, "option 'hostname'", "node9.example.com", "is host node1.example.com's")
     assert not any(result["changed"] for result in results)
     assert sim.log.mutating() == []

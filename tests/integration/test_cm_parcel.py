@@ -264,15 +264,16 @@ def test_credentials_wrong_password_and_environment(sim, ansible):
     assert not from_environment.get("failed") and len(from_environment["parcels"]) == 2, from_environment
 
 
-def test_api_version_pinned_saves_the_discovery_request(sim, ansible):
+def test_api_version_pinned_is_used_and_none_is_discovered_on_a_cm_offering_the_known_one(sim, ansible):
     ansible.run_tasks([info_task(sim)])
-    discovered = sim.log.count()
-    assert sim.log.count("GET", "^/api/version$") == 1
+    unpinned = sim.log.count()
+    assert sim.log.count("GET", "^/api/version$") == 0
+    assert all(entry.path.startswith("/api/v51/") for entry in sim.log.entries())
     sim.log.clear()
     run = ansible.run_tasks([info_task(sim, api_version="v41")])
     assert not run.results[0].get("failed"), run.results[0]
     assert sim.log.count("GET", "^/api/version$") == 0
-    assert sim.log.count() == discovered - 1
+    assert sim.log.count() == unpinned
     assert all(entry.path.startswith("/api/v41/") for entry in sim.log.entries())
 
 
@@ -282,7 +283,8 @@ def test_use_tls_verifies_the_certificate(start_simulator, certificate, ansible)
     unverified, verified = run.results
     assert_clean_failure(unverified, "TLS verification failed", "ca_cert")
     assert not verified.get("failed") and len(verified["parcels"]) == 2, verified
-    assert sim.log.count("GET", "^/api/version$") == 1
+    # Only the verified run's requests arrived: its cluster lookup is the one.
+    assert sim.log.count("GET", "^/api/v51/clusters/Cluster%201$") == 1
 
 
 def test_check_mode_with_a_configured_repo_cm_has_not_read_yet_predicts_the_refresh(sim):

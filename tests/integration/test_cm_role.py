@@ -92,6 +92,6 @@ def test_bad_input_and_a_failed_role_command_are_named(sim, ansible):
     assert_clean_failure(no_host, "option 'hosts'", "nowhere.example.com", "c1-node-1.example.com")
     assert no_host["changed"] is False
     assert_clean_failure(no_role, "option 'hosts'", WORKER, "NAMENODE")
-    assert_clean_failure(no_service, "HTTP 404", "nope")
+    assert_clean_failure(no_service, "option 'service'", "'nope'", "not a service of cluster Cluster 1", "hdfs, yarn, zookeeper")
     assert_clean_failure(no_cluster, "option 'cluster'", "Cluster 9", "Cluster 1")
     assert [entry.path.rsplit("/", 1)[1] for entry in sim.log.mutating()] == ["stop", "restart"]

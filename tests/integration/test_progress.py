@@ -1,7 +1,7 @@
 """Progress at -v while a task waits (plugins/action/, plugins/plugin_utils/progress.py), with cm_parcel.
 
 The simulator's clock is driven, not raced: it stands still (speed 0) and moves 20 simulated seconds each
-time a module run starts (every run asks GET /api/version once). Each slice of the wait therefore sees the
+time a module run starts (every run looks its cluster up once, GET /api/vNN/clusters/{name}). Each slice of the wait therefore sees the
 parcel stand still and ends in its timeout, whatever the machine's load, and the next slice sees it 20 s on.
 """
 
@@ -9,13 +9,13 @@ import re
 
 from integration.cm_common import CLUSTER, task
 from integration.playbook import assert_clean_failure
-from integration.progress_common import FAST_SLICES, clock_per_run
+from integration.progress_common import CM_RUN_STARTS, FAST_SLICES, clock_per_run
 from simulators.cloudera_manager import CDH_7_1_8, ClouderaManagerSimulator
 
 PROGRESS_LINE_TEXT = re.compile(r"cm_parcel: still waiting after \d+s: .*")
 PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBUTING \((\d+)%, \d/\d hosts\)")
-# The API version is discovered once per module run (no api_version given): a run starts.
-ClockPerModuleRun = clock_per_run(ClouderaManagerSimulator, "GET", "/api/version")
+# Every module run looks its cluster up once, first: a run starts.
+ClockPerModuleRun = clock_per_run(ClouderaManagerSimulator, "GET", CM_RUN_STARTS)
 
 
 def distributing(sim, seconds):

@@ -6,11 +6,11 @@ import simulators.cloudera_manager_roles as cm_roles_simulator
 from ansible_collections.bigdata.platform.plugins.modules import cm_service
 from integration.cm_common import CLUSTER, InProcessModule, task
 from integration.progress_common import (
-    FAST_SLICES, assert_timeline_in_order, clock_per_run, progress_lines, shown_states,
+    CM_RUN_STARTS, FAST_SLICES, assert_timeline_in_order, clock_per_run, progress_lines, shown_states,
 )
 from simulators.cloudera_manager import ClouderaManagerSimulator
 
-ClockPerRun = clock_per_run(ClouderaManagerSimulator, "GET", "/api/version")  # a run discovers the API version once
+ClockPerRun = clock_per_run(ClouderaManagerSimulator, "GET", CM_RUN_STARTS)
 
 
 def posted(sim):

@@ -8,7 +8,7 @@ from integration.progress_common import (
 )
 from simulators.rhev import RhevSimulator
 
-ClockPerRun = clock_per_run(RhevSimulator, "POST", "/ovirt-engine/sso/oauth/token")  # a run logs in once
+ClockPerRun = clock_per_run(RhevSimulator, "POST", "^/ovirt-engine/sso/oauth/token$")  # a run logs in once
 SLOW_START = dict(wait_for_launch=20.0, powering_up=40.0, guest_agent=30.0)  # up after 60 s, an address 30 s later
 
 

@@ -10,7 +10,7 @@ from integration.progress_common import (
 )
 from simulators.sahara import SaharaSimulator
 
-ClockPerRun = clock_per_run(SaharaSimulator, "POST", "/v3/auth/tokens")  # a run logs in to Keystone once
+ClockPerRun = clock_per_run(SaharaSimulator, "POST", "^/v3/auth/tokens$")  # a run logs in to Keystone once
 STEP = re.compile(r"^(\w+), step (\d) in progress: (\w+)$")
 
 

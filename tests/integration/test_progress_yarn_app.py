@@ -10,7 +10,7 @@ from integration.progress_common import (
 )
 from simulators.yarn import YarnSimulator
 
-ClockPerRun = clock_per_run(YarnSimulator, "GET", "/ws/v1/cluster/info")  # a run finds the active RM once
+ClockPerRun = clock_per_run(YarnSimulator, "GET", "^/ws/v1/cluster/info$")  # a run finds the active RM once
 RUNNING = re.compile(r"^application_\d+_\d+ RUNNING, (\d+)% done \(final status UNDEFINED\)$")
 
 

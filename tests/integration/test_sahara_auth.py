@@ -7,7 +7,7 @@ import re
 import pytest
 
 from integration.playbook import assert_clean_failure
-from simulators.sahara import SaharaSimulator
+from simulators.sahara import IMAGE_ID, NETWORK_ID, SaharaSimulator
 
 
 @pytest.fixture(params=["1.1", "2"], ids=["v1.1-catalog", "v2-catalog"])
@@ -59,6 +59,89 @@ def test_no_op_requests_with_a_password_and_with_a_token(sim, ansible):
     assert "gAAAA" not in run.output, "the token is not shown"
 
 
+VANILLA = {"plugin": "vanilla", "plugin_version": "2.7.1"}
+NAMED_NODE_GROUPS = [{"name": "master", "node_group_template": "master", "count": 1},
+                     {"name": "worker", "node_group_template": "worker", "count": 2}]
+
+
+def no_op_tasks(sim):
+    """(label, module, options beside the connection, kinds of other resources the options name): each no-op on the
+    seeded estate (templates small/master/worker, the registered image) and the cluster bench. A name of another
+    kind of resource costs one list of that kind (an id the resource already holds costs nothing)."""
+    ngt_ids = {template["name"]: template["id"] for template in sim.node_group_templates.values()}
+    small_id = next(template["id"] for template in sim.cluster_templates.values() if template["name"] == "small")
+    by_id = [dict(group, node_group_template=ngt_ids[group["name"]]) for group in NAMED_NODE_GROUPS]
+    template = dict(name="small", neutron_management_network=NETWORK_ID, **VANILLA)
+    return [
+        ("cluster", "sahara_cluster", {"name": "bench", "node_groups": {"worker": 2}}, 0),
+        ("cluster by ids", "sahara_cluster", {"name": "bench", "cluster_template": small_id,
+                                              "default_image": IMAGE_ID}, 0),
+        ("cluster by names", "sahara_cluster", {"name": "bench", "cluster_template": "small",
+                                                "default_image": "sahara-vanilla-2.7.1"}, 2),
+        ("cluster info", "sahara_cluster_info", {"name": "bench"}, 0),
+        ("template by ids", "sahara_cluster_template", dict(template, default_image=IMAGE_ID, node_groups=by_id), 0),
+        ("template by names", "sahara_cluster_template", dict(template, default_image="sahara-vanilla-2.7.1",
+                                                              node_groups=NAMED_NODE_GROUPS), 2),
+        ("template info", "sahara_cluster_template_info", {"name": "small"}, 0),
+        ("node group template", "sahara_node_group_template", dict(
+            name="master", flavor_id="2", node_processes=["namenode", "resourcemanager"], **VANILLA), 0),
+        ("node group template info", "sahara_node_group_template_info", {"name": "master"}, 0),
+        ("image", "sahara_image", {"image": "sahara-vanilla-2.7.1", "username": "ubuntu", "tags": ["vanilla", "2.7.1"]}, 0),
+        ("image info", "sahara_image_info", {}, 0),
+    ]
+
+
+def marker(sim, label):
+    """A request that marks where the next task's requests begin in the simulator's log."""
+    return {"name": "mark " + label, "ansible.builtin.uri": {"url": "%s/mark/%s" % (sim.url, label.replace(" ", "-")),
+                                                             "status_code": [404]}}
+
+
+def requests_between_markers(sim):
+    """{marker label: the requests after it, up to the next marker}."""
+    counts, label = {}, None
+    for entry in sim.log.entries():
+        if entry.path.startswith("/mark/"):
+            label = entry.path[len("/mark/"):]
+            counts[label] = []
+        elif label is not None:
+            counts[label].append("%s %s" % (entry.method, entry.path))
+    return counts
+
+
+def test_each_sahara_no_op_sends_login_and_one_read_or_one_read_with_a_token(sim, ansible):
+    """Issue 13: <= 3 requests with a password (Keystone's token POST is the login; its tokens are not logged out,
+    they expire, or sahara_auth state=absent revokes them), <= 1 with sahara_auth's token, for every sahara_* no-op
+    given its own options or ids; names of other resources add one list per kind. Both catalogs (v1.1, v2): the v2
+    endpoint is where Sahara mounts it, so the version document is not read."""
+    cluster = task(sim, "sahara_cluster", name="bench", cluster_template="small", timeout=120)
+    assert ansible.run_tasks([cluster]).results[0]["cluster"]["status"] == "Active"
+    cases = no_op_tasks(sim)
+    with_token = {"group/bigdata.platform.sahara": "{{ keystone.sahara_auth }}"}
+    tasks = []
+    for label, module, options, dummy in cases:
+        tasks += [marker(sim, "password " + label), task(sim, module, **options)]
+    tasks += [marker(sim, "login"), {"bigdata.platform.sahara_auth": {"auth": sim.auth_args()}, "register": "keystone",
+                                     "no_log": True}]
+    for label, module, options, dummy in cases:
+        tasks += [marker(sim, "token " + label), {"module_defaults": with_token, "bigdata.platform." + module: options}]
+    tasks.append(marker(sim, "end"))
+    sim.log.clear()
+    results = ansible.run_tasks(tasks).results
+    assert not [r for r in results if r.get("failed") or r.get("changed")], [r for r in results if r.get("failed") or r.get("changed")]
+    sent = requests_between_markers(sim)
+    for label, module, options, named_kinds in cases:
+        password, token = sent["password-" + label.replace(" ", "-")], sent["token-" + label.replace(" ", "-")]
+        assert password[0] == "POST /v3/auth/tokens" and len(password) == 2 + named_kinds, (label, password)
+        assert len(token) == 1 + named_kinds and not [r for r in token if "/v3/" in r], (label, token)
+        if not named_kinds:
+            assert len(password) <= 3 and len(token) <= 1
+    version_reads = [label for label, requests in sent.items() if "GET /" in requests]
+    assert version_reads == (["login"] if sim.catalog_version == "1.1" else []), \
+        "only sahara_auth checks a derived endpoint against the version document: %s" % version_reads
+    assert len(sent["login"]) == (2 if sim.catalog_version == "1.1" else 1), sent["login"]
+
+
 def test_without_openstacksdk_plain_auth_works_and_cloud_says_what_it_needs(sim, ansible, tmp_path):
     blocker = tmp_path / "blocker" / "openstack"
     blocker.mkdir(parents=True)
@@ -68,12 +151,22 @@ def test_without_openstacksdk_plain_auth_works_and_cloud_says_what_it_needs(sim,
         dict(task(sim, "sahara_cluster_info"), environment=no_sdk),
         dict(task(sim, "sahara_image_info"), environment=no_sdk),
         {"bigdata.platform.sahara_cluster_info": {"cloud": "mycloud"}, "environment": no_sdk},
+        # the error paths, where keystoneauth's exceptions are looked up
+        dict(task(sim, "sahara_cluster_info", auth=sim.auth_args(password="wrong")), environment=no_sdk),
+        dict(task(sim, "sahara_cluster_info", auth=sim.auth_args(auth_url="http://127.0.0.1:9/v3")), environment=no_sdk),
+        dict(task(sim, "sahara_cluster_info", auth_type="no-such-plugin"), environment=no_sdk),
+        dict(task(sim, "sahara_cluster_info", auth_type="token", sahara_url=sim.url + "/v2",
+                  auth={"auth_url": sim.url + "/v3", "token": "not-a-token"}), environment=no_sdk),
         {"ansible.builtin.command": "python3 -c 'import openstack'", "environment": no_sdk},
     ])
-    info, images, cloud, proof = run.results
+    info, images, cloud, refused, unreachable, no_plugin, bad_token, proof = run.results
     assert info.get("failed") is not True and info["clusters"] == [], info
     assert images["images"][0]["name"] == "sahara-vanilla-2.7.1"
     assert_clean_failure(cloud, "option cloud", "openstacksdk")
+    assert_clean_failure(refused, "refused the credentials (HTTP 401)")
+    assert_clean_failure(unreachable, "cannot reach Keystone at http://127.0.0.1:9/v3")
+    assert_clean_failure(no_plugin, "auth_type", "no-such-plugin", "is not a keystoneauth1 plugin")
+    assert_clean_failure(bad_token, "Sahara refused the token", "sahara_auth")
     assert proof.get("failed") is True and "openstacksdk is not installed here" in proof["stderr"], "the blocker works"
 
 
@@ -87,15 +180,42 @@ def test_transient_keystone_and_version_document_failures(sim, ansible):
     assert sahara_paths == ["/v2/clusters"], "API v2 asked for, API v2 used"
 
     sim.log.clear()
-    sim.faults.add("GET", "^/$", count=10, status=503)
-    version_down = ansible.run_tasks([task(sim, "sahara_cluster", name="x", cluster_template="small")]).results[0]
-    if sim.catalog_version == "2":
-        assert version_down.get("failed") is not True, "a v2 catalog needs no version document"
-    else:
-        assert_clean_failure(version_down, "version document", "not falling back", "API 1.1")
-        assert not [e for e in sim.log.entries() if e.path.startswith("/v1.1/")], "no request to another API version"
-        assert sim.mutations() == []
     sim.faults.clear()
+    sim.faults.add("GET", "^/$", count=10, status=503)
+    version_down = ansible.run_tasks([task(sim, "sahara_cluster_info")]).results[0]
+    assert version_down.get("failed") is not True, "Sahara mounts v2 at /v2 of the root: no version document needed"
+    assert [e.path for e in sim.log.entries("GET") if e.path.endswith("/clusters")] == ["/v2/clusters"]
+    sim.faults.clear()
+
+
+@pytest.fixture
+def sahara_without_v2(start_simulator):
+    """A Sahara that serves v1.0/v1.1 only (a v1.1 catalog; /v2 paths are 404)."""
+    simulator = start_simulator(SaharaSimulator, speed=50, stage_seconds=1, api_v2=False)
+    simulator.seed_templates()
+    return simulator
+
+
+def test_a_sahara_without_v2_is_told_by_its_version_document_never_by_a_fall_back(sahara_without_v2, ansible):
+    sim = sahara_without_v2
+    sim.faults.add("GET", "^/$", count=10, status=503)
+    run = ansible.run_tasks([task(sim, "sahara_cluster", name="x", cluster_template="small")])
+    assert_clean_failure(run.results[0], "version document", "not falling back", "API 1.1")
+    assert not [e for e in sim.log.entries() if e.path.startswith("/v1.1/")], "no request to another API version"
+    assert sim.mutations() == []
+    sim.faults.clear()
+    sim.log.clear()
+    run = ansible.run_tasks([task(sim, "sahara_cluster", name="x", cluster_template="small"),
+                             task(sim, "sahara_auth"),
+                             task(sim, "sahara_cluster_info", api_version="1.1"),
+                             task(sim, "sahara_auth", auth_type="token", sahara_url=sim.url + "/v1.1/x", api_version="1.1",
+                                  auth={"auth_url": sim.url + "/v3", "token": "given"})])
+    no_v2, login, v11, token_given = run.results
+    assert_clean_failure(no_v2, "offers API versions v1.0, v1.1, not 2", "api_version")
+    assert_clean_failure(login, "offers API versions v1.0, v1.1, not 2")
+    assert v11.get("failed") is not True and v11["clusters"] == [], v11
+    assert_clean_failure(token_given, "auth_type", "what sahara_auth returns already")
+    assert sim.mutations() == [] and sim.log.count("GET", "^/$") == 2, "the document only after a 404, and for sahara_auth"
 
 
 def test_credentials_in_urls_and_values_sahara_refuses(sim, ansible):

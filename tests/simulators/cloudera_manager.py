@@ -3,7 +3,8 @@
 Estate: empty (no cluster, no host) with clusters=() -- what the demo and the platform tests start
 from; the default seeds two clusters so older tests keep their fixtures:
   credentials          admin / admin (HTTP basic auth; anything else answers 401)
-  API versions         v1 .. v51 under /api/vNN/; GET /api/version answers "v51" (text/plain)
+  API versions         v1 .. v51 under /api/vNN/; GET /api/version answers "v51" (text/plain); with
+                       latest_api=NN an older CM: v1 .. vNN, a path under a newer version answers 404
   clusters (seeded)    name "cluster" / displayName "Cluster 1" and "cluster2" / "Cluster 2" (CDH7),
                        three agent hosts each (c1-node-1.example.com ...), the way CM 7 names a
                        cluster its wizard made (a real deployment export shows "name": "cluster",
@@ -35,7 +36,10 @@ State shape (mixins such as cloudera_manager_roles.py extend it; keys are intern
   host_by_name(hostname), roles_on_host(hostId), cluster_ref(name), schedule(...) for timed commands.
 
 Behaviour, as Cloudera Manager does it (API reference: docs.huihoo.com/cloudera/cm-api/apidocs/vNN/):
-  - clusters are addressed in paths by name or by displayName (what CM 7's own UI links use);
+  - clusters are addressed in paths by name or by displayName (what CM 7's own UI links use; the API
+    reference documents only the name, "clusterName: Name of cluster to look up" in apidocs
+    resource_ClustersResource, so display_names_in_paths=False answers 404 for a display name, and
+    test_cm_requests.py shows the modules then find it in the list);
     every answer names them by their internal name in clusterRef.clusterName, with displayName
     beside it. POST /clusters takes an ApiClusterList ("Creates a collection of clusters", apidocs
     v10 path__clusters; name required, displayName defaults to the name, version CDH7 or
@@ -233,8 +237,12 @@ def timestamp(seconds):
 class ClouderaManagerSimulator(RolesMixin, Simulator):
     name = "cm"
 
-    def __init__(self, speed=1.0, clusters=SEEDED):
+    def __init__(self, speed=1.0, clusters=SEEDED, latest_api=LATEST_API, display_names_in_paths=True):
         super().__init__(speed)
+        self.latest_api = latest_api  # an older CM (latest_api=43: CM 7.1.x) answers 404 under /api/v44 and up
+        # The API reference names only the cluster's name as the path parameter ("clusterName: Name of cluster
+        # to look up", apidocs resource_ClustersResource); False answers 404 for a display name in a path.
+        self.display_names_in_paths = display_names_in_paths
         self.ids = itertools.count(1000)
         self.cm_config = {}
         self.configured_repos = None  # None: REMOTE_PARCEL_REPO_URLS' default
@@ -353,7 +361,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
     # -- version, CM config, repositories --------------------------------------------------------
     @route("GET", "/api/version")
     def api_version(self, request):
-        return Response(200, "v%d" % LATEST_API, content_type="text/plain")
+        return Response(200, "v%d" % self.latest_api, content_type="text/plain")
 
     @api("GET", "/cm/version")
     def cm_version(self, request):
@@ -421,7 +429,7 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
         """The internal name of the cluster a path names by name or by displayName; 404 otherwise."""
         if name in self.clusters:
             return name
-        for internal, cluster in self.clusters.items():
+        for internal, cluster in self.clusters.items() if self.display_names_in_paths else ():
             if cluster["displayName"] == name:
                 return internal
         raise HttpError(404, {"message": "Cluster '%s' not found." % name})

@@ -17,9 +17,10 @@ def api(method, template):
     def decorate(function):
         @functools.wraps(function)
         def handler(self, request, api_version, **kwargs):
-            if not 1 <= api_version <= LATEST_API:
+            latest = getattr(self, "latest_api", LATEST_API)
+            if not 1 <= api_version <= latest:
                 raise HttpError(404, {"message": "API version v%d is not supported; this Cloudera Manager "
-                                                 "supports v1 to v%d." % (api_version, LATEST_API)})
+                                                 "supports v1 to v%d." % (api_version, latest)})
             # Path parameters arrive percent-encoded ("Cluster%201").
             return function(self, request, **{k: unquote(v) if isinstance(v, str) else v for k, v in kwargs.items()})
 

@@ -4,7 +4,11 @@ Keystone answers at /v3 (auth_url = <url>/v3); its catalog's data-processing end
 server: /v1.1/<project_id> (default) or /v2 (catalog_version="2"), for every region and interface; its
 image endpoint (Glance, unversioned as Glance registers it) is <url>/image.
 Sahara answers the version document at / and both API versions: /v1.1/{project_id}/... and /v2/...,
-with v1.1's hadoop_version/tenant_id and v2's plugin_version/project_id.
+with v1.1's hadoop_version/tenant_id and v2's plugin_version/project_id. api_v2=False is a Sahara that serves
+v1.x only (before Rocky, or deployed with the v1 app): sahara/api/middleware/sahara_middleware.py's build_app()
+registers /v1.0 and /v1.1 alone (build_v2_app() adds /v2), so any /v2 path is Flask's 404, rendered by its
+make_json_error as {"error": 404, "error_message": ...}, after keystonemiddleware accepted the token; the
+version document is VersionResponseMiddlewareV1's (v1.0 SUPPORTED, v1.1 CURRENT, no v2).
 
 Seeded fixture (documented here for the demo and tests):
   domain Default (id default); project demo (id 8f1e2b6d...); user demo / secret;
@@ -105,8 +109,11 @@ def v2_view(resource):
 class SaharaSimulator(Simulator):
     name = "sahara"
 
-    def __init__(self, speed=1.0, stage_seconds=2.0, token_lifetime=3600.0, catalog_version="1.1"):
+    def __init__(self, speed=1.0, stage_seconds=2.0, token_lifetime=3600.0, catalog_version="1.1", api_v2=True):
         super().__init__(speed)
+        if catalog_version == "2" and not api_v2:
+            raise ValueError("a catalog cannot list the v2 endpoint of a Sahara without v2")
+        self.api_v2 = api_v2
         self.stage_seconds = float(stage_seconds)
         self.token_lifetime = float(token_lifetime)
         self.catalog_version = catalog_version
@@ -372,6 +379,14 @@ class SaharaSimulator(Simulator):
 
     def dispatch(self, request):
         """Sahara v2 takes an optional project id after /v2/ (keystoneauth's discovery adds it back)."""
+        if not self.api_v2 and (request.path == "/v2" or request.path.startswith("/v2/")):
+            try:
+                with self.lock:
+                    self.authorize(request)
+            except HttpError as exc:
+                return exc.response
+            return Response(404, {"error": 404, "error_message": "The requested URL was not found on the server. If "
+                                  "you entered the URL manually please check your spelling and try again."})
         match = V2_WITH_PROJECT.match(request.path)
         if match:
             request = copy.copy(request)
@@ -457,6 +472,9 @@ class SaharaSimulator(Simulator):
     def sahara_versions(self, request):
         def links(version):
             return [{"rel": "self", "href": "%s/v%s/" % (self.url, version)}]
+        if not self.api_v2:
+            return Response(300, {"versions": [{"id": "v1.0", "status": "SUPPORTED", "links": links("1.0")},
+                                               {"id": "v1.1", "status": "CURRENT", "links": links("1.1")}]})
         return Response(300, {"versions": [
             {"id": "v1.0", "status": "SUPPORTED", "links": links("1.0")},
             {"id": "v1.1", "status": "SUPPORTED", "links": links("1.1")},

@@ -9,8 +9,8 @@ import urllib.request
 
 import pytest
 
+from simulators.echo import EchoSimulator
 from simulators.framework import SimClock, Timeline
-from unit.echo_simulator import EchoSimulator
 
 
 def call(url, method="GET", body=None, headers=None):

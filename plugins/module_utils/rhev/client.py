@@ -153,8 +153,7 @@ class RhevClient:
             return
         self.own_token = False
         try:
-            self.http.post_json(self.engine + "/ovirt-engine/services/sso-logout",
-                                data={"scope": SCOPE, "token": self.token}, headers={"Authorization": None})
+            self.revoke(self.token)
         except ApiError:
             pass  # the token expires by itself; a failed logout must not fail a task that did its work
 
@@ -172,8 +171,9 @@ class RhevClient:
         return True
 
     def revoke(self, token):
+        """The SSO logout POST is safe to repeat (revoking a revoked token changes nothing): retried like a GET."""
         self.http.post_json(self.engine + "/ovirt-engine/services/sso-logout", data={"scope": SCOPE, "token": token},
-                            headers={"Authorization": None})
+                            headers={"Authorization": None}, idempotent=True)
 
     # -- VMs ------------------------------------------------------------------------------------------
     def search_vms(self, query=None):

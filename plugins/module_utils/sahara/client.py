@@ -5,6 +5,10 @@
 
 Sahara calls share HttpClient's retry policy (no POST sent twice), its error model and its 401 hook, which asks
 keystoneauth for a new token once. Nothing talks to the network before the first call.
+The endpoint of the API version asked for is where Sahara mounts it (connection.mounted_endpoint); Sahara's version
+document is read only when that place answers 404, or for sahara_auth, whose endpoint other tasks reuse unchecked.
+Names the task gives for other resources are resolved with one list per kind, and only when the resource read does
+not already hold the value as an id.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.http import quote_path
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara.connection import (
-    Connection, guard_urls, redact_url, version_of, versioned_endpoint,
+    Connection, guard_urls, mounted_endpoint, redact_url, version_of, versioned_endpoint,
 )
 
 # kind -> (URL collection, one-object wrapper, list wrapper)
@@ -47,6 +51,8 @@ class SaharaClient:
         self.connection = Connection(params)
         self._http = None
         self._glance = None
+        self._unconfirmed = None  # (catalog URL, project id) while the endpoint is mounted_endpoint's, unanswered
+        self._listed = {}  # kind -> every resource of that kind, for resolving names
 
     @classmethod
     def from_module(cls, module):
@@ -58,8 +64,9 @@ class SaharaClient:
         return cls(module.params)
 
     # -- connection ------------------------------------------------------------------------
-    def connect(self):
-        """Authenticate with Keystone and find the Sahara endpoint; returns the HttpClient."""
+    def connect(self, confirm_endpoint=False):
+        """Authenticate with Keystone and find the Sahara endpoint; returns the HttpClient. `confirm_endpoint`:
+        read the version document now when the catalog's endpoint is of another API version."""
         if self._http is not None:
             return self._http
         token = self.connection.open().token()
@@ -73,8 +80,12 @@ class SaharaClient:
                                     "or check service_type, interface and region_name"
                                     % (self.params["service_type"], self.params["interface"],
                                        self.connection.region_name or "any"))
-            endpoint = versioned_endpoint(http, catalog_url, self.params["api_version"],
-                                          self.connection.session.get_project_id())
+            project_id = self.connection.session.get_project_id()
+            endpoint = mounted_endpoint(catalog_url, self.params["api_version"], project_id)
+            if endpoint != catalog_url and confirm_endpoint:
+                endpoint = versioned_endpoint(http, catalog_url, self.params["api_version"], project_id)
+            elif endpoint != catalog_url:
+                self._unconfirmed = (catalog_url, project_id)
         http.base_url = endpoint.rstrip("/")
         self._http = http
         return http
@@ -91,11 +102,31 @@ class SaharaClient:
     def request_count(self):
         return sum(client.request_count for client in (self._http, self._glance) if client)
 
+    def read_collection(self, collection, params=None):
+        """GET a collection. Every task reads one first: its answer confirms an endpoint that mounted_endpoint
+        found; a 404 there means this Sahara does not serve the API version at that place, so the version document
+        says where it does (the read is then sent there) or that it does not (PlatformError naming api_version)."""
+        http = self.connect()
+        try:
+            body = http.get_json(collection, params=params)
+        except NotFound:
+            if self._unconfirmed is None:
+                raise
+            catalog_url, project_id = self._unconfirmed
+            self._unconfirmed = None
+            endpoint = versioned_endpoint(http, catalog_url, self.params["api_version"], project_id).rstrip("/")
+            if endpoint == http.base_url:
+                raise
+            http.base_url = endpoint
+            body = http.get_json(collection, params=params)
+        self._unconfirmed = None
+        return body
+
     # -- generic calls ---------------------------------------------------------------------
     def list(self, kind, name=None):
         collection, dummy, wrapper = KINDS[kind]
         params = {"name": name} if name is not None else None
-        items = self.connect().get_json(collection, params=params)[wrapper]
+        items = self.read_collection(collection, params=params)[wrapper]
         return [item for item in items if name is None or item.get("name") == name]
 
     def get(self, kind, resource_id, params=None):
@@ -110,9 +141,17 @@ class SaharaClient:
             raise PlatformError("%d %ss are named %r; Sahara names should be unique" % (len(found), kind, name))
         return found[0] if found else None
 
-    def find_by_name_or_id(self, kind, value, option):
-        """id of the resource named or identified by `value`, else OptionError naming the option."""
-        for item in self.list(kind):
+    def find_by_name_or_id(self, kind, value, option, held=()):
+        """id of the resource named or identified by `value`, else OptionError naming the option.
+
+        `held`: ids the resource read already refers to; a value among them is that id, with no request. Otherwise
+        one list of the kind serves every name of the task.
+        """
+        if value in held:
+            return value
+        if kind not in self._listed:
+            self._listed[kind] = self.list(kind)
+        for item in self._listed[kind]:
             if value in (item.get("id"), item.get("name")):
                 return item["id"]
         raise OptionError(option, value, "names no %s known to Sahara" % kind.replace("_", " "))
@@ -193,7 +232,7 @@ class SaharaClient:
 
     def list_images(self, tags=None):
         """Sahara's registered images, those with all `tags` when given."""
-        return self.connect().get_json("images", params={"tags": list(tags)} if tags else None)["images"]
+        return self.read_collection("images", params={"tags": list(tags)} if tags else None)["images"]
 
     def registered_image(self, value):
         """The Sahara registry entry of the image named or identified by `value`, or None."""

@@ -10,8 +10,9 @@ used (option cloud or OS_CLOUD): plain auth or the OS_* variables need keystonea
 Every Keystone request (the login included: it is safe to repeat) is retried on a reset or a timeout
 (keystoneauth's connect_retries) and on 502/503/504 (urllib3's Retry on its requests session), so one transient
 fault does not fail the task.
-With auth_type token, a token and sahara_url, no Keystone request is made at all (keystoneauth's
-token_endpoint plugin): that is how a token obtained once by sahara_auth is reused across a play.
+With auth_type token, a token and sahara_url, no Keystone request is made at all and keystoneauth1 is not even
+imported (the token goes as it is in X-Auth-Token): that is how a token obtained once by sahara_auth is reused
+across a play at the cost of one request per no-op task.
 """
 
 from __future__ import annotations
@@ -19,17 +20,13 @@ from __future__ import annotations
 import os
 import re
 import traceback
+from importlib.util import find_spec
 from urllib.parse import urlsplit, urlunsplit
 
-try:
-    from keystoneauth1 import exceptions as ks_exceptions
-    from keystoneauth1 import session as ks_session
-except ImportError:
-    HAS_KEYSTONEAUTH = False
-    KEYSTONEAUTH_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_KEYSTONEAUTH = True
-    KEYSTONEAUTH_IMPORT_ERROR = None
+# keystoneauth1 is imported where Keystone is asked (its session, exceptions and identity plugins cost ~0.1 s to
+# import); a task that was given a token and sahara_url never needs it.
+HAS_KEYSTONEAUTH = find_spec("keystoneauth1") is not None
+KEYSTONEAUTH_IMPORT_ERROR = None if HAS_KEYSTONEAUTH else "ModuleNotFoundError: No module named 'keystoneauth1'"
 
 from ansible.module_utils.basic import env_fallback
 
@@ -134,6 +131,12 @@ def uses_token_only(params):
 
 
 # -- keystoneauth plugin and session ----------------------------------------------------------
+def keystoneauth_exceptions():
+    """keystoneauth1.exceptions, imported by the calls that ask Keystone (see HAS_KEYSTONEAUTH)."""
+    from keystoneauth1 import exceptions  # pylint: disable=import-outside-toplevel
+    return exceptions
+
+
 def plugin_class(auth_type, auth_url):
     """The keystoneauth1 class of a usual auth type, without the stevedore scan; None for other types.
 
@@ -162,6 +165,7 @@ def auth_plugin(params):
         raise OptionError("auth.password", None, "is required with auth_type %s (or give a token or an application "
                                                  "credential)" % auth_type)
     cls = plugin_class(auth_type, auth["auth_url"])
+    ks_exceptions = keystoneauth_exceptions()
     try:
         if cls is not None:
             return cls(**auth)
@@ -202,7 +206,7 @@ def tls_verify(params):
 
 
 class Connection:
-    """A keystoneauth session, its region, and the endpoints the task needs."""
+    """A keystoneauth session, its region, and the endpoints the task needs; no session for a token given as is."""
 
     def __init__(self, params):
         self.params = params
@@ -212,15 +216,14 @@ class Connection:
         self.session = None
 
     def open(self):
-        if self.params.get("cloud") and not uses_token_only(self.params):
+        if uses_token_only(self.params):
+            return self
+        if self.params.get("cloud"):
             self.session = self.cloud_session()
         else:
-            if uses_token_only(self.params):
-                from keystoneauth1 import token_endpoint  # pylint: disable=import-outside-toplevel
-                plugin = token_endpoint.Token(self.params["sahara_url"], self.params["auth"]["token"])
-            else:
-                plugin = auth_plugin(self.params)
-            self.session = ks_session.Session(auth=plugin, verify=self.verify, timeout=self.params["request_timeout"],
+            from keystoneauth1 import session as ks_session  # pylint: disable=import-outside-toplevel
+            self.session = ks_session.Session(auth=auth_plugin(self.params), verify=self.verify,
+                                              timeout=self.params["request_timeout"],
                                               session=keystone_requests_session(), connect_retries=KEYSTONE_RETRIES)
         return self
 
@@ -233,6 +236,7 @@ class Connection:
             raise PlatformError("option cloud (or OS_CLOUD) needs the Python library openstacksdk to read clouds.yaml; "
                                 "install it, or give the credentials in the auth option",
                                 exception=traceback.format_exc()) from None
+        ks_exceptions = keystoneauth_exceptions()
         try:
             region = openstack.config.OpenStackConfig().get_one(cloud=self.params["cloud"], **cloud_kwargs(self.params))
         except sdk_exceptions.ConfigException as exc:
@@ -251,6 +255,9 @@ class Connection:
         return session
 
     def token(self):
+        if self.session is None:
+            return self.params["auth"]["token"]
+        ks_exceptions = keystoneauth_exceptions()
         try:
             return self.session.get_token()
         except ks_exceptions.ClientException as exc:
@@ -273,6 +280,7 @@ class Connection:
 
     def catalog_url(self, service_type):
         """The catalog's URL for a service as registered (no version discovery), for this interface and region."""
+        ks_exceptions = keystoneauth_exceptions()
         try:
             return self.session.get_endpoint(service_type=service_type, interface=self.params["interface"],
                                              region_name=self.region_name, skip_discovery=True)
@@ -304,6 +312,7 @@ def cloud_kwargs(params):
 
 def keystone_failure(exc, auth_url):
     """One clear message for everything keystoneauth and openstack.config raise while authenticating."""
+    ks_exceptions = keystoneauth_exceptions()
     if isinstance(exc, ks_exceptions.Unauthorized):
         return PlatformError("Keystone at %s refused the credentials (HTTP 401): check auth.username, auth.password, "
                              "the project and domain names, or the application credential or token (%s)"
@@ -333,6 +342,17 @@ def sahara_root(url):
     match = VERSION_IN_PATH.search(parts.path)
     path = parts.path[:match.start()] if match else parts.path
     return urlunsplit(parts._replace(path=path.rstrip("/") + "/", query="", fragment=""))
+
+
+def mounted_endpoint(catalog_url, wanted, project_id):
+    """The endpoint of API `wanted` where Sahara mounts it, from the catalog URL and no request: the catalog URL
+    when it is of that version, else the root's /v2 or /v1.1/<project> (sahara/api/middleware/sahara_middleware.py
+    registers each version's blueprints at /v1.1 and /v2 of the root, and version_discovery.py links them there).
+    The caller confirms it with its first answer, and asks the version document when that is a 404."""
+    if version_of(catalog_url) == wanted:
+        return catalog_url
+    root = sahara_root(catalog_url)
+    return root + "v2" if wanted == "2" else root + "v1.1" + ("/" + project_id if project_id else "")
 
 
 def versioned_endpoint(http, catalog_url, wanted, project_id):

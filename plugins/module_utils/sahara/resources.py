@@ -178,7 +178,8 @@ def api_body(client, values, current=None):
 
 
 def ensure_template(module, client, kind, desired, normalize, required):
-    """present/absent by name for a node group or cluster template; desired uses the normalised keys.
+    """present/absent by name for a node group or cluster template; desired uses the normalised keys, or is a
+    function of the current template (None when there is none), which can reuse the ids it holds.
 
     Returns the module result: changed, diff and the template under `kind`.
     """
@@ -188,6 +189,8 @@ def ensure_template(module, client, kind, desired, normalize, required):
         if current is not None and not module.check_mode:
             client.delete(kind, current["id"])
         return {"changed": current is not None, kind: {}, "diff": make_diff(current, None)}
+    if callable(desired):
+        desired = desired(current)
     changes = differences(current, desired)
     if current is None:
         missing = [option for option in required if desired.get(option) in (None, [])]

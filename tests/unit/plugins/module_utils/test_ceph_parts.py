@@ -5,7 +5,6 @@ import base64
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.action.rados_key import holds_keys
 from ansible_collections.bigdata.platform.plugins.module_utils.ceph import auth, cluster, crush
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
 
@@ -37,13 +36,6 @@ def test_a_cephx_key_is_accepted_and_keyrings_and_caps_are_what_ceph_reads():
     raw = {"entity": "client.x", "key": SECRET, "caps": {"osd": "b", "mon": "a"}}
     assert auth.normalise_user(raw) == {"name": "client.x", "caps": {"mon": "a", "osd": "b"}}
     assert auth.normalise_user(raw, with_key=True)["key"] == SECRET
-
-
-def test_only_results_that_carry_a_key_are_hidden():
-    assert holds_keys({"user": {"name": "client.x", "caps": {}, "key": SECRET}})
-    assert holds_keys({"users": [{"name": "a", "caps": {}}, {"name": "b", "caps": {}, "key": SECRET}]})
-    assert not holds_keys({"user": {"name": "client.x", "caps": {}}, "users": None})
-    assert not holds_keys({"user": None})
 
 
 def test_normalise_rule_reads_root_class_and_failure_domain_from_the_steps():

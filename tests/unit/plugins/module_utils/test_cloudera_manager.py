@@ -3,10 +3,11 @@
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, as_config_string, command_failure, config_value,
+    KNOWN_API_VERSION, PARCEL_MOVES, PARCEL_STATES, ClouderaManagerClient, as_config_string, command_failure, config_value,
     normalize_parcel, plan_parcel_path, split_urls,
 )
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import NotFound, OptionError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.http import HttpClient
 
 # Written out by hand from CM's parcel documentation: (stage, target) -> commands; "" means only waiting.
 WALKS = {
@@ -90,6 +91,9 @@ def test_client_options_are_checked_without_a_request():
     for blank in ("", " ", "cm host"):
         with pytest.raises(OptionError, match="option 'host'.*without spaces"):
             ClouderaManagerClient(blank, "admin", "x")
+    for unusable in (".", "..", "cm-\U0001f680"):  # an empty label, a name IDNA refuses: named, not sent
+        with pytest.raises(OptionError, match="option 'host'.*is not a host name or address"):
+            ClouderaManagerClient(unusable, "admin", "x")
     with pytest.raises(OptionError, match="option 'api_version'"):
         ClouderaManagerClient("cm.example.com", "admin", "x", api_version="41")
     assert ClouderaManagerClient("cm", "a", "b").http.base_url == "http://cm:7180/api"
@@ -101,17 +105,76 @@ def test_client_options_are_checked_without_a_request():
 
 
 class FakeAnswer:
-    def __init__(self, text):
+    def __init__(self, text="{}"):
         self.text = text
 
 
-def test_the_version_is_discovered_once_and_must_look_like_one():
+class FakeServer:
+    """HttpClient.request of a CM offering `newest` (vNN paths above it answer 404), logging what was sent."""
+
+    def __init__(self, newest="v51", version_text=None, missing=()):
+        self.newest, self.version_text, self.missing, self.sent = newest, version_text, missing, []
+
+    def __call__(self, http, method, path):
+        self.sent.append((method, path))
+        if path == "version":
+            return FakeAnswer(self.version_text or self.newest + "\n")
+        version, rest = path.split("/", 1)
+        if int(version[1:]) > int(self.newest[1:]) or rest in self.missing:
+            raise NotFound(404, "not found", method=method)
+        return FakeAnswer()
+
+
+@pytest.fixture
+def server(monkeypatch):
+    def start(**kwargs):
+        fake = FakeServer(**kwargs)
+        monkeypatch.setattr(HttpClient, "request", lambda http, method, path, *args, **kwargs: fake(http, method, path))
+        return fake
+    return start
+
+
+def test_a_cm_offering_the_known_version_gets_no_version_request(server):
+    fake = server()
     client = ClouderaManagerClient("cm", "a", "b")
-    answers = [FakeAnswer("v51\n")]
-    client.http.request = lambda method, path: answers.pop(0)
-    assert client.path("clusters") == "v51/clusters"
-    assert client.path("commands", 7) == "v51/commands/7"
+    client.http.request("GET", client.path("clusters"))
+    client.http.request("GET", client.path("commands", 7))
+    assert fake.sent == [("GET", KNOWN_API_VERSION + "/clusters"), ("GET", KNOWN_API_VERSION + "/commands/7")]
+
+
+def test_an_older_cm_is_asked_its_version_once_and_the_read_goes_again_there(server):
+    fake = server(newest="v43")
+    client = ClouderaManagerClient("cm", "a", "b")
+    client.http.request("GET", client.path("clusters"))
+    assert client.path("hosts") == "v43/hosts"
+    assert fake.sent == [("GET", KNOWN_API_VERSION + "/clusters"), ("GET", "version"), ("GET", "v43/clusters")]
+
+
+def test_a_resource_missing_at_the_known_version_is_not_found_after_one_version_read(server):
+    fake = server(missing=("clusters/gone",))
+    client = ClouderaManagerClient("cm", "a", "b")
+    with pytest.raises(NotFound):
+        client.http.request("GET", client.path("clusters", "gone"))
+    client.http.request("GET", client.path("clusters"))
+    assert fake.sent == [("GET", "v51/clusters/gone"), ("GET", "version"), ("GET", "v51/clusters")]
+
+
+def test_a_change_is_never_sent_at_an_unconfirmed_version(server):
+    fake = server(newest="v43")
+    client = ClouderaManagerClient("cm", "a", "b")
+    client.http.request("POST", client.path("clusters"))
+    assert fake.sent == [("GET", "version"), ("POST", "v43/clusters")]
+
+
+def test_a_pinned_version_is_used_as_given(server):
+    fake = server(newest="v43")
+    client = ClouderaManagerClient("cm", "a", "b", api_version="v41")
+    client.http.request("GET", client.path("clusters"))
+    assert fake.sent == [("GET", "v41/clusters")]
+
+
+def test_the_version_cm_answers_must_look_like_one(server):
+    server(newest="v43", version_text="<html>Login</html>")
     proxy = ClouderaManagerClient("cm", "a", "b")
-    proxy.http.request = lambda method, path: FakeAnswer("<html>Login</html>")
     with pytest.raises(PlatformError, match="not an API version"):
-        proxy.path("clusters")
+        proxy.http.request("GET", proxy.path("clusters"))

@@ -11,7 +11,8 @@ from ansible.module_utils.testing import patch_module_args
 from ansible_collections.bigdata.platform.plugins.module_utils import module
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, OptionError, WaitTimeout
 from ansible_collections.bigdata.platform.plugins.module_utils.version import COLLECTION_VERSION
-from collection import REPO_ROOT
+
+REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[os.pardir] * 4))
 
 
 def test_merge_specs_refuses_an_option_defined_twice():

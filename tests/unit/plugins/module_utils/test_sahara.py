@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, PlatformError
+from ansible_collections.bigdata.platform.plugins.module_utils.errors import ApiError, NotFound, PlatformError
 from ansible_collections.bigdata.platform.plugins.module_utils.sahara import client, connection, resources
 from ansible_collections.bigdata.platform.plugins.module_utils.errors import OptionError
 from ansible_collections.bigdata.platform.plugins.modules.sahara_cluster import wanted_counts
@@ -178,6 +178,46 @@ def test_the_endpoint_is_of_the_api_version_asked_for_or_nothing():
     assert "offers API versions v1.1, not 2" in str(missing.value)
 
 
+def test_the_endpoint_where_sahara_mounts_the_version_needs_no_request():
+    assert connection.mounted_endpoint("http://s:8386/v1.1/p", "2", "p") == "http://s:8386/v2"
+    assert connection.mounted_endpoint("http://s:8386/v2", "2", "p") == "http://s:8386/v2"
+    assert connection.mounted_endpoint("http://s:8386/", "1.1", "p") == "http://s:8386/v1.1/p"
+    assert connection.mounted_endpoint("http://s:8386/v2/", "1.1", "p") == "http://s:8386/v1.1/p"
+
+
+class FakeSahara:
+    """A v2 that is not where it is mounted by default (its version document says where), or is not there at all."""
+
+    def __init__(self, versions):
+        self.base_url, self.versions, self.asked = "http://s:8386/v2", versions, []
+
+    def get_json(self, path, params=None, expected=None):
+        url = path if path.startswith("http") else self.base_url + "/" + path
+        self.asked.append(url)
+        if url == "http://s:8386/":
+            return self.versions
+        if url.startswith("http://s:8386/v2/"):
+            raise NotFound(404, "The requested URL was not found on the server.", url=url, method="GET")
+        return {"clusters": [{"id": "c", "name": "a"}]}
+
+
+def test_a_404_on_the_first_read_asks_the_version_document_once_and_never_falls_back():
+    moved = {"versions": [dict(VERSIONS["versions"][1], links=[{"rel": "self", "href": "http://s:8386/dp/v2/"}])]}
+    sahara = client.SaharaClient(params())
+    sahara._http, sahara._unconfirmed = FakeSahara(moved), ("http://s:8386/v1.1/p", "p")
+    assert sahara.list("cluster") == [{"id": "c", "name": "a"}]
+    assert sahara._http.asked == ["http://s:8386/v2/clusters", "http://s:8386/", "http://s:8386/dp/v2/clusters"]
+    with pytest.raises(NotFound):
+        sahara._http.base_url = "http://s:8386/v2"
+        sahara.list("cluster")  # confirmed once: a later 404 is the server's answer, not a question of versions
+    sahara = client.SaharaClient(params())
+    sahara._http, sahara._unconfirmed = FakeSahara({"versions": VERSIONS["versions"][:1]}), ("http://s:8386/v1.1/p", "p")
+    with pytest.raises(PlatformError) as missing:
+        sahara.list_images()
+    assert "offers API versions v1.1, not 2" in str(missing.value)
+    assert not [url for url in sahara._http.asked if "/v1.1/" in url], "no request to another API version"
+
+
 def test_url_credentials_are_redacted():
     assert connection.redact_url("https://admin:pw@sahara:8386/v2") == "https://***@sahara:8386/v2"
     assert connection.redact_url("https://sahara:8386/v2") == "https://sahara:8386/v2"
@@ -196,3 +236,17 @@ def test_modules_do_not_import_openstacksdk_nor_scan_plugins_without_cloud():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert out.stdout.strip() == "False []", out.stdout + out.stderr
+
+
+def test_a_token_given_as_is_needs_no_keystoneauth_import():
+    """In a fresh interpreter: a module's imports and a token-only connection load no keystoneauth1 (~0.1 s)."""
+    code = ("import sys; "
+            "from ansible_collections.bigdata.platform.plugins.modules import sahara_cluster, sahara_cluster_info; "
+            "from ansible_collections.bigdata.platform.plugins.module_utils.sahara import client; "
+            "sahara = client.SaharaClient({'auth_type': 'token', 'auth': {'token': 't'}, 'sahara_url': 'http://s/v2', "
+            "'cloud': None, 'region_name': None, 'api_version': '2', 'validate_certs': True, 'ca_cert': None, "
+            "'request_timeout': 30}); "
+            "print(sahara.connection.open().token(), sorted(m for m in sys.modules if m.startswith('keystoneauth1')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert out.stdout.strip() == "t []", out.stdout + out.stderr

@@ -1,4 +1,5 @@
-"""A tiny simulator for the foundation's own tests: a collection of 'things' and a few quirks."""
+"""A tiny simulator for the HTTP layer's and the framework's own tests (not in the registry): a collection of
+'things' and a few quirks."""
 
 from simulators.framework import HttpError, Response, Simulator, route
 
