@@ -204,6 +204,29 @@ def describe_parcel(parcel):
     return text
 
 
+def describe_command(command):
+    """A command's state in one line: 'command Restart still active (1 of 2 steps done; running: Start;
+    Starting role)', from CM's name, the children it lists and its resultMessage (no option value is in it)."""
+    text = "command %s %s" % (command.get("name"), "still active" if command.get("active") else "finished")
+    steps = (command.get("children") or {}).get("items") or []
+    shown = []
+    if steps:
+        running = [step.get("name") or "?" for step in steps if step.get("active")]
+        shown.append("%d of %d steps done" % (len(steps) - len(running), len(steps)))
+        shown.extend(["running: %s" % ", ".join(running)] if running else [])
+    shown.extend([command["resultMessage"]] if command.get("resultMessage") else [])
+    return text + (" (%s)" % "; ".join(shown) if shown else "")
+
+
+def describe_service(service):
+    return "service state %s" % service.get("service_state")
+
+
+def describe_service_wait(state):
+    """What a cm_service wait last read: the service (a start or stop settling) or a command."""
+    return describe_service(state) if "service_state" in state else describe_command(state)
+
+
 def command_failure(command):
     """CM's own message for a finished, failed command, with those of its failed children and theirs (a
     cluster command fails in a service command, which fails in a role's: the cause is deepest); None while
@@ -371,7 +394,7 @@ class ClouderaManagerClient:
         if command.get("active") and command.get("id") is not None:
             command = deadline.wait_until(lambda: self.read_command(command["id"]), lambda c: not c.get("active"),
                                           failed=lambda c: command_failed(c, what), what=what,
-                                          describe=lambda c: "command %s still active" % c.get("name"))
+                                          describe=describe_command)
         return check_command(command, what)
 
     # -- clusters and Cloudera Manager settings --------------------------------------------------
@@ -459,6 +482,10 @@ class ClouderaManagerClient:
 
     def read_service(self, cluster, name):
         return self.http.get_or_none(self.service_path(cluster, name))
+
+    def active_service_commands(self, cluster, name):
+        """The commands running on the service (cm_api ApiService.get_commands: 'a list of running commands')."""
+        return self.http.get_json(self.service_path(cluster, name, "commands"))["items"]
 
     def create_service(self, cluster, name, service_type, display_name=None):
         item = dict({"name": name, "type": service_type}, **({"displayName": display_name} if display_name else {}))

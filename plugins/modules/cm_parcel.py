@@ -142,6 +142,16 @@ repositories:
   returned: when O(repo_url) is given
   type: list
   elements: str
+timeline:
+  description:
+    - What the task's waits saw, each distinct stage once (with its progress at C(-v)), with C(elapsed) (seconds
+      since the task began) and C(what) (the wait).
+    - At C(-v), a task that waits shows the parcel's stage and progress every 20 seconds.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{elapsed: 0.1, what: "parcel CDH 7.1.9-1.cdh7.1.9.p0.44702451 to reach DISTRIBUTED", state: "stage DISTRIBUTING (40%)"}]
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
@@ -307,6 +317,7 @@ def run(module):
                   diff=make_diff(summary(before, repositories, 0), summary(parcel, repositories, 1)))
     if repositories:
         result["repositories"] = repositories[1]
+    result["timeline"] = deadline.timeline
     return result
 
 

@@ -22,6 +22,9 @@ description:
   - Start, stop, restart and first run are Cloudera Manager commands; the task waits for them and, when one fails,
     fails with Cloudera Manager's own message, including the messages of the failed steps inside the command.
   - Every wait of one task shares the task's O(timeout).
+  - A command already running on the service when the task starts (one an earlier, timed-out run began) is waited
+    for first, as Cloudera Manager refuses another meanwhile; a command of the name the task would send is then not
+    sent again.
 extends_documentation_fragment:
   - bigdata.platform.cloudera_manager
   - bigdata.platform.cloudera_manager.CLUSTER
@@ -279,10 +282,20 @@ commands:
   returned: always
   type: list
   elements: str
+timeline:
+  description:
+    - What the task's waits saw, each distinct state once, such as C(command Restart still active (1 of 2 steps done)),
+      with C(elapsed) (seconds since the task began) and C(what) (the wait).
+    - At C(-v), a task that waits shows the state it last read every 20 seconds.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{elapsed: 0.1, what: "command restart on service hdfs in cluster cluster", state: "command Restart still active"}]
 """
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import (
-    STALE, ClouderaManagerClient, CMTask, cm_argument_spec, normalize_service, with_cluster,
+    STALE, ClouderaManagerClient, CMTask, cm_argument_spec, describe_service, normalize_service, with_cluster,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.cm_roles import (
     NOT_RUNNABLE, check_rolling, cluster_hosts, create_group, create_roles, delete_role, desired_settings, find_host,
@@ -338,6 +351,7 @@ class Service(CMTask):
         self.name = params["name"]
         self.rolling = check_rolling(params["rolling"])
         self.changes = False
+        self.joined = set()  # command_key() of the commands running on the service that the task waited for
 
     def read(self):
         return normalize_service(self.client.read_service(self.cluster, self.name))
@@ -359,12 +373,35 @@ class Service(CMTask):
             return service
         if self.check_mode:
             return dict(service, service_state=SETTLES_TO[service["service_state"]])
+        if self.join_running_commands():
+            service = self.read()
+        if service["service_state"] not in SETTLES_TO:
+            return service
         return self.deadline.wait_until(self.read, lambda s: s["service_state"] in SETTLES_TO.values(),
                                         what="service %s to finish %s" % (self.name, service["service_state"].lower()),
-                                        describe=lambda s: "service state %s" % s["service_state"])
+                                        describe=describe_service)
+
+    def join_running_commands(self):
+        """Wait for the commands running on the service (CM refuses another meanwhile): one an earlier run of the
+        task began before its timeout (a progress slice: plugins/action/cm_service.py), or someone else did. A
+        command of the name this task would send is not sent again (already_running). True when one ran."""
+        running = self.client.active_service_commands(self.cluster, self.name)
+        for command in running:
+            self.client.wait_command(command, "command %s on service %s in cluster %s (already running)"
+                                     % (command.get("name"), self.name, self.cluster), self.deadline)
+            self.joined.add(command_key(command.get("name")))
+        return bool(running)
+
+    def already_running(self, command):
+        """Whether `command` was running on the service when the task began (and has been waited for now)."""
+        if command_key(command) not in self.joined:
+            self.join_running_commands()
+        return command_key(command) in self.joined
 
     def run(self, command, wait=None):
         wait = self.params["wait"] if wait is None else wait
+        if wait and not self.check_mode and self.already_running(command):
+            return None
         if command == "rollingRestart":
             return self.change(lambda: rolling_restart(self.client, self.cluster, self.name, self.rolling, self.deadline,
                                                        wait=wait), command)
@@ -396,6 +433,11 @@ class Service(CMTask):
                              "compared; it has a value and was left as it is" % (option, key, owner))
         changes = setting_changes(desired, known)
         return desired, changes, settings_before_after(desired, known, changes)
+
+
+def command_key(name):
+    """A command's name as the API path says it (firstRun) or as CM names the command (First Run), compared."""
+    return "".join(character for character in (name or "").lower() if character.isalnum())
 
 
 # -- role config groups -------------------------------------------------------------------------------
@@ -577,6 +619,8 @@ def ensure_present(service, current):
     if command:
         service.run(command)
     elif params["state"] == "started" and state == "STARTED":
+        if service.rolling is not None and params["wait"] and not service.check_mode:
+            service.join_running_commands()  # a rolling restart leaves the service STARTED while it runs
         start_stopped_roles(service, roles)
     client_stale = exists and current["client_config_staleness_status"] in STALE
     if params["restart_on_config_change"] and (bool(changes) or groups_changed or client_stale):
@@ -643,9 +687,8 @@ def run(module):
         raise OptionError("purge_roles", True, "needs roles: without them every role of the service would be deleted")
     current = None if params["cluster_missing"] else service.read()
     try:
-        if params["state"] == "absent":
-            return ensure_absent(service, current)
-        return ensure_present(service, current)
+        result = ensure_absent(service, current) if params["state"] == "absent" else ensure_present(service, current)
+        return dict(result, timeline=service.deadline.timeline)
     except PlatformError as exc:
         # A failure after CM accepted a change (a created service, new settings, a command): say so.
         exc.details.update(changed=service.changed, commands=service.commands)

@@ -555,6 +555,17 @@ actions:
   type: list
   elements: str
   sample: [start]
+timeline:
+  description:
+    - 'What the task''s waits saw, each distinct state once, such as C(status powering_up) or
+      C(status up, guest addresses: none reported yet), with C(elapsed) (seconds since the task began) and
+      C(what) (the wait).'
+    - At C(-v), a task that waits shows the VM's state every 20 seconds.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{elapsed: 0.2, what: "VM worker-1 to start", state: "status wait_for_launch"}]
 diff:
   description:
     - Status and configuration before and after (the configuration includes pending next-run values), sizes in
@@ -577,7 +588,8 @@ from ansible_collections.bigdata.platform.plugins.module_utils.rhev.sizes import
     MAX_MEMORY, human, parse_binary_size, unit_of,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.rhev.vm import (
-    ACTION_TARGETS, CONFIG_FIELDS, TRANSIENT_STATUSES, effective_config, power_actions, predict, vm_body,
+    ACTION_TARGETS, CONFIG_FIELDS, TRANSIENT_STATUSES, describe_vm, effective_config, locked_disks, power_actions, predict,
+    vm_body,
 )
 from ansible_collections.bigdata.platform.plugins.module_utils.waiting import Deadline
 
@@ -963,13 +975,9 @@ class VmTask:
         return self.wait(vm_id, lambda vm: vm.get("status") == status, what, failed, timeout)
 
     def wait_for_disks(self, vm_id):
-        def locked(vm):
-            return [a.get("disk", {}).get("name") for a in (vm.get("disk_attachments") or {}).get("disk_attachment", [])
-                    if a.get("disk", {}).get("status") == "locked"]
-
         self.deadline.wait_until(lambda: self.client.get_vm(vm_id, follow="disk_attachments.disk"),
-                                 lambda vm: vm is not None and not locked(vm), "the disks of VM %s to be ready" % self.name,
-                                 describe=lambda vm: "locked disks: %s" % ", ".join(locked(vm or {})))
+                                 lambda vm: vm is not None and not locked_disks(vm), "the disks of VM %s to be ready" % self.name,
+                                 describe=describe_vm)
 
     def wait_for_ip(self, vm):
         wanted = "an address in %s" % self.ip_network if self.ip_network else "an address"
@@ -987,29 +995,20 @@ class VmTask:
 
         return self.deadline.wait_until(read, lambda current: bool(addresses_in(current, self.ip_network)),
                                         "the guest of VM %s to report %s" % (self.name, wanted), failed=failed,
-                                        describe=describe_addresses)
+                                        describe=describe_vm)
 
     def wait(self, vm_id, done, what, failed=None, timeout=None):
         """Poll the VM until done(vm); all waits of a task share its `timeout` (a shorter `timeout` may be given)."""
-        return self.deadline.wait_until(lambda: self.client.get_vm(vm_id, follow=None), done, what, describe=describe,
+        return self.deadline.wait_until(lambda: self.client.get_vm(vm_id, follow=None), done, what, describe=describe_vm,
                                         failed=failed, timeout=timeout)
-
-
-def describe(vm):
-    return "status %s" % vm.get("status") if vm else "no VM"
-
-
-def describe_addresses(vm):
-    if not vm:
-        return "no VM"
-    return "status %s, guest addresses: %s" % (vm["status"], ", ".join(vm["ips"]) or "none reported yet")
 
 
 def run(module):
     desired_config(module.params)  # bad sizes fail before any request
     address_range(module.params)
     with RhevClient.from_params(module.params) as client:
-        return VmTask(module, client).run()
+        task = VmTask(module, client)
+        return dict(task.run(), timeline=task.deadline.timeline)
 
 
 def main():

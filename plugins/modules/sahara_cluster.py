@@ -268,6 +268,16 @@ scaling:
   returned: when node group counts changed
   type: dict
   sample: {before: {master: 1, worker: 2}, after: {master: 1, worker: 5}}
+timeline:
+  description:
+    - 'What the task''s waits saw, each distinct state once, such as C(Spawning, step 3 in progress: Spawning), with
+      C(elapsed) (seconds since the task began) and C(what) (the wait).'
+    - At C(-v), a task that waits shows the cluster's status and provisioning step every 20 seconds.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{elapsed: 0.3, what: "Sahara cluster analytics to become Active", state: "Validating, step 1 in progress: Validating"}]
 diff:
   description: The cluster before and after (with C(--diff)).
   returned: always
@@ -350,12 +360,17 @@ def error_reason(cluster):
     return None
 
 
-def wait_for(client, module, cluster, done, what):
+def wait_for(client, module, cluster, done, what, acted=False):
     """Poll the cluster until done(cluster). The waits of one task (a deletion, then the new cluster; an operation
-    in progress, then the scaling) share its timeout: module.deadline is set once, in run()."""
-    return module.deadline.wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done,
-                                      "Sahara cluster %s %s" % (cluster["name"], what), describe=describe_cluster,
-                                      failed=error_reason)
+    in progress, then the scaling) share its timeout: module.deadline is set once, in run(). acted: Sahara accepted
+    the task's request before this wait, so a timeout or failure reports changed."""
+    try:
+        return module.deadline.wait_until(lambda: normalize_cluster(client.get_cluster(cluster["id"])), done,
+                                          "Sahara cluster %s %s" % (cluster["name"], what), describe=describe_cluster,
+                                          failed=error_reason)
+    except PlatformError as exc:
+        exc.details["changed"] = exc.details.get("changed") or acted
+        raise
 
 
 def is_active(cluster):
@@ -408,7 +423,7 @@ def create(module, client, counts):
                     node_groups=merged, cluster_template_id=template_id)
     cluster = normalize_cluster(client.create("cluster", body))
     if module.params["wait"]:
-        cluster = wait_for(client, module, cluster, is_active, "to become Active")
+        cluster = wait_for(client, module, cluster, is_active, "to become Active", acted=True)
     return cluster
 
 
@@ -479,7 +494,7 @@ def scale(module, client, current, counts):
         body["add_node_groups"] = [node_group_entry(client, name, changed[name], template) for name in new]
     cluster = normalize_cluster(client.scale_cluster(current["id"], body))
     if module.params["wait"]:
-        cluster = wait_for(client, module, cluster, is_active, "to become Active after scaling")
+        cluster = wait_for(client, module, cluster, is_active, "to become Active after scaling", acted=True)
     return cluster
 
 
@@ -533,7 +548,7 @@ def ensure_absent(module, client, current):
         if requested:
             client.delete("cluster", current["id"])
         if module.params["wait"]:
-            wait_for(client, module, current, lambda cluster: cluster is None, "to be deleted")
+            wait_for(client, module, current, lambda cluster: cluster is None, "to be deleted", acted=requested or lift)
     return dict(changed=requested, cluster={}, diff=make_diff(current, None))
 
 
@@ -545,7 +560,7 @@ def run(module):
         result = ensure_absent(module, client, current)
     else:
         result = ensure_present(module, client, current)
-    return dict(result, instances=instance_addresses(result["cluster"]))
+    return dict(result, instances=instance_addresses(result["cluster"]), timeline=module.deadline.timeline)
 
 
 def main():

@@ -318,6 +318,17 @@ app:
       type: int
       returned: when O(lifetime) is set
       sample: 7200
+timeline:
+  description:
+    - What the task's waits saw, each distinct state once, such as C(application_1700000000000_0007 RUNNING, 40% done
+      (final status UNDEFINED)), with C(elapsed) (seconds since the task began) and C(what) (the wait).
+    - At C(-v), a task that waits shows the application's state and progress every 20 seconds.
+  returned: always
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  sample: [{elapsed: 0.2, what: "application application_1700000000000_0007 to be finished",
+            state: "application_1700000000000_0007 ACCEPTED (final status UNDEFINED)"}]
 """
 
 import base64
@@ -606,8 +617,10 @@ def run(module):
         check_app_id(params["id"])
     check_numbers(params)
     if params["state"] == "killed":
-        return ensure_killed(module, client)
-    return ensure_submitted(module, client, read_current(client, params))
+        result = ensure_killed(module, client)
+    else:
+        result = ensure_submitted(module, client, read_current(client, params))
+    return dict(result, timeline=client.deadline.timeline)
 
 
 def main():

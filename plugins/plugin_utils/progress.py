@@ -45,14 +45,38 @@ class ProgressAction(ActionBase):
     def describe(state):
         return str(state)
 
+    def described(self, state, message=None):
+        """describe(state); for a state it does not know (that of another wait of the module: finding the active
+        server...), what the module's own message says of it, never the state's raw repr."""
+        if state is None:
+            return "nothing read yet"
+        try:
+            return self.describe(state)
+        except (TypeError, KeyError, AttributeError, IndexError, ValueError):
+            dummy, found, seen = (message or "").partition("last state seen: ")
+            return seen if found else "state not shown"
+
+    def next_args(self, args, slices):
+        """The task's args for the next slice, given the results of the slices so far. A module whose state names
+        an action rather than where it leads (restarted, rebooted) asks for where it leads once the action was
+        sent (see sent()), so that a slice starting after the action finished does not send it again."""
+        del slices
+        return args
+
+    def sent(self, slices):
+        """The ACCUMULATE items (the commands or actions sent) of the slices so far."""
+        return [item for outcome in slices for key in self.ACCUMULATE for item in outcome.get(key) or []]
+
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
         del tmp
         args = dict(self._task.args)
-        if self._task.async_val or self._task.check_mode or not boolean(args.get("wait", True), strict=False):
+        timeout = task_timeout(args)
+        if self._task.async_val or self._task.check_mode or not boolean(args.get("wait", True), strict=False) \
+                or timeout is None:
             return merge_hash(result, self._run_as_is(task_vars))
         try:
-            return merge_hash(result, self._run_in_slices(args, task_vars))
+            return merge_hash(result, self._run_in_slices(args, timeout, task_vars))
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
 
@@ -63,26 +87,26 @@ class ProgressAction(ActionBase):
             self._remove_tmp_path(self._connection._shell.tmpdir)
         return outcome
 
-    def _run_in_slices(self, args, task_vars):
-        timeout = float(args.get("timeout", DEFAULT_TIMEOUT))
+    def _run_in_slices(self, args, timeout, task_vars):
         progress = Progress(self._task.action, task_vars.get("inventory_hostname"))
         slices = []
         while True:
             started = progress.elapsed()
             limit = max(0, int(min(INTERVAL, timeout - started) + 0.999))
-            outcome = self._execute_module(module_name=self._task.action, module_args=dict(args, timeout=limit),
+            outcome = self._execute_module(module_name=self._task.action,
+                                           module_args=dict(self.next_args(args, slices), timeout=limit),
                                            task_vars=task_vars)
             slices.append(outcome)
             if not still_waiting(outcome, limit):
                 resource = outcome.get(self.RESOURCE) if self.RESOURCE else None
-                progress.add(started, outcome.get("timeline"), self.describe(resource) if resource else None)
+                progress.add(started, outcome.get("timeline"), self.described(resource) if resource else None)
                 return self._combine(slices, progress)
             state = outcome.get("last_state")
-            progress.seen(started, outcome.get("timeline"), self.describe(state) if state is not None else "nothing read yet")
+            progress.seen(started, outcome.get("timeline"), self.described(state, outcome.get("msg")))
             if progress.elapsed() >= timeout:
-                # The words of waiting.py's WaitTimeout, so a task reads the same with or without this plugin.
-                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT), msg="timed out: the task's timeout of %ss "
-                               "ran out; last state seen: %s" % (args.get("timeout", DEFAULT_TIMEOUT), progress.last))
+                outcome.update(timeout=args.get("timeout", DEFAULT_TIMEOUT),
+                               msg=task_timeout_message(outcome.get("msg") or "", limit, args.get("timeout", DEFAULT_TIMEOUT),
+                                                        progress.last))
                 return self._combine(slices, progress)
 
     def _combine(self, slices, progress):
@@ -95,6 +119,25 @@ class ProgressAction(ActionBase):
             combined.pop("invocation", None)  # it would show the slice's timeout, not the task's
         combined["timeline"] = progress.timeline
         return combined
+
+
+def task_timeout(args):
+    """The task's timeout in seconds; None when it is no positive number (the module alone then refuses it)."""
+    try:
+        timeout = float(args.get("timeout", DEFAULT_TIMEOUT))
+    except (TypeError, ValueError):
+        return None
+    return timeout if timeout > 0 else None
+
+
+def task_timeout_message(message, limit, timeout, state):
+    """The last slice's WaitTimeout message (waiting.py's words, so a task reads the same with or without this
+    plugin) with the task's timeout instead of the slice's and the last state as describe() puts it."""
+    head, found, dummy = message.partition("; last state seen: ")
+    ran_out = "the task's timeout of %ss ran out" % limit
+    if not found or ran_out not in head:
+        head = "timed out: %s" % ran_out
+    return "%s; last state seen: %s" % (head.replace(ran_out, "the task's timeout of %ss ran out" % timeout, 1), state)
 
 
 def still_waiting(outcome, limit):
@@ -121,7 +164,7 @@ class Progress:
         """The slice's own entries, then its last state as the plugin describes it (with progress)."""
         entries = [entry for entry in entries or [] if isinstance(entry, dict) and "state" in entry]
         if state is not None:
-            entries.append(dict(elapsed=round(self.elapsed() - started, 1), what=self.name, state=state))
+            entries.append(dict(elapsed=self.elapsed() - started, what=self.name, state=state))  # rounded once, below
         for entry in entries:
             shifted = dict(entry, elapsed=round(started + float(entry.get("elapsed") or 0), 1))
             if not self.timeline or (self.timeline[-1]["state"], self.timeline[-1].get("what")) != (

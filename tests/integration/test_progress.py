@@ -9,20 +9,13 @@ import re
 
 from integration.cm_common import CLUSTER, task
 from integration.playbook import assert_clean_failure
+from integration.progress_common import CM_RUN_STARTS, FAST_SLICES, clock_per_run
 from simulators.cloudera_manager import CDH_7_1_8, ClouderaManagerSimulator
 
-FAST_SLICES = {"BIGDATA_PLATFORM_PROGRESS_INTERVAL": "1"}
 PROGRESS_LINE_TEXT = re.compile(r"cm_parcel: still waiting after \d+s: .*")
 PROGRESS_LINE = re.compile(r"cm_parcel: still waiting after \d+s: stage DISTRIBUTING \((\d+)%, \d/\d hosts\)")
-
-
-class ClockPerModuleRun(ClouderaManagerSimulator):
-    """Every module run looks the cluster up once, first: a run starts."""
-
-    def dispatch(self, request):
-        if request.method == "GET" and re.match(r"^/api/v\d+/clusters/[^/]+$", request.path):
-            self.clock.advance(20)
-        return super().dispatch(request)
+# Every module run looks its cluster up once, first: a run starts.
+ClockPerModuleRun = clock_per_run(ClouderaManagerSimulator, "GET", CM_RUN_STARTS)
 
 
 def distributing(sim, seconds):
@@ -79,6 +72,8 @@ def test_async_and_wait_false_run_the_module_as_it_is(start_simulator, ansible):
     run = ansible.run_tasks([{"bigdata.platform.cm_parcel": dict(parcel, wait=False)},
                              {"bigdata.platform.cm_parcel": parcel, "async": 120, "poll": 1}])
     stepped, waited = run.results
-    assert stepped["changed"] and stepped["commands"] == ["startDownload"] and "timeline" not in stepped, stepped
+    assert stepped["changed"] and stepped["commands"] == ["startDownload"] and stepped["timeline"] == [], stepped
     assert not waited["failed"] and waited["parcel"]["stage"] == "DISTRIBUTED", waited
-    assert waited["commands"] == ["startDistribution"] and "timeline" not in waited
+    assert waited["commands"] == ["startDistribution"]
+    # The module's own timeline: the download it waited for, then the distribution, each stage seen once.
+    assert [entry["state"] for entry in waited["timeline"]][-1] == "stage DISTRIBUTED", waited["timeline"]

@@ -85,7 +85,12 @@ Behaviour, as Cloudera Manager does it (API reference: docs.huihoo.com/cloudera/
     repository offers or that it holds.
   - service commands (start, stop, restart, rollingRestart, deployClientConfig) return an active
     ApiCommand that completes later (COMMAND_SECONDS); a failed command carries the role's error in
-    its children; a command that is not available in the service's state answers 400.
+    its children; a command that is not available in the service's state answers 400. A restart
+    that succeeds lists its steps as children, a Stop then a Start (each half of it), as a real command's
+    children list the commands it runs (an answer of CM's /commands/{id}: Fatiaro/SEBC
+    enterprise/labs/3_api_hive_state.md).
+    GET /clusters/{c}/services/{s}/commands lists the service's running commands (cm_api's
+    ApiService.get_commands: "Retrieve a list of running commands for this service").
   - changing a started service's config makes it STALE (and its client config STALE) until restart.
 
 Test hooks (Python methods, and over HTTP as POST /_sim/control/<name without control_>):
@@ -873,6 +878,10 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
         refs = {"serviceRef": {"clusterName": cluster, "serviceName": service["name"]},
                 "clusterRef": self.cluster_ref(cluster)}
         command = self.new_command(label, COMMAND_SECONDS, refs, failure, finish, kind=kind, delay=delay)
+        if kind == "restart" and not failure:  # a stop, then a start: steps CM lists in the command's children
+            half = COMMAND_SECONDS / 2
+            command.children = [Command(next(self.ids), step, command.start + index * half, half, refs)
+                                for index, step in enumerate(("Stop", "Start"))]
         service["command"] = command
         return command
 
@@ -1155,6 +1164,13 @@ class ClouderaManagerSimulator(RolesMixin, Simulator):
     @api("GET", "/clusters/{cluster}/services/{name}")
     def read_service(self, request, cluster, name):
         return self.service_view(self.resolve_cluster(cluster), self.service(cluster, name))
+
+    @api("GET", "/clusters/{cluster}/services/{name}/commands")
+    def active_service_commands(self, request, cluster, name):
+        """The commands running on the service, as cm_api's ApiService.get_commands ("Retrieve a list of running
+        commands for this service") reads them: an ApiCommandList, empty when none runs."""
+        service = self.service(cluster, name)
+        return {"items": [self.command_view(service["command"])] if self.running_command(service) else []}
 
     @api("DELETE", "/clusters/{cluster}/services/{name}")
     def delete_service(self, request, cluster, name):

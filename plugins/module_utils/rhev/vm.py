@@ -158,6 +158,26 @@ def guest_addresses(raw):
     return ips
 
 
+def locked_disks(raw):
+    """The names of the disks still locked (being created or resized) of a VM read with its disks followed."""
+    return [attachment.get("disk", {}).get("name") for attachment in listed(raw, "disk_attachments", "disk_attachment")
+            if attachment.get("disk", {}).get("status") == "locked"]
+
+
+def describe_vm(vm):
+    """What a wait last read in one line: 'status powering_up', with the disks still locked (a read that follows
+    them) and, for a normalised VM that is up, the addresses its guest reports."""
+    if not vm:
+        return "no VM"
+    text = "status %s" % vm.get("status")
+    locked = locked_disks(vm)
+    if locked:
+        text += ", locked disks: %s" % ", ".join(locked)
+    if "ips" in vm and vm.get("status") == "up":
+        text += ", guest addresses: %s" % (", ".join(vm["ips"]) or "none reported yet")
+    return text
+
+
 def affinity_groups_of(raw):
     cluster = raw.get("cluster") or {}
     groups = []

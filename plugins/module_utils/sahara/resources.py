@@ -152,15 +152,18 @@ def read_normalized(client, kind, name, normalize, read_one=None):
 
 
 def describe_cluster(cluster):
-    """A cluster's state in one line, for timeouts: status, description, the step in progress."""
+    """A cluster's state in one line, for timeouts and progress: status, description, the provisioning step in
+    progress, numbered after the steps done ('Spawning, step 3 in progress: Spawning')."""
     if cluster is None:
         return "gone"
     text = cluster["status"]
     if cluster.get("status_description"):
         text += " (%s)" % cluster["status_description"]
-    running = [step["step_name"] for step in cluster.get("provision_progress") or [] if step["successful"] is None]
+    steps = cluster.get("provision_progress") or []
+    running = [step["step_name"] for step in steps if step["successful"] is None]
     if running:
-        text += ", step in progress: %s" % running[-1]
+        done = sum(1 for step in steps if step["successful"])
+        text += ", step %d in progress: %s" % (done + 1, running[-1])
     return text
 
 

@@ -104,7 +104,10 @@ def app_failure(app):
 
 
 def describe_app(app):
-    return "%s %s (final status %s)" % (app["id"], app["state"], app["final_status"])
+    """'application_..._0007 RUNNING, 40% done (final status UNDEFINED)': state, the progress the RM reports while
+    it runs, and the final status."""
+    done = ", %d%% done" % app["progress"] if app["state"] == "RUNNING" and app.get("progress") is not None else ""
+    return "%s %s%s (final status %s)" % (app["id"], app["state"], done, app["final_status"])
 
 
 def wait_for_app(client, app_id, done, what, fail_on_end=True):

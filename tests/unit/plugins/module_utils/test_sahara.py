@@ -71,7 +71,10 @@ def test_v11_and_v2_clusters_normalise_to_the_same_shape():
     assert cluster["node_groups"] == {"worker": 2}
     assert cluster["node_group_details"][0]["instances"] == [
         {"instance_name": "a-w-0", "instance_id": None, "management_ip": None, "internal_ip": None}]
-    assert resources.describe_cluster(cluster) == "Active, step in progress: Spawning"
+    assert resources.describe_cluster(cluster) == "Active, step 1 in progress: Spawning"
+    done = {"step_name": "Validating", "successful": True, "total": 2}
+    assert resources.describe_cluster(dict(cluster, status="Spawning", provision_progress=[done] + cluster[
+        "provision_progress"])) == "Spawning, step 2 in progress: Spawning"
     assert resources.describe_cluster(dict(cluster, status="Error", status_description="boom", provision_progress=[])) == \
         "Error (boom)"
     assert resources.describe_cluster(None) == "gone" and resources.normalize_cluster(None) is None
