@@ -42,7 +42,7 @@ def test_a_cloud_without_openstacksdk_says_what_to_install_or_give_instead(overr
     (dict(auth_type="nosuchplugin", auth={"auth_url": AUTH_URL, "username": "u", "password": "p"}), OptionError,
      "is not a keystoneauth1 plugin"),
     (dict(auth_type="v3applicationcredential", auth={"auth_url": AUTH_URL, "username": "u", "password": "p"}),
-     PlatformError, "do not fit auth_type v3applicationcredential"),
+     OptionError, "does not fit auth_type v3applicationcredential"),
 ])
 def test_bad_plain_auth_is_a_clear_error_without_openstacksdk(overrides, error_class, fragment):
     with pytest.raises(error_class) as error:
