@@ -19,6 +19,11 @@ def ensure_collection_link():
             os.symlink(REPO_ROOT, COLLECTION_LINK)
         except FileExistsError:
             pass  # another test process made it at the same moment
+        if os.path.realpath(COLLECTION_LINK) != REPO_ROOT:
+            # A .build shared with another checkout (a git worktree linking it): the tests would run that checkout's
+            # plugins, not these.
+            raise RuntimeError("%s points at %s, not at this checkout %s: give this checkout its own .build"
+                               % (COLLECTION_LINK, os.path.realpath(COLLECTION_LINK), REPO_ROOT))
     if COLLECTIONS_PATH not in sys.path:
         sys.path.insert(0, COLLECTIONS_PATH)
     return COLLECTIONS_PATH
