@@ -351,6 +351,9 @@ def test_a_failover_that_ends_during_discovery_lets_the_task_go_on(sim, ansible)
 
 
 def test_priority_and_lifetime_change_in_place_and_show_in_the_diff(sim, ansible):
+    # At speed 50 the 3600 s lifetime ran out after 72 s of real time, which these five playbooks took on a loaded
+    # machine (the RM killed the app and the later tasks found none): at speed 1 it outlives the test.
+    sim.clock.set_speed(1)
     submit = app_task([sim], state="running", priority=1, lifetime=3600, **job("long-runner"))
     first, again = ansible.run_tasks([submit, submit], diff=True).results
     assert first["changed"] and first["app"]["priority"] == 1 and first["app"]["lifetime"] == 3600, first
