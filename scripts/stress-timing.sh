@@ -32,6 +32,9 @@ done
 
 selection="wait or timeout or deadline or retr or slow or delay or clock or hang or timing"
 selection="$selection or contract or framework or test_waiting or test_http or test_failed_download"
+# Tests that catch a transient state (a command or stage in progress) by name: every_starting, in_progress,
+# engine_failures (a start stuck in powering_up).
+selection="$selection or every_starting or in_progress or engine_failures"
 started=$(date +%s)
 status=0
 "${pin[@]}" pytest -n 2 --dist loadgroup -k "$selection" \

@@ -81,6 +81,7 @@ class CephSystem:
 
     POOL = "sweep-pool"
     KINDS = ("pools", "rules", "profiles", "users", "files")
+    # Ceph's own pools: the mgr creates them when it gets to it, on a loaded machine after the sweep has begun.
     CEPH_OWN_POOLS = {".mgr", "device_health_metrics"}
 
     def __init__(self, request, make_pool):
@@ -170,7 +171,7 @@ class CephSystem:
 
     def remove(self, state, keep):
         """Delete what `state` has and `keep` has not: pools first (they use rules and profiles), then the rest."""
-        for name in sorted(set(state["pools"]) - set(keep["pools"])):
+        for name in sorted(set(state["pools"]) - set(keep["pools"]) - self.CEPH_OWN_POOLS):
             self.remove_pool(name)
         for name in sorted(set(state["rules"]) - set(keep["rules"])):
             self.cluster.mon_command("osd crush rule rm", name=name)

@@ -1,5 +1,7 @@
 """cm_parcel and cm_parcel_info against the Cloudera Manager simulator, through real ansible-playbook."""
 
+import re
+
 import pytest
 
 from ansible_collections.bigdata.platform.plugins.module_utils.cloudera_manager import ClouderaManagerClient
@@ -29,6 +31,20 @@ def parcel_task(sim, version=CDH_7_1_8, **args):
 
 def info_task(sim, **args):
     return task("cm_parcel_info", sim, **args)
+
+
+def clock_moves_per_read(sim, step=5.0):
+    """Simulated time stands still but moves `step` seconds as each read of cluster 1's CDH 7.1.8 parcel arrives:
+    a module finds a transient stage (which starts at its first read) still there when it sends the command it
+    planned from it however loaded the machine is, and every wait ends after a few polls."""
+    sim.clock.set_speed(0)
+    path = "^/api/v[0-9]+/clusters/cluster/parcels/products/CDH/versions/%s$" % re.escape(CDH_7_1_8)
+
+    def tick(request):
+        sim.clock.advance(step)
+        sim.on_request(tick, method="GET", path=path)
+
+    sim.on_request(tick, method="GET", path=path)
 
 
 def posted_commands(sim, version=CDH_7_1_8):
@@ -83,6 +99,7 @@ def test_every_starting_stage_reaches_every_target(sim):
     target is reached, the commands reported are exactly the ones CM received, an in-progress stage is resumed
     rather than started again, and going backwards cancels or deactivates first. 40 cases: run in process (the
     same run() ansible-playbook calls), as 80 playbook tasks would take minutes."""
+    clock_moves_per_read(sim)
     results = {}
     for state in sorted(TARGETS):
         for stage in ALL_STAGES:
@@ -144,6 +161,7 @@ def test_an_illegal_command_refused_without_a_stage_change_still_fails(sim, monk
 
 
 def test_check_mode_from_every_starting_stage_predicts_the_walk(sim):
+    clock_moves_per_read(sim)
     for state in sorted(TARGETS):
         for stage in ALL_STAGES:
             sim.control_set_parcel_stage(CLUSTER, "CDH", CDH_7_1_8, stage, seconds=20)
@@ -308,6 +326,7 @@ def test_check_mode_with_a_configured_repo_cm_has_not_read_yet_predicts_the_refr
 def test_check_mode_with_wait_false_predicts_the_one_step_the_run_takes(sim):
     """With wait: false the run sends at most the next command of the path, and nothing when the next step is a
     stage already under way: check mode must predict that command (and changed) rather than the whole walk."""
+    clock_moves_per_read(sim)
     for state in sorted(TARGETS):
         for stage in ALL_STAGES:
             params = task("cm_parcel", sim, version=CDH_7_1_8, state=state, wait=False)["bigdata.platform.cm_parcel"]

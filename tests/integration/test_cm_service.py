@@ -139,11 +139,16 @@ def test_every_starting_state_reaches_every_state(sim, start):
     """Each run state the service can be in (a start or stop in progress included) to each `state`; 25 cases
     run in process (the same run() ansible-playbook calls), as 25 playbooks would take minutes."""
     client = ClouderaManagerClient("127.0.0.1", "admin", "admin", port=sim.port)
-    if start in ("STARTING", "STOPPING"):
-        sim.clock.set_speed(10)  # the command runs 0.2 s: still running when the module reads the service
+    in_progress = start in ("STARTING", "STOPPING")
     for state in ["present", "started", "stopped", "restarted", "absent"]:
+        if in_progress:
+            # Simulated time stands still until the module's first read of the service, then the command runs
+            # its 0.2 s: the module finds it in progress however long the machine took to get there.
+            sim.clock.set_speed(0)
         put_service_in(sim, client, start)
         assert start == "missing" or client.read_service(CLUSTER, "kafka")["serviceState"] == start
+        if in_progress:
+            sim.on_request(lambda request: sim.clock.set_speed(10), method="GET", path="/services/kafka$")
         sim.log.clear()
         params = service_task(sim, name="kafka", type="KAFKA", state=state)["bigdata.platform.cm_service"]
         result = cm_service.run(InProcessModule(cm_service.argument_spec(), params))
@@ -216,10 +221,9 @@ def run_in_process(sim, **args):
 
 
 def test_wait_false_returns_while_the_command_runs_and_a_timeout_names_it(sim):
-    sim.clock.set_speed(1)
+    sim.clock.set_speed(0.01)  # the 2 s commands take 200 s: still running when the module reads, however loaded
     result = run_in_process(sim, name="zookeeper", state="stopped", wait=False)
     assert result["commands"] == ["stop"] and result["service"]["service_state"] == "STOPPING", result
-    sim.clock.set_speed(0.01)
     with pytest.raises(WaitTimeout, match="the task's timeout of 1s ran out .* last state seen: command Restart still active"):
         run_in_process(sim, name="hdfs", state="restarted", timeout=1)
 

@@ -193,7 +193,11 @@ def test_engine_failures_and_bad_input_fail_with_clear_messages(sim, ansible):
     sim.add_vm("crashes-on-launch", status="down")
     sim.fail_next_start("crashes-on-launch", when="launch")
     sim.set_durations(powering_up=100000)
-    sim.add_vm("slow-starter", status="down")
+    slow_starter = sim.add_vm("slow-starter", status="down")
+    # Its start goes straight to powering_up (no 40 ms of wait_for_launch a loaded machine could spend before the
+    # task's 2 s run out), so the last state the timeout names is powering_up.
+    sim.on_request(lambda request: sim.set_durations(wait_for_launch=0), method="POST",
+                   path="/vms/%s/start$" % slow_starter)
     run = ansible.run_tasks([
         vm_task(sim, name="hadoop-worker-1", state="running"),
         vm_task(sim, name="crashes-on-launch", state="running", timeout=60),
@@ -271,7 +275,7 @@ def test_shutdown_falls_back_to_power_off_and_wait_false_returns_early(sim, ansi
     sim.add_vm("stubborn", status="up")
     sim.ignore_shutdown("stubborn")
     sim.add_vm("quick", status="down")
-    sim.set_durations(wait_for_launch=250)  # 5 s: the task returns long before the VM is up
+    sim.set_durations(wait_for_launch=5000)  # 100 s: the task returns long before the VM is up
     run = ansible.run_tasks([
         vm_task(sim, name="stubborn", state="stopped", shutdown_timeout=1),
         vm_task(sim, name="quick", state="running", wait=False),

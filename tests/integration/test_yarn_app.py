@@ -132,16 +132,17 @@ def test_move_queue_then_kill_202_then_200(sim, ansible):
 
 
 def test_the_kills_of_several_matching_apps_share_the_tasks_timeout(start_simulator, ansible):
-    """Two running apps match name 'twin'. At half speed a kill takes 2 s, so the first one uses up a 3 s timeout
-    and the second has no time left: the task fails naming its timeout, instead of taking a timeout per app."""
-    slow = start_simulator("yarn", speed=0.5)
+    """Two running apps match name 'twin'. At a quarter speed a kill takes 4 s, so the first one uses most of a 7 s
+    timeout and the second has not time enough left: the task fails naming its timeout, instead of taking a timeout
+    per app. (3 s of the timeout are left for the module's own requests and polls on a loaded machine.)"""
+    slow = start_simulator("yarn", speed=0.25)
     twins = [app_task([slow], state="submitted", wait=False, tags=[tag], **job("twin")) for tag in ("a", "b")]
     submitted = ansible.run_tasks(twins).results
     assert [r["changed"] for r in submitted] == [True, True], submitted
 
-    killing = ansible.run_tasks([app_task([slow], name="twin", state="killed", timeout=3)]).results[0]
+    killing = ansible.run_tasks([app_task([slow], name="twin", state="killed", timeout=7)]).results[0]
 
-    assert_clean_failure(killing, "the task's timeout of 3s ran out waiting for the kill of")
+    assert_clean_failure(killing, "the task's timeout of 7s ran out waiting for the kill of")
     assert len({entry.path for entry in slow.log.entries("PUT", "/state$")}) == 2
 
 
@@ -350,6 +351,9 @@ def test_a_failover_that_ends_during_discovery_lets_the_task_go_on(sim, ansible)
 
 
 def test_priority_and_lifetime_change_in_place_and_show_in_the_diff(sim, ansible):
+    # At speed 50 the 3600 s lifetime ran out after 72 s of real time, which these five playbooks took on a loaded
+    # machine (the RM killed the app and the later tasks found none): at speed 1 it outlives the test.
+    sim.clock.set_speed(1)
     submit = app_task([sim], state="running", priority=1, lifetime=3600, **job("long-runner"))
     first, again = ansible.run_tasks([submit, submit], diff=True).results
     assert first["changed"] and first["app"]["priority"] == 1 and first["app"]["lifetime"] == 3600, first

@@ -2,6 +2,7 @@
 HTTP for every call the cm_* modules make. If the simulator's paths, bodies or field names drift from
 the real API, cm-client's models stop deserialising them and these tests fail."""
 
+import contextlib
 import json
 import time
 import urllib.error
@@ -41,6 +42,18 @@ def wait_for(read, done, timeout=10):
         if done(value) or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
+
+
+@contextlib.contextmanager
+def frozen(sim):
+    """Simulated time stands still inside: a transient stage or state the test reads right after the command
+    that began it is still there however loaded the machine is (sim.clock.advance moves it on)."""
+    speed = sim.clock.speed
+    sim.clock.set_speed(0)
+    try:
+        yield
+    finally:
+        sim.clock.set_speed(speed)
 
 
 def wait_command(client, command):
@@ -120,10 +133,12 @@ def walk(client, command, version, stage, cluster=CLUSTER):
     return wait_for(lambda: read_stage(client, version, cluster), lambda p: p.stage == stage)
 
 
-def test_parcel_walks_every_stage_forward_and_back(client):
+def test_parcel_walks_every_stage_forward_and_back(sim, client):
     parcel = cm_client.ParcelResourceApi(client)
-    parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
-    seen = read_stage(client, CDH_7_1_8)
+    with frozen(sim):
+        parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
+        sim.clock.advance(1)
+        seen = read_stage(client, CDH_7_1_8)
     assert seen.stage == "DOWNLOADING" and seen.state.total_progress > 0
     assert (seen.cluster_ref.cluster_name, seen.cluster_ref.display_name) == ("cluster", CLUSTER)
     assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
@@ -139,15 +154,17 @@ def test_parcel_walks_every_stage_forward_and_back(client):
     assert walk(client, "remove_download_command", CDH_7_1_8, "AVAILABLE_REMOTELY").state.errors == []
 
 
-def test_parcel_cancels(client):
+def test_parcel_cancels(sim, client):
     parcel = cm_client.ParcelResourceApi(client)
-    parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
-    parcel.cancel_download_command(CLUSTER, "CDH", CDH_7_1_8)
-    assert read_stage(client, CDH_7_1_8).stage == "AVAILABLE_REMOTELY"
+    with frozen(sim):
+        parcel.start_download_command(CLUSTER, "CDH", CDH_7_1_8)
+        parcel.cancel_download_command(CLUSTER, "CDH", CDH_7_1_8)
+        assert read_stage(client, CDH_7_1_8).stage == "AVAILABLE_REMOTELY"
     walk(client, "start_download_command", CDH_7_1_8, "DOWNLOADED")
-    parcel.start_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
-    parcel.cancel_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
-    assert read_stage(client, CDH_7_1_8).stage == "UNDISTRIBUTING"
+    with frozen(sim):
+        parcel.start_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
+        parcel.cancel_distribution_command(CLUSTER, "CDH", CDH_7_1_8)
+        assert read_stage(client, CDH_7_1_8).stage == "UNDISTRIBUTING"
     assert wait_for(lambda: read_stage(client, CDH_7_1_8), lambda p: p.stage == "DOWNLOADED").stage == "DOWNLOADED"
 
 
@@ -185,9 +202,10 @@ def test_service_lifecycle_and_commands(sim, client):
     created = services.create_services(CLUSTER, body=cm_client.ApiServiceList(
         items=[cm_client.ApiService(name="kafka", type="KAFKA")]))
     assert created.items[0].service_state == "STOPPED"
-    command = services.start_command(CLUSTER, "kafka")
-    assert command.active is True
-    assert services.read_service(CLUSTER, "kafka").service_state == "STARTING"
+    with frozen(sim):
+        command = services.start_command(CLUSTER, "kafka")
+        assert command.active is True
+        assert services.read_service(CLUSTER, "kafka").service_state == "STARTING"
     assert wait_command(client, command).success is True
     assert services.read_service(CLUSTER, "kafka").service_state == "STARTED"
     with pytest.raises(ApiException) as illegal:
