@@ -60,6 +60,8 @@ options:
     description:
       - The queue to submit to. For an application that is already active in another queue, the
         application is moved to this queue (the queue does not take part in identifying it).
+      - With the Capacity Scheduler, a move to a queue that is not one of its leaf queues is refused before
+        anything is sent, in check mode too.
     type: str
   reuse_finished:
     description:
@@ -340,6 +342,7 @@ from ansible_collections.bigdata.platform.plugins.module_utils.module import (
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn.apps import (
     ACTIVE_STATES, FINAL_STATES, check_app_id, expiry_time, find_apps, lifetime_of, normalize_app, queue_leaf, wait_for_app)
 from ansible_collections.bigdata.platform.plugins.module_utils.yarn.client import YARN_ARGS, YarnClient
+from ansible_collections.bigdata.platform.plugins.module_utils.yarn.scheduler import flatten_queues
 
 # Seconds: an expiry beyond this is past what the RM's ISO 8601 dates (and the platform's time_t) hold.
 MAX_LIFETIME = 100 * 365 * 24 * 3600
@@ -512,6 +515,17 @@ def in_place_changes(params, current):
     return changes
 
 
+def check_leaf_queue(client, queue):
+    """Refuse a move the Capacity Scheduler would refuse (a queue it does not have, or a parent queue), before
+    anything is sent and in check mode too. Other schedulers' queue trees are not read: the RM has the last word."""
+    info = client.scheduler()
+    if info.get("type") != "capacityScheduler":
+        return
+    leaves = sorted(queue_info["name"] for queue_info in flatten_queues(info) if queue_info["leaf"])
+    if queue not in leaves:
+        raise OptionError("queue", queue, "is not a leaf queue of the scheduler (it has %s)" % ", ".join(leaves))
+
+
 def change_in_place(client, app, changes):
     if "queue" in changes:
         client.move(app["id"], changes["queue"])
@@ -540,6 +554,8 @@ def ensure_submitted(module, client, current):
             client.set_lifetime_expiry(app_id, expiry_time(started, params["lifetime"]))
         return finish(module, client, None, read_app(client, app_id, params), changed=True)
     changes = in_place_changes(params, current)
+    if "queue" in changes:
+        check_leaf_queue(client, changes["queue"])
     after = dict(current, **changes)
     if module.check_mode or not changes:
         return finish(module, client, current, after, changed=bool(changes))

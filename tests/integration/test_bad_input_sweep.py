@@ -25,10 +25,7 @@ from integration.sweep_baselines import BASELINES, HARMLESS, NOT_YET_SWEPT, SIMU
 # Problems the sweep found in system modules, for their owners to fix: {(module, option): why}. A case of
 # that option may break the rules; at least one still must (strict): once fixed, the sweep fails until the
 # entry is removed.
-SERVER_REFUSES = "sent a change the server refuses (HTTP 400): validate before sending (issue 12 item 13)"
-KNOWN_PROBLEMS = {
-    ("yarn_app", "queue"): SERVER_REFUSES + " (a move to a queue the scheduler does not have)",
-}
+KNOWN_PROBLEMS = {}
 
 
 def option_of(case):

@@ -122,7 +122,9 @@ def test_move_queue_then_kill_202_then_200(sim, ansible):
     assert moved["changed"] and moved["app"]["queue"] == "adhoc" and moved["app"]["id"] == app_id, moved
     assert moved["diff"]["before"]["queue"] == "default" and moved["diff"]["after"]["queue"] == "adhoc"
     assert not moved_again["changed"], moved_again
-    assert_clean_failure(bad_queue, "HTTP 400", "BadRequestException", "no-such-queue")
+    # Refused before the move is sent (the RM would answer 400 BadRequestException): no PUT .../queue for it.
+    assert_clean_failure(bad_queue, "option 'queue'", "'no-such-queue' is not a leaf queue", "adhoc", "default")
+    assert [entry.status for entry in sim.log.entries("PUT", "/queue$")] == [200], sim.log.entries("PUT", "/queue$")
     assert killed["changed"] and killed["app"]["state"] == "KILLED" and killed["app"]["final_status"] == "KILLED", killed
     assert killed["diff"]["before"]["state"] == "RUNNING" and killed["diff"]["after"]["state"] == "KILLED"
     kills = [entry.status for entry in sim.log.entries("PUT", "/state$")]
