@@ -58,6 +58,14 @@ def test_normalise_match_and_failure():
     assert yarn_apps.normalize_app(None) is None
 
 
+class FairSchedulerRM:
+    """A ResourceManager client whose scheduler is the Fair Scheduler (yarn_app does not check its queues itself)."""
+
+    @staticmethod
+    def scheduler():
+        return {"type": "fairScheduler"}
+
+
 class CheckModeModule:
     check_mode = True
 
@@ -73,7 +81,7 @@ def test_a_fair_scheduler_queue_path_is_the_same_queue():
     assert not yarn_apps.matches(fair, queue="adhoc")
     assert not yarn_app.ensure_submitted(CheckModeModule(queue="etl"), None, fair)["changed"]
     assert not yarn_app.ensure_submitted(CheckModeModule(queue="root.etl"), None, fair)["changed"]
-    moved = yarn_app.ensure_submitted(CheckModeModule(queue="root.adhoc"), None, fair)
+    moved = yarn_app.ensure_submitted(CheckModeModule(queue="root.adhoc"), FairSchedulerRM(), fair)
     assert moved["changed"] and moved["app"]["queue"] == "adhoc"
 
 
