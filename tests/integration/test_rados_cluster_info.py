@@ -70,6 +70,9 @@ def wait_for(done, what, timeout=60):
         time.sleep(0.5)
 
 
+PG_WARNINGS = {"PG_AVAILABILITY", "PG_DEGRADED"}
+
+
 def health_checks(ceph_cluster):
     return set(json.loads(ceph_cluster.mon_command("health", format="json")).get("checks", {}))
 
@@ -85,9 +88,7 @@ def test_wait_for_health_returns_when_healthy_and_times_out_with_the_checks(ansi
     try:
         sick = make_pool("it-sick", size=3)
         ceph_cluster.mon_command("osd pool set", pool=sick, var="min_size", val="2")
-        # First PG_DEGRADED (undersized, still active under the pool's first min_size), then, once min_size 2
-        # took effect, PG_AVAILABILITY (inactive): on a loaded machine the first can last a while.
-        wait_for(lambda: "PG_AVAILABILITY" in health_checks(ceph_cluster), "PG_AVAILABILITY from the size-3 pool")
+        wait_for(lambda: health_checks(ceph_cluster) & PG_WARNINGS, "a PG health warning from the size-3 pool")
         run = ansible.run_tasks([
             {"bigdata.platform.rados_cluster_info": dict(reader, wait_for_health=True, timeout=3)},
             {"bigdata.platform.rados_cluster_info": dict(reader, wait_for_health=True, timeout=2, healthy_when="pgs_clean")},
@@ -95,9 +96,9 @@ def test_wait_for_health_returns_when_healthy_and_times_out_with_the_checks(ansi
     finally:
         ceph_cluster.mon_command("config rm", who="global", name="mon_pg_stuck_threshold")
     unhealthy, unclean = run.results
-    # The PGs of such a pool go peering -> undersized+peered; which one a read sees depends on the moment.
-    assert_clean_failure(unhealthy, "timed out after 3s", "HEALTH_WARN", "PG_AVAILABILITY: Reduced data availability",
-                         "pgs inactive", "not active+clean")
+    # The PGs of such a pool go creating+peering -> undersized (+peered, or active where the pool's first min_size
+    # allowed it): which checks a read sees (PG_AVAILABILITY, PG_DEGRADED) and how many PGs depends on the moment.
+    assert_clean_failure(unhealthy, "timed out after 3s", "HEALTH_WARN", "not active+clean")
+    assert any(check in unhealthy["msg"] for check in PG_WARNINGS), unhealthy["msg"]
     assert_clean_failure(unclean, "timed out after 2s", "(pgs_clean)", "not active+clean")
-    assert "peer" in unhealthy["msg"] and "peer" in unclean["msg"], (unhealthy["msg"], unclean["msg"])
-    assert "PG_AVAILABILITY" in unhealthy["timeline"][-1]["state"]
+    assert any(check in unhealthy["timeline"][-1]["state"] for check in PG_WARNINGS), unhealthy["timeline"]
