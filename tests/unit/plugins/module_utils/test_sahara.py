@@ -227,6 +227,14 @@ def test_url_credentials_are_redacted():
     assert connection.redact_url("https://sahara:8386/v2") == "https://sahara:8386/v2"
 
 
+def in_a_fresh_interpreter(code):
+    """(what `code` prints, what it wrote to stderr), run by a new Python with this one's import path (so
+    sys.modules starts empty)."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    return out.stdout.strip(), out.stderr
+
+
 def test_modules_do_not_import_openstacksdk_nor_scan_plugins_without_cloud():
     """In a fresh interpreter: importing the modules and building a password plugin imports no openstacksdk and
     enumerates no stevedore entry points (keystoneauth imports the stevedore module, scanning is what costs)."""
@@ -237,9 +245,8 @@ def test_modules_do_not_import_openstacksdk_nor_scan_plugins_without_cloud():
             "connection.auth_plugin({'auth_type': None, 'cloud': None, 'auth': {'auth_url': 'https://k/v3', "
             "'username': 'u', 'password': 'p'}}); "
             "print('openstack' in sys.modules, scans)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
-    assert out.stdout.strip() == "False []", out.stdout + out.stderr
+    printed, errors = in_a_fresh_interpreter(code)
+    assert printed == "False []", printed + errors
 
 
 def test_a_token_given_as_is_needs_no_keystoneauth_import():
@@ -251,9 +258,8 @@ def test_a_token_given_as_is_needs_no_keystoneauth_import():
             "'cloud': None, 'region_name': None, 'api_version': '2', 'validate_certs': True, 'ca_cert': None, "
             "'request_timeout': 30}); "
             "print(sahara.connection.open().token(), sorted(m for m in sys.modules if m.startswith('keystoneauth1')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
-    assert out.stdout.strip() == "t []", out.stdout + out.stderr
+    printed, errors = in_a_fresh_interpreter(code)
+    assert printed == "t []", printed + errors
 
 
 class FakeModule:
