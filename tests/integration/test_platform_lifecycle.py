@@ -18,6 +18,7 @@ Simulated time runs at SPEED x real time; no step waits on wall-clock time again
 
 import json
 import re
+from collections import Counter
 
 import pytest
 
@@ -191,6 +192,20 @@ def assert_apps_run_in_the_queues(yarn, prefix):
     assert queues["yarn.scheduler.capacity.root.queues"].split(",") == ["default", "etl", "adhoc"], queues
 
 
+def assert_sahara_no_ops_read_once_each(entries):
+    """The sahara_cluster role's no-op, per platform: one login, one read per task (the image, each node-group
+    template, the cluster template with the node-group templates it names, the cluster), one revocation. The
+    cluster template and the cluster get the ids the tasks before them returned: no list of images or cluster
+    templates to resolve a name."""
+    sent = [(entry.method, re.sub(r"/v[0-9.]+/(?!auth)", "/", re.sub(r"/[0-9a-f-]{36}", "/{id}", entry.path)))
+            for entry in entries]
+    per_platform = [("POST", "/v3/auth/tokens"), ("GET", "/"), ("GET", "/images"), ("GET", "/node-group-templates"),
+                    ("GET", "/node-group-templates"), ("GET", "/cluster-templates"), ("GET", "/node-group-templates"),
+                    ("GET", "/clusters"), ("DELETE", "/v3/auth/tokens")]
+    expected = Counter(per_platform * len(PLATFORMS))
+    assert Counter(sent) == expected, "more: %s, fewer: %s" % (Counter(sent) - expected, expected - Counter(sent))
+
+
 def assert_sahara_instances_have_addresses(sahara, prefix):
     with sahara.lock:
         clusters = [cluster for cluster in sahara.live_clusters() if cluster["name"].startswith(prefix)]
@@ -268,11 +283,13 @@ def test_from_empty_estate_to_platforms_and_back(ansible, start_simulator, tmp_p
     # 3. Site again: changed=0, no mutating request to any simulator, Ceph only read (a read-only user).
     built = estate(sims, ceph)
     sent_before = {name: changes_sent(sim) for name, sim in sims.items()}
+    sahara_before = sims["sahara"].log.count()
     if ceph is not None:
         write_ceph_json(tmp_path, read_only)
     second = run_playbook(ansible, "site.yml", DEMO_INVENTORY, env, name="second")
     assert all(count["changed"] == 0 for count in passed(second).values()), changed_items(second)
     assert {name: changes_sent(sim) for name, sim in sims.items()} == sent_before
+    assert_sahara_no_ops_read_once_each(sims["sahara"].log.entries()[sahara_before:])
     assert estate(sims, ceph) == built
     if ceph is not None:
         write_ceph_json(tmp_path, writer)
