@@ -342,6 +342,23 @@ def per_module(playbooks, systems, rounds):
     return rows
 
 
+def whole_playbooks(playbooks, systems, rows, rounds):
+    """The issue's own measure, for the rows over budget as tasks: a one-task playbook of the module beside a
+    one-task uri playbook, alternating, the whole ansible-playbook process timed (its start-up included)."""
+    for row in rows:
+        if row["ratio"] <= BUDGET_RATIO:
+            continue
+        dummy, uri, modules = systems[row["system"]]
+        module_args = next(args for module, args, token in modules if module == row["module"])
+        task = dict(module_task(row["module"], module_args), no_log=row["module"].endswith("auth"))
+        ours, uris = [], []
+        for dummy in range(rounds):
+            uris.append(playbooks.run([uri])["seconds"])
+            ours.append(playbooks.run([task])["seconds"])
+        row["playbook_seconds"], row["uri_playbook_seconds"] = median(ours), median(uris)
+        row["playbook_ratio"] = median(ours) / median(uris)
+
+
 def import_costs(module, args, workdir, top=4):
     """The heaviest top-level imports (cumulative microseconds) of one module process (python -X importtime)."""
     path = os.path.join(workdir, "importtime-args.json")
@@ -653,8 +670,11 @@ def noop_section(rows, importtimes, rounds):
     startup_rows = [(label(r["module"]), "%.2f" % r["seconds"], "%.2f" % r["uri_seconds"], "%.2f" % r["ratio"],
                      yes(r["ratio"] <= BUDGET_RATIO),
                      "%.2f (%.2f)" % (r["token_seconds"], r["token_ratio"]) if r.get("token_seconds") else "-",
+                     "%.2f / %.2f (%.2f)" % (r["playbook_seconds"], r["uri_playbook_seconds"], r["playbook_ratio"])
+                     if r.get("playbook_seconds") else "-",
                      importtimes.get(r["module"], "")) for r in rows]
     slow = [label(r["module"]) for r in rows if r["ratio"] > BUDGET_RATIO]
+    slow_playbooks = [label(r["module"]) for r in rows if r.get("playbook_ratio", 0) > BUDGET_RATIO]
     return ["## 2. No-op requests per module", "",
             "Each module run on a resource already in its state, inside one ansible-playbook per system; the "
             "requests are the simulator's log entries inside the task's time span (the most of %d runs). "
@@ -670,17 +690,21 @@ def noop_section(rows, importtimes, rounds):
             "simulator) runs right before each module's task, %d rounds, medians. The time is the task's, from "
             "task start to result on the controller: the module's whole process (interpreter start, imports, "
             "requests, exit) plus Ansible's per-task work, the same for both. The playbook's own start-up "
-            "(~8-10 s on this machine now) is common to both and left out, so the ratio is stricter than a "
-            "whole-playbook ratio. `with the token`: the same no-op with rhev_auth's / sahara_auth's token, "
+            "is common to both and left out, so the ratio is stricter than a whole-playbook ratio. `with the token`: the same no-op with rhev_auth's / sahara_auth's token, "
             "alternating with its own uri task in the same rounds (a sahara_* module then imports no keystoneauth1). "
+            "`whole playbook`: for the rows over %.2fx as tasks, the issue's own measure: a one-task playbook of "
+            "the module (with a password) beside a one-task uri playbook, alternating, %d rounds, the whole "
+            "ansible-playbook process timed, start-up included (ours / uri (ratio)). "
             "`imports` lists the heaviest top-level imports (python -X importtime) of modules over %.2fx."
-            % (rounds, BUDGET_RATIO), "",
+            % (rounds, BUDGET_RATIO, rounds, BUDGET_RATIO), "",
             table(["module", "module task (s)", "uri task (s)", "ratio", "<= %.2fx" % BUDGET_RATIO,
-                   "with the token: task (s) (ratio)", "imports"],
+                   "with the token: task (s) (ratio)", "whole playbook (s)", "imports"],
                   startup_rows), "",
             "**What the numbers say:** %s" % (
                 "every module's no-op task is within %.2fx of the uri task." % BUDGET_RATIO if not slow else
-                "over %.2fx: %s. %s" % (BUDGET_RATIO, ", ".join(slow), spread(rows))), ""]
+                "over %.2fx as a task: %s. As whole playbooks, the issue's measure, %s. %s" % (
+                    BUDGET_RATIO, ", ".join(slow), "over %.2fx: %s" % (BUDGET_RATIO, ", ".join(slow_playbooks))
+                    if slow_playbooks else "every one of them is within %.2fx" % BUDGET_RATIO, spread(rows))), ""]
 
 
 def spread(rows):
@@ -706,18 +730,17 @@ OVER_BUDGET_NOTE = "\n".join([
     "services (CM has no endpoint for the services of all clusters), 2 + N requests. Given a name it is 3. "
     "(Before issue 13's CM work every cm_* module also paid `GET /api/version` and a list of the clusters; now "
     "the modules use v51 unless CM refuses it, and read the cluster by the name given, listing only on 404.)",
-    "- `yarn_cluster_info`: the RM's `/info` three times (finding the active RM, the cluster info, the HA state "
-    "of every rm_url) plus one request per `gather` part (metrics, scheduler, nodes, app statistics: the RM has "
-    "no combined endpoint). Fixed after this run in the shared YARN client (module_utils/yarn/client.py): the "
-    "probe's answer is reused within the task; measured by direct module runs after the fix: 7 -> 5 requests "
-    "by default, 4 -> 2 with `gather: [scheduler]`. The default stays over 3 because it is an inventory of five "
-    "RM resources, not a login-read-logout.",
+    "- `yarn_cluster_info`: an inventory of the RM, not a login-read-logout: the `/info` probe that finds the "
+    "active RM (its answer is reused as the cluster info) plus one request per `gather` part (metrics, "
+    "scheduler, nodes, app statistics: the RM has no combined endpoint); with `gather: [scheduler]` it is 2.",
     "- `sahara_cluster` / `sahara_cluster_template` given names of other resources (cluster_template, "
     "default_image, node_group_template) list each kind once to resolve them (one request per kind, not per "
     "name): the cluster's creation-only warning and the template's node groups compare ids, and Sahara shows "
-    "only ids. Given ids (the `by id` rows), or only their own options, they stay within 3 / 1 (integration "
-    "test test_sahara_auth.py::test_each_sahara_no_op_sends_login_and_one_read_or_one_read_with_a_token). "
-    "The version document is no longer read: Sahara mounts v2 at /v2 of the catalog endpoint's root.",
+    "only ids (a cluster's answer holds cluster_template_id, not the template: sahara/db/sqlalchemy/models.py "
+    "Cluster.to_dict). Given ids (the `by id` rows), or only their own options, they stay within 3 / 1 "
+    "(integration test test_sahara_auth.py::test_each_sahara_no_op_sends_login_and_one_read_or_one_read_with_a_token). "
+    "The sahara_cluster role passes the ids its image and template tasks return, so in a play its cluster no-op "
+    "is one read (test_platform_lifecycle.py, the second site.yml run).",
 ])
 
 
@@ -863,6 +886,7 @@ def main(argv=None):
                     systems = {name: system for name, system in systems.items() if name in args.systems.split(",")}
                 try:
                     rows = per_module(playbooks, systems, args.rounds)
+                    whole_playbooks(playbooks, systems, rows, args.rounds)
                     importtimes = {}
                     for row in rows:
                         if row["ratio"] > BUDGET_RATIO:
