@@ -250,8 +250,8 @@ def estate(workdir, ceph):
         ("sahara_cluster_info", dict(name="bench")),
         ("sahara_cluster_template#default_image, node_group_template by name", dict(
             name="small", default_image="sahara-vanilla-2.7.1", node_groups=[
-            {"name": "master", "node_group_template": "master", "count": 1},
-            {"name": "worker", "node_group_template": "worker", "count": 2}], **vanilla)),
+                {"name": "master", "node_group_template": "master", "count": 1},
+                {"name": "worker", "node_group_template": "worker", "count": 2}], **vanilla)),
         ("sahara_cluster_template#default_image, node_group_template by id", dict(
             name="small", default_image=image_id, node_groups=[
                 {"name": "master", "node_group_template": ids["master"], "count": 1},
@@ -709,22 +709,23 @@ def noop_section(rows, importtimes, rounds):
                 "every module's no-op task is within %.2fx of the uri task." % BUDGET_RATIO if not slow else
                 "over %.2fx as a task: %s. As whole playbooks, the issue's measure, %s. %s" % (
                     BUDGET_RATIO, ", ".join(slow), "over %.2fx: %s" % (BUDGET_RATIO, ", ".join(slow_playbooks))
-                    if slow_playbooks else "every one of them is within %.2fx" % BUDGET_RATIO, spread(rows))), ""]
+                    if slow_playbooks else "every one of them is within %.2fx" % BUDGET_RATIO, spread(rows, rounds))), ""]
 
 
-def spread(rows):
-    """How far modules with the same imports (one system) scatter: the noise the ratios carry."""
+def spread(rows, rounds):
+    """The ratios per system, and what the sahara_* rows with a password carry that the others do not."""
     parts = []
     for system in dict.fromkeys(row["system"] for row in rows):
         ratios = [row["ratio"] for row in rows if row["system"] == system]
         parts.append("%s %.2f-%.2f" % (system, min(ratios), max(ratios)))
-    return ("The ratios of one system's modules, which import the same code, scatter (%s) as much as they "
-            "differ between systems: with %s rounds on this shared machine a single ratio over %.2f is within "
-            "the noise. What is real: every module imports requests (http.py) where uri uses the standard "
-            "library's urllib, and the sahara_* modules add keystoneauth1 with a password (its package reads its "
+    token = [row["token_ratio"] for row in rows if row["system"] == "sahara" and row.get("token_ratio")]
+    return ("The task ratios per system: %s. Modules of one system import the same code, so their spread is the "
+            "noise of %d rounds. The sahara_* modules with a password carry keystoneauth1 (its package reads its "
             "own metadata, its session imports netaddr where installed, keystoneauth1.identity imports every "
-            "plugin module; no stevedore scan, no openstacksdk), none of it with the token (see the token "
-            "column)." % ("; ".join(parts), "these", BUDGET_RATIO))
+            "plugin module; no stevedore scan, no openstacksdk) and the Keystone login; with the token they "
+            "import none of it and send no login: %s. Every module imports requests (http.py) where uri uses "
+            "the standard library's urllib." % ("; ".join(parts), rounds,
+                                                  "%.2f-%.2f" % (min(token), max(token)) if token else "not measured"))
 
 
 # Why the over-budget rows are over (found from the request paths above; not a start-up or shared-code cost).
@@ -833,14 +834,19 @@ def scale_summary(by):
     return " ".join(sentences) + (" N = 1 carries the module's first payload build, which the later items reuse.")
 
 
+def machine_state(settings):
+    busy = max(float(settings["load_start"]), float(settings["load_end"])) > os.cpu_count()
+    return "the machine was shared with other runs" if busy else "nothing else ran on the machine but the benchmark"
+
+
 def report(settings, sections):
     head = ["# Benchmarks", "",
             "Measured by `make bench` (`.venv/bin/python tests/benchmarks/run.py`) on %s: %s, %d CPUs, Python %s, "
-            "ansible-core %s. Load average (1 min) %s at the start and %s at the end: the machine was shared with "
-            "other engineers' test runs, so the compared things always alternate within one playbook and the "
-            "tables give medians and ratios beside the absolute numbers." % (
+            "ansible-core %s. Load average (1 min) %s at the start and %s at the end (%s): the compared things "
+            "always alternate within one playbook and the tables give medians and ratios beside the absolute "
+            "numbers." % (
                 settings["date"], settings["host"], os.cpu_count(), platform.python_version(), settings["core"],
-                settings["load_start"], settings["load_end"]),
+                settings["load_start"], settings["load_end"], machine_state(settings)),
             ""]
     lines = head
     for section in sections:
