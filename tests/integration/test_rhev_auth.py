@@ -36,3 +36,28 @@ def test_logout_needs_a_token(start_simulator, ansible):
                                               "username": "admin@internal", "password": "secret"})
     assert_clean_failure(result, "option 'token'", "required to log out")
     assert sim.log.count() == 0
+
+
+def test_a_rhev_vm_no_op_sends_login_read_logout_with_a_password_and_one_read_with_a_token(start_simulator, ansible):
+    sim = start_simulator("rhev", speed=50, sample_vms=True)
+    url = sim.url + "/ovirt-engine/api"
+    with_password = {"url": url, "username": "admin@internal", "password": "secret", "name": "hadoop-master",
+                     "state": "running"}
+    converged = ansible.run_tasks([{"bigdata.platform.rhev_vm": with_password}]).results[0]
+    assert not converged["failed"], converged
+    sim.log.clear()
+    no_op = ansible.run_tasks([{"bigdata.platform.rhev_vm": with_password}]).results[0]
+    assert not no_op["failed"] and not no_op["changed"], no_op
+    sent = [(entry.method, entry.path) for entry in sim.log.entries()]
+    assert [method for method, dummy in sent] == ["POST", "GET", "POST"], sent
+    assert sent[0][1].endswith("/sso/oauth/token") and sent[2][1].endswith("/sso-logout"), sent
+
+    sim.log.clear()
+    login = {"name": "log in", "no_log": True,
+             "bigdata.platform.rhev_auth": {"url": url, "username": "admin@internal", "password": "secret"}}
+    token = {"url": "{{ rhev_auth.url }}", "token": "{{ rhev_auth.token }}", "name": "hadoop-master", "state": "running"}
+    with_token = ansible.run_tasks([login, {"bigdata.platform.rhev_vm": token}]).results[-1]
+    assert not with_token["failed"] and not with_token["changed"], with_token
+    sent = [(entry.method, entry.path.split("?")[0]) for entry in sim.log.entries()]
+    assert sent == [("POST", "/ovirt-engine/sso/oauth/token"), ("GET", "/ovirt-engine/api/vms")], \
+        "the play's one login, then the no-op's one read: %s" % sent
