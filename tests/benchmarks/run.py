@@ -350,7 +350,7 @@ def whole_playbooks(playbooks, systems, rows, rounds):
     for row in rows:
         if row["ratio"] <= BUDGET_RATIO:
             continue
-        dummy, uri, modules = systems[row["system"]]
+        dummy_simulator, uri, modules = systems[row["system"]]
         module_args = next(args for module, args, token in modules if module == row["module"])
         task = dict(module_task(row["module"], module_args), no_log=row["module"].endswith("auth"))
         ours, uris = [], []
@@ -695,7 +695,8 @@ def noop_section(rows, importtimes, rounds):
             "simulator) runs right before each module's task, %d rounds, medians. The time is the task's, from "
             "task start to result on the controller: the module's whole process (interpreter start, imports, "
             "requests, exit) plus Ansible's per-task work, the same for both. The playbook's own start-up "
-            "is common to both and left out, so the ratio is stricter than a whole-playbook ratio. `with the token`: the same no-op with rhev_auth's / sahara_auth's token, "
+            "is common to both and left out, so the ratio is stricter than a whole-playbook ratio. "
+            "`with the token`: the same no-op with rhev_auth's / sahara_auth's token, "
             "alternating with its own uri task in the same rounds (a sahara_* module then imports no keystoneauth1). "
             "`whole playbook`: for the rows over %.2fx as tasks, the issue's own measure: a one-task playbook of "
             "the module (with a password) beside a one-task uri playbook, alternating, %d rounds, the whole "
