@@ -208,8 +208,8 @@ def desired_from(client, params, current):
 def run(module):
     check_options(module.params)
     client = SaharaClient.from_module(module)
-    return ensure_template(module, client, "cluster_template", lambda current: desired_from(client, module.params, current),
-                           normalize_cluster_template, required=("plugin", "plugin_version", "node_groups"))
+    return ensure_template(module, client, "cluster_template", desired_from, normalize_cluster_template,
+                           required=("plugin", "plugin_version", "node_groups"))
 
 
 def main():

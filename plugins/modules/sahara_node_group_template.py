@@ -247,8 +247,8 @@ def run(module):
     check_volumes(module.params)
     check_processes(module.params)
     client = SaharaClient.from_module(module)
-    return ensure_template(module, client, "node_group_template", lambda current: desired_from(client, module.params, current),
-                           normalize_node_group_template, required=("plugin", "plugin_version", "flavor_id", "node_processes"))
+    return ensure_template(module, client, "node_group_template", desired_from, normalize_node_group_template,
+                           required=("plugin", "plugin_version", "flavor_id", "node_processes"))
 
 
 def main():

@@ -177,9 +177,9 @@ def api_body(client, values, current=None):
     return body
 
 
-def ensure_template(module, client, kind, desired, normalize, required):
-    """present/absent by name for a node group or cluster template; desired uses the normalised keys, or is a
-    function of the current template (None when there is none), which can reuse the ids it holds.
+def ensure_template(module, client, kind, desired_from, normalize, required):
+    """present/absent by name for a node group or cluster template. desired_from(client, params, current) gives the
+    template wanted, in the normalised keys, from the current one (None when there is none), whose ids it can reuse.
 
     Returns the module result: changed, diff and the template under `kind`.
     """
@@ -189,8 +189,7 @@ def ensure_template(module, client, kind, desired, normalize, required):
         if current is not None and not module.check_mode:
             client.delete(kind, current["id"])
         return {"changed": current is not None, kind: {}, "diff": make_diff(current, None)}
-    if callable(desired):
-        desired = desired(current)
+    desired = desired_from(client, module.params, current)
     changes = differences(current, desired)
     if current is None:
         missing = [option for option in required if desired.get(option) in (None, [])]
