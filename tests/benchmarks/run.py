@@ -322,12 +322,12 @@ def per_module(playbooks, systems, rounds):
         run = playbooks.run(tasks, tolerate=True)
         entries = run["entries"]
         simulators = [simulator] if simulator else []
-        for module, dummy, token in present:
+        for module, module_args, token in present:
             noops, uris = named(entries, "noop " + module), named(entries, "uri before " + module)
             counts = [requests_between(simulators, e["start"], e["end"]) for e in noops] if simulator else None
             module_seconds = [e["end"] - e["start"] for e in noops]
             uri_seconds = [e["end"] - e["start"] for e in uris]
-            row = {"system": system, "module": module, "requests": max(counts) if counts else None,
+            row = {"system": system, "module": module, "args": module_args, "requests": max(counts) if counts else None,
                    "changed": any(e["changed"] for e in noops) if all(e["status"] == "ok" for e in noops)
                    else "failed: " + next(e["msg"] for e in noops if e["status"] != "ok")[:150].replace("|", "/"), "seconds": median(module_seconds),
                    "uri_seconds": median(uri_seconds), "ratio": median(module_seconds) / median(uri_seconds),
@@ -350,9 +350,8 @@ def whole_playbooks(playbooks, systems, rows, rounds):
     for row in rows:
         if row["ratio"] <= BUDGET_RATIO:
             continue
-        dummy_simulator, uri, modules = systems[row["system"]]
-        module_args = next(args for module, args, token in modules if module == row["module"])
-        task = dict(module_task(row["module"], module_args), no_log=row["module"].endswith("auth"))
+        uri = systems[row["system"]][1]
+        task = dict(module_task(row["module"], row["args"]), no_log=row["module"].endswith("auth"))
         ours, uris = [], []
         for dummy in range(2 * rounds + 1):  # a whole playbook varies more than a task: more rounds
             uris.append(playbooks.run([uri])["seconds"])
@@ -654,9 +653,8 @@ def latency_section(rows):
                 "goal met: every simulator answers a request on a reused connection in under 2 ms at the median, so "
                 "the ~40 ms Nagle/delayed-ACK stall of issue 13 is gone and no figure below carries it." if met else
                 "goal not met: a simulator's median is 2 ms or more on a reused connection; see the rows.",
-                "" if tail_met else " The p95 above 2 ms is the loaded machine's scheduling (the benchmark process "
-                "and the simulator thread share two cores with other engineers' runs), not a stall: a stall would "
-                "show as ~40 ms."), ""]
+                "" if tail_met else " The p95 above 2 ms is scheduling (the benchmark process and the simulator "
+                "thread share two cores, with whatever else runs), not a stall: a stall would show as ~40 ms."), ""]
 
 
 def noop_section(rows, importtimes, rounds):
@@ -787,15 +785,14 @@ def side_summary(rows):
     sentences = []
     for work in dict.fromkeys(row["work"] for row in rows):
         ours, peer = [row for row in rows if row["work"] == work][:2]
-        ratio = peer["seconds"] / ours["seconds"]
-        faster = ("both take the same time" if 0.95 <= ratio <= 1.05 else
-                  "ours is faster" if ratio > 1 else "the peer is faster")
+        faster = ("both take the same time" if 0.95 <= peer["ratio"] <= 1.05 else
+                  "ours is faster" if peer["ratio"] > 1 else "the peer is faster")
         requests = ""
         if ours["requests"] is not None and peer["requests"] is not None:
             requests = ", %s requests against %s" % (ours["requests"], peer["requests"])
         sentences.append("%s: %s (%.2f s against %.2f s%s)." % (work, faster, ours["seconds"], peer["seconds"], requests))
-    return " ".join(sentences) + (" Differences under ~0.1 s are within the task-to-task noise of this machine "
-                                  "(see section 3's uri column).")
+    return " ".join(sentences) + (" Times within 5 % of each other are called the same: that is the task-to-task "
+                                  "noise of this machine (see section 3's uri column).")
 
 
 def scale_section(rows):
@@ -904,8 +901,7 @@ def main(argv=None):
                     importtimes = {}
                     for row in rows:
                         if row["ratio"] > BUDGET_RATIO:
-                            module_args = next(a for m, a, t in systems[row["system"]][2] if m == row["module"])
-                            importtimes[row["module"]] = import_costs(row["module"].split("#")[0], module_args, workdir)
+                            importtimes[row["module"]] = import_costs(row["module"].split("#")[0], row["args"], workdir)
                 finally:
                     for simulator in simulators:
                         simulator.stop()
