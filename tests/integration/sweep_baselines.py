@@ -12,6 +12,7 @@ Keep baselines quick (the simulators run fast, timeouts are short) and aimed at 
 create, change or leave alone.
 """
 
+from integration.cm_common import connection as cm_connection  # for the modules that name no cluster, or name it otherwise
 from simulators.cloudera_manager import CDH_7_1_8
 
 CLUSTER = "Cluster 1"
@@ -43,11 +44,6 @@ HARMLESS = {
 
 def cm(sim):
     return dict(cm_connection(sim), cluster=CLUSTER)
-
-
-def cm_connection(sim):
-    """For the modules that name no cluster, or name it otherwise (cm_cluster's name)."""
-    return dict(host="127.0.0.1", port=sim.port, username="admin", password="admin")
 
 
 SPARE_HOST = "sweep-node.example.com"

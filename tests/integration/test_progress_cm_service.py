@@ -11,6 +11,9 @@ from integration.progress_common import (
 from simulators.cloudera_manager import ClouderaManagerSimulator
 
 ClockPerRun = clock_per_run(ClouderaManagerSimulator, "GET", CM_RUN_STARTS)
+# Without slices (async), one run polls its command: each read sees it half a simulated second on, so none misses a
+# step (a restart's Stop, then its Start).
+ClockPerPoll = clock_per_run(ClouderaManagerSimulator, "GET", r"^/api/v\d+/commands/\d+$", seconds=0.5)
 
 
 def posted(sim):
@@ -49,7 +52,7 @@ def test_a_rolling_restart_over_several_slices_is_sent_once(start_simulator, ans
 
 
 def test_async_poll_and_the_module_alone_wait_and_return_the_timeline(start_simulator, ansible, monkeypatch):
-    sim = start_simulator("cm", speed=20)
+    sim = start_simulator(ClockPerPoll, speed=0)
     run = ansible.run_tasks([{"bigdata.platform.cm_service": task("cm_service", sim, name="hdfs", state="restarted")[
         "bigdata.platform.cm_service"], "async": 120, "poll": 1}])
     waited, = run.results
@@ -57,7 +60,7 @@ def test_async_poll_and_the_module_alone_wait_and_return_the_timeline(start_simu
     assert "command Restart still active (0 of 1 steps done; running: Stop)" in [e["state"] for e in waited["timeline"]]
 
     # The module alone (no action plugin): one run waits for the whole restart and returns its timeline.
-    monkeypatch.setattr(cm_simulator, "COMMAND_SECONDS", 60.0)  # 3 s of real time at speed 20
+    monkeypatch.setattr(cm_simulator, "COMMAND_SECONDS", 4.0)  # several polls, half a simulated second each
     params = task("cm_service", sim, name="hdfs", state="restarted")["bigdata.platform.cm_service"]
     alone = cm_service.run(InProcessModule(cm_service.argument_spec(), params))
     assert alone["commands"] == ["restart"] and alone["service"]["service_state"] == "STARTED"

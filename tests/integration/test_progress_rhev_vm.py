@@ -9,6 +9,8 @@ from integration.progress_common import (
 from simulators.rhev import RhevSimulator
 
 ClockPerRun = clock_per_run(RhevSimulator, "POST", "^/ovirt-engine/sso/oauth/token$")  # a run logs in once
+# Without slices (async), one run polls the VM: each read sees it a simulated second on, so none misses a status.
+ClockPerPoll = clock_per_run(RhevSimulator, "GET", "^/ovirt-engine/api/vms/[^/]+$", seconds=1)
 SLOW_START = dict(wait_for_launch=20.0, powering_up=40.0, guest_agent=30.0)  # up after 60 s, an address 30 s later
 
 
@@ -52,14 +54,14 @@ def test_a_reboot_over_several_slices_is_sent_once(start_simulator, ansible):
 
 
 def test_async_poll_and_the_module_alone_wait_and_return_the_timeline(start_simulator, ansible):
-    sim = start_simulator(RhevSimulator, speed=20, sample_vms=True)
+    sim = start_simulator(ClockPerPoll, speed=0, sample_vms=True)
     run = ansible.run_tasks([{"bigdata.platform.rhev_vm": vm_args(sim), "async": 120, "poll": 1}])
     waited, = run.results
     assert not waited["failed"] and waited["actions"] == ["start"] and waited["ip"], waited
     assert "status powering_up" in [entry["state"] for entry in waited["timeline"]]
 
     # The module alone (no action plugin): one run waits for the whole shutdown and returns its timeline.
-    sim.set_durations(powering_down=40.0)  # 2 s of real time at speed 20
+    sim.set_durations(powering_down=4.0)  # several polls, one simulated second each
     alone = rhev_vm.run(InProcessModule(rhev_vm.argument_spec(), vm_args(sim, state="stopped", wait_for_ip=False)))
     assert alone["actions"] == ["shutdown"] and alone["vm"]["status"] == "down", alone
     assert [entry["state"] for entry in alone["timeline"]] == ["status powering_down", "status down"]
